@@ -1,0 +1,107 @@
+package io.tether;
+
+import io.tether.auth.AccountService;
+import io.tether.auth.PasswordHasher;
+import io.tether.auth.SpaceAccess;
+import io.tether.auth.TokenService;
+import io.tether.bus.ChangeBus;
+import io.tether.bus.LocalChangeBus;
+import io.tether.bus.RedisChangeBus;
+import io.tether.config.ConfigException;
+import io.tether.config.ConfigLoader;
+import io.tether.config.TetherConfig;
+import io.tether.core.JsonLimits;
+import io.tether.http.ApiVerticle;
+import io.tether.service.DocumentService;
+import io.tether.store.ChangeWriter;
+import io.tether.store.Database;
+import io.tether.store.DocumentStore;
+import io.tether.store.EmbeddedDatabase;
+import io.tether.store.Migrator;
+import io.tether.store.PgChangeLog;
+import io.tether.store.SpaceStore;
+import io.tether.store.UserStore;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The composition root: reads the configuration, builds the node and deploys the API verticles. */
+public final class Main {
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    TetherConfig config;
+    try {
+      config = ConfigLoader.fromEnvironment(System.getenv());
+    } catch (ConfigException e) {
+      LOG.error(e.getMessage());
+      System.exit(2);
+      return;
+    }
+    Vertx vertx = Vertx.vertx();
+    start(vertx, config)
+        .onSuccess(server -> {
+          Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop().await()));
+          LOG.info("Tether listening on {}:{} with {} API verticle instances, {} bus",
+              config.http().host(), config.http().port(), config.http().effectiveInstances(),
+              config.redis().enabled() ? "Redis" : "local");
+        })
+        .onFailure(err -> {
+          LOG.error("Tether did not start: {}", err.getMessage(), err);
+          vertx.close();
+          System.exit(1);
+        });
+  }
+
+  /**
+   * Starts a node on {@code vertx}: the embedded PostgreSQL if no URL is configured (blocking, so call
+   * this from a plain thread), migrations, the bus, then the API verticles. Tests start nodes the same way.
+   */
+  public static Future<RunningNode> start(Vertx vertx, TetherConfig config) {
+    EmbeddedDatabase embedded = config.pg().embedded()
+        ? EmbeddedDatabase.start(Path.of(config.pg().dataDir()), config.pg().embeddedPort())
+        : null;
+    String pgUrl = embedded != null ? embedded.url() : config.pg().url();
+    if (config.auth().usesDevelopmentSecret()) {
+      LOG.warn("auth.jwtSecret is the development default: set TETHER_AUTH_JWT_SECRET before exposing this server");
+    }
+    Pool pool = Database.pool(vertx, pgUrl, config.pg());
+    Migrator migrator = new Migrator(pool);
+    // The dummy hash costs one full PBKDF2 run: do it here, on the starting thread, not an event loop.
+    PasswordHasher hasher = new PasswordHasher(config.auth().passwordIterations());
+    TokenService tokens = new TokenService(vertx, config.auth());
+    UserStore users = new UserStore(pool);
+    AccountService accounts = new AccountService(vertx, users, hasher, tokens, config.auth().minPasswordLength());
+    return migrator.migrate()
+        .compose(applied -> startBus(vertx, config))
+        .compose(bus -> {
+          SpaceStore spaces = new SpaceStore(pool);
+          SpaceAccess access = new SpaceAccess(spaces);
+          Node node = new Node(vertx, config, pool, bus, users, spaces, new DocumentStore(pool), new PgChangeLog(pool),
+              tokens, accounts, access,
+              new DocumentService(access, new ChangeWriter(pool, config.limits().maxDocumentBytes()), bus),
+              new JsonLimits(config.limits().maxJsonDepth()));
+          return vertx.deployVerticle(() -> new ApiVerticle(node),
+                  new DeploymentOptions().setInstances(config.http().effectiveInstances()))
+              .map(deployment -> new RunningNode(vertx, node, deployment, embedded));
+        })
+        .onFailure(err -> {
+          pool.close();
+          if (embedded != null) {
+            embedded.close();
+          }
+        });
+  }
+
+  private static Future<ChangeBus> startBus(Vertx vertx, TetherConfig config) {
+    return config.redis().enabled()
+        ? RedisChangeBus.start(vertx, config.redis()).map(bus -> (ChangeBus) bus)
+        : Future.succeededFuture(new LocalChangeBus(vertx));
+  }
+}

@@ -1,0 +1,23 @@
+package io.tether;
+
+import io.tether.auth.AccountService;
+import io.tether.auth.SpaceAccess;
+import io.tether.auth.TokenService;
+import io.tether.bus.ChangeBus;
+import io.tether.config.TetherConfig;
+import io.tether.core.JsonLimits;
+import io.tether.service.DocumentService;
+import io.tether.store.ChangeLog;
+import io.tether.store.DocumentStore;
+import io.tether.store.SpaceStore;
+import io.tether.store.UserStore;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+
+/**
+ * Everything one node shares between its API verticle instances: the pool, the stores, the bus and
+ * the services on top. All of it is safe to call from any event loop.
+ */
+public record Node(Vertx vertx, TetherConfig config, Pool pool, ChangeBus bus, UserStore users, SpaceStore spaces,
+                   DocumentStore documents, ChangeLog changeLog, TokenService tokens, AccountService accounts,
+                   SpaceAccess access, DocumentService documentService, JsonLimits json) {}

@@ -1,0 +1,14 @@
+package io.tether.bus;
+
+/** Receives a space's messages from a {@link ChangeBus}, always on the context that subscribed. */
+public interface BusListener {
+
+  /** A published change. May arrive late, out of order, twice, or never: the listener checks seq. */
+  void onChange(ChangeFrame frame);
+
+  /**
+   * Messages may have been lost (the bus reconnected): the listener must catch up from the change log.
+   * Called after the subscription is active again, so nothing published afterwards is missed.
+   */
+  void onGapPossible();
+}

@@ -1,0 +1,33 @@
+package io.tether.bus;
+
+import io.tether.core.Change;
+import io.vertx.core.Future;
+
+/**
+ * Fans committed changes out to every node. At most once: a message may be lost, reordered or
+ * duplicated, so the bus is a hint and the change log is the truth; listeners detect gaps by seq.
+ * Futures complete on the caller's context; listeners are called on the context that subscribed.
+ */
+public interface ChangeBus {
+
+  /** Publishes a committed change (call after commit). Fails only if the bus cannot take it now. */
+  Future<Void> publish(Change change);
+
+  /**
+   * Registers a listener for a space. Completes once the subscription is active, so any change
+   * published afterwards reaches the listener; or, if the bus is disconnected, at once, and the
+   * listener gets {@link BusListener#onGapPossible()} when the bus is back.
+   */
+  Future<Subscription> subscribe(String space, BusListener listener);
+
+  /** Succeeds if the bus can carry messages now (for readiness). */
+  Future<Void> ping();
+
+  /** Stops the bus; pending and later calls fail. */
+  Future<Void> close();
+
+  /** A registration, cancelled by {@link #unsubscribe()}. */
+  interface Subscription {
+    Future<Void> unsubscribe();
+  }
+}

@@ -1,0 +1,297 @@
+package io.tether.bus;
+
+import io.tether.config.TetherConfig;
+import io.tether.core.Change;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import io.vertx.redis.client.ResponseType;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link ChangeBus} over Redis pub/sub, one channel per space, so every node sees every change.
+ *
+ * <p>One dedicated subscriber connection carries all of this node's channels. The Redis client neither
+ * reconnects nor resubscribes by itself, so this class does: after losing the connection it retries
+ * with capped, jittered exponential backoff, resubscribes every channel, and once each channel is
+ * confirmed active tells its listeners that messages may have been lost. All subscription state lives
+ * on one context ({@code busContext}); callers are answered on their own contexts.
+ */
+public final class RedisChangeBus implements ChangeBus {
+  private static final Logger LOG = LoggerFactory.getLogger(RedisChangeBus.class);
+  static final String CONNECTION_NAME = "tether-bus-subscriber";
+
+  private final Vertx vertx;
+  private final Context busContext;
+  private final Redis publisher;
+  private final Redis subscriberClient;
+  private final String prefix;
+  private final int reconnectMinMillis;
+  private final int reconnectMaxMillis;
+
+  // Touched only on busContext.
+  private final Map<String, Channel> channels = new HashMap<>();
+  private final Map<String, Integer> unconfirmedSubscribes = new HashMap<>();
+  private volatile RedisConnection subscriber;
+  private int reconnectDelay;
+  private boolean closed;
+  private volatile long reconnects;
+
+  private RedisChangeBus(Vertx vertx, TetherConfig.Redis config) {
+    this.vertx = vertx;
+    this.busContext = vertx.getOrCreateContext();
+    this.prefix = config.channelPrefix();
+    this.reconnectMinMillis = config.reconnectMinMillis();
+    this.reconnectMaxMillis = config.reconnectMaxMillis();
+    this.reconnectDelay = reconnectMinMillis;
+    this.publisher = Redis.createClient(vertx, new RedisOptions().setConnectionString(config.url())
+        .setMaxPoolSize(8).setMaxPoolWaiting(10_000).setMaxWaitingHandlers(10_000));
+    this.subscriberClient = Redis.createClient(vertx, new RedisOptions().setConnectionString(config.url()));
+  }
+
+  /** Connects the subscriber connection; fails if Redis cannot be reached now (a misconfigured URL). */
+  public static Future<RedisChangeBus> start(Vertx vertx, TetherConfig.Redis config) {
+    RedisChangeBus bus = new RedisChangeBus(vertx, config);
+    Promise<RedisChangeBus> started = Promise.promise();
+    bus.busContext.runOnContext(v -> bus.connect().onSuccess(ok -> started.complete(bus)).onFailure(started::fail));
+    return started.future();
+  }
+
+  @Override
+  public Future<Void> publish(Change change) {
+    if (closed) {
+      return Future.failedFuture("bus closed");
+    }
+    return publisher.send(Request.cmd(Command.PUBLISH).arg(prefix + change.space()).arg(change.toFrame())).mapEmpty();
+  }
+
+  @Override
+  public Future<Subscription> subscribe(String space, BusListener listener) {
+    Context caller = vertx.getOrCreateContext();
+    Promise<Subscription> result = Promise.promise();
+    busContext.runOnContext(v -> {
+      if (closed) {
+        caller.runOnContext(x -> result.fail("bus closed"));
+        return;
+      }
+      String name = prefix + space;
+      Channel channel = channels.computeIfAbsent(name, Channel::new);
+      Registration registration = new Registration(channel, listener, caller);
+      channel.registrations.add(registration);
+      if (channel.active || subscriber == null) {
+        caller.runOnContext(x -> result.complete(registration));
+      } else {
+        channel.whenActive.add(() -> caller.runOnContext(x -> result.complete(registration)));
+        if (channel.registrations.size() == 1) {
+          sendSubscribe(channel);
+        }
+      }
+    });
+    return result.future();
+  }
+
+  @Override
+  public Future<Void> ping() {
+    if (closed) {
+      return Future.failedFuture("bus closed");
+    }
+    return publisher.send(Request.cmd(Command.PING)).compose(pong -> subscriber != null
+        ? Future.<Void>succeededFuture()
+        : Future.failedFuture("the subscriber connection is down"));
+  }
+
+  /** Subscriber reconnections since start; for tests and metrics. */
+  public long reconnects() {
+    return reconnects;
+  }
+
+  @Override
+  public Future<Void> close() {
+    Promise<Void> done = Promise.promise();
+    busContext.runOnContext(v -> {
+      closed = true;
+      RedisConnection conn = subscriber;
+      subscriber = null;
+      channels.clear();
+      (conn == null ? Future.<Void>succeededFuture() : conn.close())
+          .eventually(() -> Future.join(publisher.close(), subscriberClient.close()))
+          .onComplete(ar -> done.complete());
+    });
+    return done.future();
+  }
+
+  private Future<Void> connect() {
+    return subscriberClient.connect().compose(conn -> {
+      conn.handler(this::onPush);
+      conn.exceptionHandler(err -> LOG.warn("Redis subscriber connection error: {}", err.toString()));
+      conn.endHandler(v -> onConnectionLost(conn));
+      return conn.send(Request.cmd(Command.CLIENT).arg("SETNAME").arg(CONNECTION_NAME)).map(conn);
+    }).map(conn -> {
+      subscriber = conn;
+      reconnectDelay = reconnectMinMillis;
+      unconfirmedSubscribes.clear();
+      for (Channel channel : channels.values()) {
+        channel.gapPossible = true;
+        sendSubscribe(channel);
+      }
+      return null;
+    });
+  }
+
+  private void onConnectionLost(RedisConnection conn) {
+    if (conn != subscriber || closed) {
+      return;
+    }
+    LOG.warn("Lost the Redis subscriber connection; reconnecting");
+    subscriber = null;
+    for (Channel channel : channels.values()) {
+      channel.active = false;
+      channel.gapPossible = true;
+      channel.runWhenActive(); // callers waiting on a dead connection are answered now; they get onGapPossible later
+    }
+    scheduleReconnect();
+  }
+
+  private void scheduleReconnect() {
+    if (closed) {
+      return;
+    }
+    // Full jitter, so a cluster's nodes do not all hit a restarted Redis in the same millisecond.
+    long delay = 1 + ThreadLocalRandom.current().nextInt(reconnectDelay);
+    reconnectDelay = Math.min(reconnectMaxMillis, reconnectDelay * 2);
+    vertx.setTimer(delay, id -> busContext.runOnContext(v -> connect()
+        .onSuccess(ok -> {
+          reconnects++;
+          LOG.info("Redis subscriber reconnected; resubscribed {} channels", channels.size());
+        })
+        .onFailure(err -> {
+          LOG.warn("Redis reconnect failed: {}", err.toString());
+          scheduleReconnect();
+        })));
+  }
+
+  private void sendSubscribe(Channel channel) {
+    if (subscriber == null) {
+      return;
+    }
+    unconfirmedSubscribes.merge(channel.name, 1, Integer::sum);
+    subscriber.send(Request.cmd(Command.SUBSCRIBE).arg(channel.name))
+        .onFailure(err -> LOG.warn("SUBSCRIBE {} failed: {}", channel.name, err.toString()));
+  }
+
+  private void onPush(Response push) {
+    if (push.type() != ResponseType.PUSH && push.type() != ResponseType.MULTI || push.size() < 3) {
+      return;
+    }
+    String kind = push.get(0).toString();
+    String name = push.get(1).toString();
+    if ("message".equals(kind)) {
+      onMessage(name, push.get(2).toString());
+    } else if ("subscribe".equals(kind)) {
+      onSubscribed(name);
+    }
+  }
+
+  private void onSubscribed(String name) {
+    // A channel counts as active only when its latest SUBSCRIBE is confirmed, not an earlier one
+    // sent before an UNSUBSCRIBE of the same channel.
+    int left = unconfirmedSubscribes.getOrDefault(name, 1) - 1;
+    if (left > 0) {
+      unconfirmedSubscribes.put(name, left);
+      return;
+    }
+    unconfirmedSubscribes.remove(name);
+    Channel channel = channels.get(name);
+    if (channel == null) {
+      return;
+    }
+    channel.active = true;
+    channel.runWhenActive();
+    if (channel.gapPossible) {
+      channel.gapPossible = false;
+      for (Registration r : channel.registrations) {
+        r.context.runOnContext(v -> r.listener.onGapPossible());
+      }
+    }
+  }
+
+  private void onMessage(String name, String payload) {
+    Channel channel = channels.get(name);
+    if (channel == null) {
+      return;
+    }
+    JsonObject parsed;
+    try {
+      parsed = new JsonObject(payload);
+    } catch (RuntimeException e) {
+      LOG.warn("Dropping an unreadable message on {}", name);
+      return;
+    }
+    ChangeFrame frame = new ChangeFrame(parsed.getString("space"), parsed.getLong("seq", 0L), payload);
+    for (Registration r : channel.registrations) {
+      r.context.runOnContext(v -> r.listener.onChange(frame));
+    }
+  }
+
+  /** A Redis channel of one space and the listeners on it. */
+  private static final class Channel {
+    final String name;
+    final List<Registration> registrations = new ArrayList<>();
+    List<Runnable> whenActive = new ArrayList<>();
+    boolean active;
+    boolean gapPossible;
+
+    Channel(String name) {
+      this.name = name;
+    }
+
+    void runWhenActive() {
+      List<Runnable> waiting = whenActive;
+      whenActive = new ArrayList<>();
+      waiting.forEach(Runnable::run);
+    }
+  }
+
+  private final class Registration implements Subscription {
+    final Channel channel;
+    final BusListener listener;
+    final Context context;
+
+    Registration(Channel channel, BusListener listener, Context context) {
+      this.channel = channel;
+      this.listener = listener;
+      this.context = context;
+    }
+
+    @Override
+    public Future<Void> unsubscribe() {
+      Context caller = vertx.getOrCreateContext();
+      Promise<Void> done = Promise.promise();
+      busContext.runOnContext(v -> {
+        channel.registrations.remove(this);
+        if (channel.registrations.isEmpty() && channels.get(channel.name) == channel) {
+          channels.remove(channel.name);
+          if (subscriber != null) {
+            subscriber.send(Request.cmd(Command.UNSUBSCRIBE).arg(channel.name));
+          }
+        }
+        caller.runOnContext(x -> done.complete());
+      });
+      return done.future();
+    }
+  }
+}

@@ -1,0 +1,87 @@
+package io.tether.config;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Resolves the configuration once at start-up: defaults from {@link Settings}, then the JSON file,
+ * then {@code TETHER_…} environment variables. Unknown keys in the file are refused, so a typo is
+ * found at start rather than silently ignored.
+ */
+public final class ConfigLoader {
+
+  public static final String CONFIG_ENV = "TETHER_CONFIG";
+  public static final String DEFAULT_PATH = "conf/config.json";
+
+  private ConfigLoader() {}
+
+  /** Loads the file named by {@code TETHER_CONFIG} (or {@code conf/config.json} if it exists). */
+  public static TetherConfig fromEnvironment(Map<String, String> env) {
+    String explicit = env.get(CONFIG_ENV);
+    Path path = Path.of(explicit != null ? explicit : DEFAULT_PATH);
+    JsonObject file = readFile(path, explicit != null);
+    return resolve(file, env);
+  }
+
+  /** Applies defaults, then {@code file}, then {@code env}; validates and types the result. */
+  public static TetherConfig resolve(JsonObject file, Map<String, String> env) {
+    Map<String, Object> values = new LinkedHashMap<>();
+    for (Setting s : Settings.ALL) {
+      values.put(s.path(), s.defaultValue());
+    }
+    Map<String, Object> flat = flatten("", file, new LinkedHashMap<>());
+    Set<String> unknown = new HashSet<>(flat.keySet());
+    unknown.removeAll(values.keySet());
+    if (!unknown.isEmpty()) {
+      throw new ConfigException(unknown.iterator().next(), "unknown key (known keys are listed in the README)");
+    }
+    for (Setting s : Settings.ALL) {
+      if (flat.containsKey(s.path())) {
+        values.put(s.path(), s.coerce(flat.get(s.path())));
+      }
+      String fromEnv = env.get(s.env());
+      if (fromEnv != null) {
+        values.put(s.path(), s.coerce(fromEnv));
+      }
+    }
+    return TetherConfig.from(values);
+  }
+
+  private static JsonObject readFile(Path path, boolean required) {
+    try {
+      return new JsonObject(Files.readString(path));
+    } catch (NoSuchFileException e) {
+      if (required) {
+        throw new ConfigException(CONFIG_ENV, "file " + path + " does not exist");
+      }
+      return new JsonObject();
+    } catch (IOException e) {
+      throw new ConfigException(CONFIG_ENV, "cannot read " + path + ": " + e.getMessage());
+    } catch (DecodeException e) {
+      throw new ConfigException(CONFIG_ENV, path + " is not valid JSON: " + e.getMessage());
+    }
+  }
+
+  private static Map<String, Object> flatten(String prefix, JsonObject json, Map<String, Object> into) {
+    for (Map.Entry<String, Object> e : json) {
+      String key = prefix + e.getKey();
+      if (e.getKey().startsWith("_")) {
+        continue; // "_comment" keys document the file and are not settings
+      }
+      if (e.getValue() instanceof JsonObject nested) {
+        flatten(key + ".", nested, into);
+      } else {
+        into.put(key, e.getValue());
+      }
+    }
+    return into;
+  }
+}

@@ -1,0 +1,61 @@
+package io.tether.config;
+
+import static io.tether.config.Setting.Type.INT;
+import static io.tether.config.Setting.Type.STRING;
+
+import java.util.List;
+
+/** The catalog of every configuration key Tether reads, with defaults. Nothing else defines a default. */
+public final class Settings {
+
+  /** Development-only signing secret; a server started with it logs a loud warning. */
+  public static final String DEV_JWT_SECRET = "tether-development-secret-change-me-0123456789";
+
+  public static final List<Setting> ALL = List.of(
+      Setting.of("http.host", STRING, "0.0.0.0", "Address the HTTP and WebSocket server binds to"),
+      Setting.of("http.port", INT, 8080, "HTTP and WebSocket port"),
+      Setting.of("http.instances", INT, 0, "Instances of the API verticle (event loops serving HTTP and sockets); 0 means the number of cores"),
+      Setting.of("http.maxBodyBytes", INT, 1_048_576, "Largest HTTP request body; larger bodies get 413"),
+
+      Setting.of("pg.url", STRING, null, "postgresql://user:pass@host:port/db; unset starts an embedded PostgreSQL"),
+      Setting.of("pg.poolSize", INT, 8, "Connections in the PostgreSQL pool of this node (shared by all API verticles)"),
+      Setting.of("pg.poolWaitQueueSize", INT, 1000, "Requests that may wait for a pooled connection before new ones are refused with 503"),
+      Setting.of("pg.connectTimeoutMillis", INT, 5000, "Timeout for opening a PostgreSQL connection"),
+      Setting.of("pg.dataDir", STRING, "./data", "Where the embedded PostgreSQL keeps its files (kept between runs)").withEnv("TETHER_DATA_DIR"),
+      Setting.of("pg.embeddedPort", INT, 0, "Port of the embedded PostgreSQL on 127.0.0.1; 0 picks a free one"),
+
+      Setting.of("redis.url", STRING, null, "redis://host:port; unset uses the in-process bus (one node only)"),
+      Setting.of("redis.channelPrefix", STRING, "tether:", "Prefix of the Redis pub/sub channels, one per space"),
+      Setting.of("redis.reconnectMinMillis", INT, 100, "First delay before reconnecting the Redis subscriber"),
+      Setting.of("redis.reconnectMaxMillis", INT, 5000, "Longest delay between Redis reconnect attempts"),
+
+      Setting.of("auth.jwtSecret", STRING, DEV_JWT_SECRET, "HS256 secret for access tokens (at least 32 bytes); the default is for development only"),
+      Setting.of("auth.issuer", STRING, "tether", "iss claim of issued access tokens, required on verification"),
+      Setting.of("auth.audience", STRING, "tether", "aud claim of issued access tokens, required on verification"),
+      Setting.of("auth.accessTokenTtlSeconds", INT, 900, "Lifetime of an access token"),
+      Setting.of("auth.clockSkewSeconds", INT, 30, "Tolerated clock difference when checking exp"),
+      Setting.of("auth.passwordIterations", INT, 600_000, "PBKDF2-HMAC-SHA256 iterations for new password hashes"),
+      Setting.of("auth.minPasswordLength", INT, 8, "Shortest accepted password"),
+
+      Setting.of("sync.pingIntervalSeconds", INT, 25, "How often the server pings each WebSocket"),
+      Setting.of("sync.idleTimeoutSeconds", INT, 60, "A socket silent (no frame, no pong) this long is closed with 1001"),
+      Setting.of("sync.authTimeoutSeconds", INT, 10, "Time a socket opened without a token has to send its auth frame"),
+      Setting.of("sync.maxSubscriptions", INT, 100, "Subscriptions one connection may hold"),
+      Setting.of("sync.maxFrameBytes", INT, 1_048_576, "Largest WebSocket message; larger ones close the socket with 1009"),
+      Setting.of("sync.writeQueueBytes", INT, 262_144, "Bytes queued for one socket before it counts as lagging and is caught up from the change log when it drains"),
+      Setting.of("sync.catchUpPageSize", INT, 500, "Changes read from the change log per query during catch-up"),
+      Setting.of("sync.gapGraceMillis", INT, 50, "How long an out-of-order change waits for the missing ones before they are read from the change log"),
+      Setting.of("sync.headCheckIntervalSeconds", INT, 5, "How often subscribed spaces are compared with the database head, to find publishes lost in a crash"),
+
+      Setting.of("limits.maxDocumentBytes", INT, 262_144, "Largest document, as JSON"),
+      Setting.of("limits.maxJsonDepth", INT, 64, "Deepest JSON nesting accepted in bodies and frames"),
+      Setting.of("limits.maxPageSize", INT, 1000, "Largest limit for document and change listings"),
+      Setting.of("limits.defaultPageSize", INT, 100, "Page size when a listing gives no limit"));
+
+  private Settings() {}
+
+  public static Setting byPath(String path) {
+    return ALL.stream().filter(s -> s.path().equals(path)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no setting " + path));
+  }
+}

@@ -1,0 +1,104 @@
+package io.tether.config;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/** The typed, validated configuration of one node. Built once by {@link ConfigLoader}. */
+public record TetherConfig(Http http, Pg pg, Redis redis, Auth auth, Sync sync, Limits limits) {
+
+  public record Http(String host, int port, int instances, int maxBodyBytes) {
+    /** Instances actually deployed: 0 in config means one per core. */
+    public int effectiveInstances() {
+      return instances > 0 ? instances : Runtime.getRuntime().availableProcessors();
+    }
+  }
+
+  public record Pg(String url, int poolSize, int poolWaitQueueSize, int connectTimeoutMillis,
+                   String dataDir, int embeddedPort) {
+    public boolean embedded() {
+      return url == null;
+    }
+  }
+
+  public record Redis(String url, String channelPrefix, int reconnectMinMillis, int reconnectMaxMillis) {
+    public boolean enabled() {
+      return url != null;
+    }
+  }
+
+  public record Auth(String jwtSecret, String issuer, String audience, int accessTokenTtlSeconds,
+                     int clockSkewSeconds, int passwordIterations, int minPasswordLength) {
+    public boolean usesDevelopmentSecret() {
+      return Settings.DEV_JWT_SECRET.equals(jwtSecret);
+    }
+  }
+
+  public record Sync(int pingIntervalSeconds, int idleTimeoutSeconds, int authTimeoutSeconds,
+                     int maxSubscriptions, int maxFrameBytes, int writeQueueBytes, int catchUpPageSize,
+                     int gapGraceMillis, int headCheckIntervalSeconds) {}
+
+  public record Limits(int maxDocumentBytes, int maxJsonDepth, int maxPageSize, int defaultPageSize) {}
+
+  static TetherConfig from(Map<String, Object> v) {
+    Values values = new Values(v);
+    Http http = new Http(values.str("http.host"), values.range("http.port", 0, 65535),
+        values.range("http.instances", 0, 1024), values.positive("http.maxBodyBytes"));
+    Pg pg = new Pg(values.strOrNull("pg.url"), values.positive("pg.poolSize"),
+        values.positive("pg.poolWaitQueueSize"), values.positive("pg.connectTimeoutMillis"),
+        values.str("pg.dataDir"), values.range("pg.embeddedPort", 0, 65535));
+    Redis redis = new Redis(values.strOrNull("redis.url"), values.str("redis.channelPrefix"),
+        values.positive("redis.reconnectMinMillis"), values.positive("redis.reconnectMaxMillis"));
+    Auth auth = new Auth(values.str("auth.jwtSecret"), values.str("auth.issuer"), values.str("auth.audience"),
+        values.positive("auth.accessTokenTtlSeconds"), values.range("auth.clockSkewSeconds", 0, 600),
+        values.range("auth.passwordIterations", 1000, 100_000_000), values.range("auth.minPasswordLength", 1, 1024));
+    if (auth.jwtSecret().getBytes(StandardCharsets.UTF_8).length < 32) {
+      throw new ConfigException("auth.jwtSecret", "must be at least 32 bytes for HS256");
+    }
+    if (pg.url() != null && !pg.url().matches("^postgres(ql)?://.*")) {
+      throw new ConfigException("pg.url", "expected postgresql://user:pass@host:port/db");
+    }
+    if (redis.url() != null && !redis.url().matches("^rediss?://.*")) {
+      throw new ConfigException("redis.url", "expected redis://host:port");
+    }
+    Sync sync = new Sync(values.positive("sync.pingIntervalSeconds"), values.positive("sync.idleTimeoutSeconds"),
+        values.positive("sync.authTimeoutSeconds"), values.positive("sync.maxSubscriptions"),
+        values.range("sync.maxFrameBytes", 1024, 64 * 1024 * 1024), values.range("sync.writeQueueBytes", 1024, Integer.MAX_VALUE),
+        values.range("sync.catchUpPageSize", 1, 10_000), values.range("sync.gapGraceMillis", 0, 60_000),
+        values.positive("sync.headCheckIntervalSeconds"));
+    if (sync.idleTimeoutSeconds() <= sync.pingIntervalSeconds()) {
+      throw new ConfigException("sync.idleTimeoutSeconds", "must be longer than sync.pingIntervalSeconds");
+    }
+    Limits limits = new Limits(values.positive("limits.maxDocumentBytes"), values.range("limits.maxJsonDepth", 2, 1000),
+        values.positive("limits.maxPageSize"), values.positive("limits.defaultPageSize"));
+    if (limits.defaultPageSize() > limits.maxPageSize()) {
+      throw new ConfigException("limits.defaultPageSize", "must not exceed limits.maxPageSize");
+    }
+    return new TetherConfig(http, pg, redis, auth, sync, limits);
+  }
+
+  private record Values(Map<String, Object> map) {
+    String strOrNull(String key) {
+      return (String) map.get(key);
+    }
+
+    String str(String key) {
+      String s = strOrNull(key);
+      if (s == null) {
+        throw new ConfigException(key, "must not be empty");
+      }
+      return s;
+    }
+
+    int range(String key, int min, int max) {
+      int value = ((Number) map.get(key)).intValue();
+      if (value < min || value > max) {
+        throw new ConfigException(key, "must be between " + min + " and " + max + ", got " + value);
+      }
+      return value;
+    }
+
+    int positive(String key) {
+      return range(key, 1, Integer.MAX_VALUE);
+    }
+  }
+}

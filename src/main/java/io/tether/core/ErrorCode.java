@@ -1,0 +1,34 @@
+package io.tether.core;
+
+/** The closed set of machine error codes of the protocol, each with its HTTP status. */
+public enum ErrorCode {
+  BAD_REQUEST(400, "bad_request"),
+  UNAUTHORIZED(401, "unauthorized"),
+  FORBIDDEN(403, "forbidden"),
+  NOT_FOUND(404, "not_found"),
+  METHOD_NOT_ALLOWED(405, "method_not_allowed"),
+  CONFLICT(409, "conflict"),
+  RESYNC_REQUIRED(410, "resync_required"),
+  PRECONDITION_FAILED(412, "precondition_failed"),
+  TOO_LARGE(413, "too_large"),
+  UNSUPPORTED_MEDIA_TYPE(415, "unsupported_media_type"),
+  RATE_LIMITED(429, "rate_limited"),
+  INTERNAL(500, "internal"),
+  UNAVAILABLE(503, "unavailable");
+
+  private final int status;
+  private final String code;
+
+  ErrorCode(int status, String code) {
+    this.status = status;
+    this.code = code;
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public String code() {
+    return code;
+  }
+}

@@ -1,0 +1,133 @@
+package io.tether.http;
+
+import io.tether.auth.SpaceAccess;
+import io.tether.config.TetherConfig;
+import io.tether.core.Change;
+import io.tether.core.Document;
+import io.tether.core.ErrorCode;
+import io.tether.core.Ids;
+import io.tether.core.JsonLimits;
+import io.tether.core.TetherException;
+import io.tether.core.WriteCommand;
+import io.tether.core.WriteResult;
+import io.tether.service.DocumentService;
+import io.tether.store.DocumentStore;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/** Documents: listing with a snapshot cursor, reads with ETags, and conditional writes. */
+final class DocumentRoutes {
+  private static final String DOC = "/v1/spaces/:space/documents/:collection/:id";
+
+  private final DocumentStore documents;
+  private final DocumentService writes;
+  private final SpaceAccess access;
+  private final JsonLimits json;
+  private final TetherConfig.Limits limits;
+
+  DocumentRoutes(DocumentStore documents, DocumentService writes, SpaceAccess access, JsonLimits json,
+                 TetherConfig.Limits limits) {
+    this.documents = documents;
+    this.writes = writes;
+    this.access = access;
+    this.json = json;
+    this.limits = limits;
+  }
+
+  void mount(Router router) {
+    router.get("/v1/spaces/:space/documents").handler(this::list);
+    router.get(DOC).handler(this::get);
+    router.put(DOC).handler(rc -> write(rc, Change.Op.PUT));
+    router.patch(DOC).handler(rc -> write(rc, Change.Op.PATCH));
+    router.delete(DOC).handler(rc -> write(rc, Change.Op.DELETE));
+  }
+
+  private void list(RoutingContext rc) {
+    String space = Ids.space(rc.pathParam("space"));
+    String collection = rc.request().getParam("collection");
+    if (collection != null) {
+      Ids.collection(collection);
+    }
+    int limit = Requests.intParam(rc, "limit", limits.defaultPageSize(), 1, limits.maxPageSize());
+    boolean includeDeleted = Requests.boolParam(rc, "includeDeleted");
+    String after = rc.request().getParam("after");
+    PageToken token = after == null || after.isEmpty() ? null : PageToken.decode(after);
+    DocumentStore.PageStart start = token == null ? DocumentStore.PageStart.FIRST : token.start();
+    access.toRead(space, Requests.principal(rc).userId())
+        .compose(role -> documents.page(space, collection, start, limit, includeDeleted))
+        .onSuccess(found -> {
+          DocumentStore.Page page = found.orElseThrow();
+          long cursor = token == null ? page.headSeq() : token.cursor();
+          JsonArray docs = new JsonArray();
+          page.documents().forEach(d -> docs.add(d.toJson()));
+          String next = null;
+          if (page.hasMore()) {
+            Document last = page.documents().get(page.documents().size() - 1);
+            next = new PageToken(cursor, new DocumentStore.PageStart(last.collection(), last.id())).encode();
+          }
+          Requests.json(rc, 200, new JsonObject().put("documents", docs).put("cursor", cursor)
+              .put("epoch", page.epoch()).put("next", next));
+        })
+        .onFailure(rc::fail);
+  }
+
+  private void get(RoutingContext rc) {
+    String space = Ids.space(rc.pathParam("space"));
+    String collection = Ids.collection(rc.pathParam("collection"));
+    String id = Ids.document(rc.pathParam("id"));
+    access.toRead(space, Requests.principal(rc).userId())
+        .compose(role -> documents.get(space, collection, id))
+        .onSuccess(found -> {
+          Document doc = found.filter(d -> !d.deleted())
+              .orElseThrow(() -> TetherException.notFound("no such document"));
+          String etag = Preconditions.etag(doc.version());
+          rc.response().putHeader("ETag", etag);
+          String ifNoneMatch = rc.request().getHeader("If-None-Match");
+          if (ifNoneMatch != null && ifNoneMatch.trim().equals(etag)) {
+            rc.response().setStatusCode(304).end();
+          } else {
+            Requests.json(rc, 200, doc.toJson());
+          }
+        })
+        .onFailure(rc::fail);
+  }
+
+  private void write(RoutingContext rc, Change.Op op) {
+    String space = Ids.space(rc.pathParam("space"));
+    String collection = Ids.collection(rc.pathParam("collection"));
+    String id = Ids.document(rc.pathParam("id"));
+    JsonObject data = op == Change.Op.DELETE ? null : body(rc, op);
+    WriteCommand command = new WriteCommand(space, collection, id, op, data, Preconditions.of(rc.request()), null,
+        Requests.principal(rc).userId());
+    writes.write(command).onSuccess(result -> respond(rc, op, result)).onFailure(rc::fail);
+  }
+
+  private JsonObject body(RoutingContext rc, Change.Op op) {
+    String type = rc.request().getHeader("Content-Type");
+    String mediaType = type == null ? "" : type.split(";")[0].trim().toLowerCase(java.util.Locale.ROOT);
+    boolean accepted = op == Change.Op.PATCH
+        ? mediaType.equals("application/merge-patch+json") || mediaType.equals("application/json")
+        : mediaType.equals("application/json") || mediaType.isEmpty();
+    if (!accepted) {
+      throw new TetherException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, op == Change.Op.PATCH
+          ? "PATCH takes application/merge-patch+json"
+          : "PUT takes application/json");
+    }
+    if (rc.body().length() > limits.maxDocumentBytes()) {
+      throw new TetherException(ErrorCode.TOO_LARGE, "document exceeds " + limits.maxDocumentBytes() + " bytes");
+    }
+    return Requests.body(rc, json);
+  }
+
+  private static void respond(RoutingContext rc, Change.Op op, WriteResult result) {
+    rc.response().putHeader("ETag", Preconditions.etag(result.document().version()));
+    if (op == Change.Op.DELETE) {
+      Requests.json(rc, 200, new JsonObject().put("version", result.document().version()).put("seq", result.change().seq()));
+    } else {
+      Requests.json(rc, result.created() ? 201 : 200,
+          new JsonObject().put("document", result.document().toJson()).put("seq", result.change().seq()));
+    }
+  }
+}

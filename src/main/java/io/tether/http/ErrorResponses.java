@@ -1,0 +1,67 @@
+package io.tether.http;
+
+import io.tether.core.ErrorCode;
+import io.tether.core.TetherException;
+import io.vertx.core.VertxException;
+import io.vertx.core.json.DecodeException;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import io.vertx.pgclient.PgException;
+import java.net.ConnectException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The one place failures become responses: every error path answers {@code {"error": {code, message}}}. */
+final class ErrorResponses {
+  private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
+
+  private ErrorResponses() {}
+
+  static void render(RoutingContext rc) {
+    if (rc.response().ended() || rc.response().closed()) {
+      return;
+    }
+    TetherException error = toTetherException(rc.failure(), rc.statusCode());
+    if (error.code() == ErrorCode.INTERNAL) {
+      LOG.error("Unhandled failure on {} {}", rc.request().method(), rc.request().path(), rc.failure());
+    }
+    if (error.code() == ErrorCode.UNAUTHORIZED) {
+      rc.response().putHeader("WWW-Authenticate", "Bearer");
+    }
+    Requests.json(rc, error.code().status(), error.toJson());
+  }
+
+  static TetherException toTetherException(Throwable failure, int status) {
+    if (failure instanceof TetherException te) {
+      return te;
+    }
+    if (failure instanceof DecodeException) {
+      return TetherException.badRequest("malformed JSON");
+    }
+    if (failure instanceof HttpException http) {
+      return fromStatus(http.getStatusCode());
+    }
+    if (failure instanceof PgException || failure == null && status >= 500) {
+      return new TetherException(ErrorCode.INTERNAL, "internal error");
+    }
+    if (failure instanceof ConnectException || failure instanceof VertxException) {
+      // The database (or its pool) cannot serve us right now; the client may retry.
+      return new TetherException(ErrorCode.UNAVAILABLE, "temporarily unavailable; retry later");
+    }
+    return failure == null ? fromStatus(status) : new TetherException(ErrorCode.INTERNAL, "internal error");
+  }
+
+  private static TetherException fromStatus(int status) {
+    return switch (status) {
+      case 400 -> TetherException.badRequest("bad request");
+      case 401 -> new TetherException(ErrorCode.UNAUTHORIZED, "authentication required");
+      case 403 -> TetherException.forbidden("forbidden");
+      case 404 -> TetherException.notFound("no such resource");
+      case 405 -> new TetherException(ErrorCode.METHOD_NOT_ALLOWED, "method not allowed on this resource");
+      case 413 -> new TetherException(ErrorCode.TOO_LARGE, "request body too large");
+      case 415 -> new TetherException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "unsupported content type");
+      case 503 -> new TetherException(ErrorCode.UNAVAILABLE, "temporarily unavailable; retry later");
+      default -> new TetherException(ErrorCode.INTERNAL, "internal error");
+    };
+  }
+}

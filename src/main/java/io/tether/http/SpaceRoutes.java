@@ -1,0 +1,84 @@
+package io.tether.http;
+
+import io.tether.auth.SpaceAccess;
+import io.tether.core.Ids;
+import io.tether.core.JsonLimits;
+import io.tether.core.Role;
+import io.tether.core.TetherException;
+import io.tether.store.ChangeLog;
+import io.tether.store.SpaceStore;
+import io.tether.store.UserStore;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/** Spaces and their members. */
+final class SpaceRoutes {
+  private final SpaceStore spaces;
+  private final UserStore users;
+  private final SpaceAccess access;
+  private final ChangeLog changeLog;
+  private final JsonLimits json;
+
+  SpaceRoutes(SpaceStore spaces, UserStore users, SpaceAccess access, ChangeLog changeLog, JsonLimits json) {
+    this.spaces = spaces;
+    this.users = users;
+    this.access = access;
+    this.changeLog = changeLog;
+    this.json = json;
+  }
+
+  void mount(Router router) {
+    router.put("/v1/spaces/:space").handler(this::createOrJoin);
+    router.get("/v1/spaces/:space").handler(this::get);
+    router.put("/v1/spaces/:space/members/:userId").handler(this::setMember);
+    router.delete("/v1/spaces/:space/members/:userId").handler(this::removeMember);
+  }
+
+  private void createOrJoin(RoutingContext rc) {
+    String space = Ids.space(rc.pathParam("space"));
+    spaces.createOrJoin(space, Requests.principal(rc).userId())
+        .onSuccess(joined -> Requests.json(rc, joined.created() ? 201 : 200, new JsonObject()
+            .put("id", space).put("seq", joined.space().seq()).put("epoch", joined.space().epoch())
+            .put("role", joined.role().wire())))
+        .onFailure(rc::fail);
+  }
+
+  private void get(RoutingContext rc) {
+    String space = Ids.space(rc.pathParam("space"));
+    access.toRead(space, Requests.principal(rc).userId())
+        .compose(role -> changeLog.head(space).map(head -> new JsonObject()
+            .put("id", space)
+            .put("seq", head.orElseThrow().seq())
+            .put("epoch", head.orElseThrow().epoch())
+            .put("role", role.wire())))
+        .onSuccess(body -> Requests.json(rc, 200, body))
+        .onFailure(rc::fail);
+  }
+
+  private void setMember(RoutingContext rc) {
+    String space = Ids.space(rc.pathParam("space"));
+    String userId = Ids.user(rc.pathParam("userId"));
+    Role role = Role.parse(Requests.body(rc, json).getString("role"));
+    access.toManage(space, Requests.principal(rc).userId())
+        .compose(ok -> users.exists(userId))
+        .compose(exists -> exists
+            ? spaces.setMember(space, userId, role)
+            : Future.failedFuture(TetherException.notFound("no such user")))
+        .onSuccess(done -> Requests.json(rc, 200, new JsonObject()
+            .put("space", space).put("userId", userId).put("role", role.wire())))
+        .onFailure(rc::fail);
+  }
+
+  private void removeMember(RoutingContext rc) {
+    String space = Ids.space(rc.pathParam("space"));
+    String userId = Ids.user(rc.pathParam("userId"));
+    String caller = Requests.principal(rc).userId();
+    // Members may leave on their own; removing someone else takes an owner.
+    Future<Role> allowed = caller.equals(userId) ? access.toRead(space, caller) : access.toManage(space, caller);
+    allowed.compose(ok -> spaces.removeMember(space, userId))
+        .onSuccess(done -> rc.response().setStatusCode(204).end())
+        .onFailure(rc::fail);
+  }
+}

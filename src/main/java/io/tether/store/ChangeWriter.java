@@ -1,0 +1,105 @@
+package io.tether.store;
+
+import io.tether.core.Change;
+import io.tether.core.Document;
+import io.tether.core.ErrorCode;
+import io.tether.core.MergePatch;
+import io.tether.core.TetherException;
+import io.tether.core.WriteCommand;
+import io.tether.core.WriteResult;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowIterator;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+
+/**
+ * The write path: one transaction that takes the next seq of the space (its row lock orders the
+ * space's writers, so seq order is commit order), checks the precondition, writes the document and
+ * appends the change. Any refusal rolls the whole transaction back, so a refused write leaves no
+ * gap in seq. Publishing is the caller's job, after this future completes (after commit).
+ */
+public final class ChangeWriter {
+  private static final String NEXT_SEQ = "UPDATE spaces SET seq = seq + 1 WHERE id = $1 RETURNING seq";
+  private static final String CURRENT = "SELECT " + Rows.DOCUMENT_COLUMNS
+      + " FROM documents WHERE space_id = $1 AND collection = $2 AND id = $3";
+  private static final String UPSERT = """
+      INSERT INTO documents (space_id, collection, id, version, data, deleted, seq, updated_at)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, now())
+      ON CONFLICT (space_id, collection, id) DO UPDATE
+      SET version = EXCLUDED.version, data = EXCLUDED.data, deleted = EXCLUDED.deleted,
+          seq = EXCLUDED.seq, updated_at = EXCLUDED.updated_at""";
+  private static final String APPEND = """
+      INSERT INTO changes (space_id, seq, collection, doc_id, op, version, data, deleted, mutation_id, actor)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ts""";
+
+  private final Pool pool;
+  private final int maxDocumentBytes;
+
+  public ChangeWriter(Pool pool, int maxDocumentBytes) {
+    this.pool = pool;
+    this.maxDocumentBytes = maxDocumentBytes;
+  }
+
+  public Future<WriteResult> write(WriteCommand cmd) {
+    return pool.withTransaction(tx -> write(tx, cmd));
+  }
+
+  /** The same write inside a caller's transaction (the mutation queue adds its idempotency record). */
+  public Future<WriteResult> write(SqlClient tx, WriteCommand cmd) {
+    return tx.preparedQuery(NEXT_SEQ).execute(Tuple.of(cmd.space()))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.failedFuture(TetherException.notFound("no such space"));
+          }
+          long seq = rows.iterator().next().getLong(0);
+          return tx.preparedQuery(CURRENT).execute(Tuple.of(cmd.space(), cmd.collection(), cmd.id()))
+              .compose(current -> apply(tx, cmd, seq, single(current.iterator())));
+        });
+  }
+
+  private Future<WriteResult> apply(SqlClient tx, WriteCommand cmd, long seq, Document current) {
+    if (!cmd.precondition().holdsFor(current)) {
+      return Future.failedFuture(preconditionFailed(current));
+    }
+    boolean exists = current != null && !current.deleted();
+    if (!exists && cmd.op() != Change.Op.PUT) {
+      return Future.failedFuture(TetherException.notFound("no such document"));
+    }
+    JsonObject data = switch (cmd.op()) {
+      case PUT -> cmd.data();
+      case PATCH -> MergePatch.apply(current.data(), cmd.data());
+      case DELETE -> null;
+    };
+    if (data != null && data.toBuffer().length() > maxDocumentBytes) {
+      return Future.failedFuture(new TetherException(ErrorCode.TOO_LARGE,
+          "document exceeds " + maxDocumentBytes + " bytes"));
+    }
+    long version = current == null ? 1 : current.version() + 1;
+    boolean deleted = cmd.op() == Change.Op.DELETE;
+    Document after = new Document(cmd.collection(), cmd.id(), version, data, deleted, seq);
+    return tx.preparedQuery(UPSERT)
+        .execute(Tuple.of(cmd.space(), cmd.collection(), cmd.id(), version, data, deleted, seq))
+        .compose(done -> tx.preparedQuery(APPEND).execute(Tuple.from(new Object[] {cmd.space(), seq,
+            cmd.collection(), cmd.id(), cmd.op().wire(), version, data, deleted, cmd.mutationId(), cmd.actor()})))
+        .map(rows -> {
+          OffsetDateTime ts = rows.iterator().next().getOffsetDateTime(0);
+          Change change = new Change(cmd.space(), seq, cmd.collection(), cmd.id(), cmd.op(), version, data, deleted,
+              cmd.mutationId(), cmd.actor(), ts.toInstant());
+          return new WriteResult(change, after, !exists);
+        });
+  }
+
+  private static Document single(RowIterator<Row> rows) {
+    return rows.hasNext() ? Rows.document(rows.next(), 0) : null;
+  }
+
+  private static TetherException preconditionFailed(Document current) {
+    JsonObject details = new JsonObject().put("current", current == null ? null : current.toJson());
+    return new TetherException(ErrorCode.PRECONDITION_FAILED,
+        current == null ? "the document does not exist" : "the document is at version " + current.version(), details);
+  }
+}

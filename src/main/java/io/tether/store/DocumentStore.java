@@ -1,0 +1,76 @@
+package io.tether.store;
+
+import io.tether.core.Document;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowIterator;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Document reads. */
+public final class DocumentStore {
+  // One statement is one snapshot: the head seq and the documents are read at the same instant,
+  // so a client that subscribes with since = head misses nothing written after this read.
+  private static final String PAGE = """
+      WITH head AS (SELECT seq, epoch FROM spaces WHERE id = $1)
+      SELECT head.seq, head.epoch, d.collection, d.id, d.version, d.data, d.deleted, d.seq
+      FROM head LEFT JOIN LATERAL (
+        SELECT collection, id, version, data, deleted, seq FROM documents
+        WHERE space_id = $1
+          AND ($2::text IS NULL OR collection = $2)
+          AND ($3 OR NOT deleted)
+          AND (collection, id) > ($4, $5)
+        ORDER BY collection, id
+        LIMIT $6) d ON true""";
+  private static final String ONE = "SELECT " + Rows.DOCUMENT_COLUMNS
+      + " FROM documents WHERE space_id = $1 AND collection = $2 AND id = $3";
+
+  /** Where a page starts: after the document {@code (collection, id)}; both empty for the first page. */
+  public record PageStart(String collection, String id) {
+    public static final PageStart FIRST = new PageStart("", "");
+  }
+
+  /** A page of documents with the space head of its snapshot, and whether more follow. */
+  public record Page(List<Document> documents, long headSeq, String epoch, boolean hasMore) {}
+
+  private final Pool pool;
+
+  public DocumentStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** Empty when the space does not exist. */
+  public Future<Optional<Page>> page(String space, String collection, PageStart start, int limit, boolean includeDeleted) {
+    Tuple params = Tuple.of(space, collection, includeDeleted, start.collection(), start.id(), limit + 1);
+    return pool.preparedQuery(PAGE).execute(params).map(rows -> {
+      RowIterator<Row> it = rows.iterator();
+      if (!it.hasNext()) {
+        return Optional.empty();
+      }
+      List<Document> docs = new ArrayList<>();
+      long head = 0;
+      String epoch = null;
+      while (it.hasNext()) {
+        Row row = it.next();
+        head = row.getLong(0);
+        epoch = row.getString(1);
+        if (row.getString(2) != null) {
+          docs.add(Rows.document(row, 2));
+        }
+      }
+      boolean more = docs.size() > limit;
+      return Optional.of(new Page(more ? docs.subList(0, limit) : docs, head, epoch, more));
+    });
+  }
+
+  /** The document, tombstone included; empty if it never existed. */
+  public Future<Optional<Document>> get(String space, String collection, String id) {
+    return pool.preparedQuery(ONE).execute(Tuple.of(space, collection, id)).map(rows -> {
+      RowIterator<Row> it = rows.iterator();
+      return it.hasNext() ? Optional.of(Rows.document(it.next(), 0)) : Optional.empty();
+    });
+  }
+}

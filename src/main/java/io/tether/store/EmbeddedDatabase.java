@@ -1,0 +1,57 @@
+package io.tether.store;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real PostgreSQL, unpacked from a Maven artifact and run as a child process, with its data kept in
+ * a folder between runs. It is what makes {@code java -jar tether.jar} work with nothing installed.
+ * Blocking: start it before Vert.x, never on an event loop.
+ */
+public final class EmbeddedDatabase implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedDatabase.class);
+
+  private final EmbeddedPostgres postgres;
+
+  private EmbeddedDatabase(EmbeddedPostgres postgres) {
+    this.postgres = postgres;
+  }
+
+  public static EmbeddedDatabase start(Path dataDir, int port) {
+    try {
+      Path absolute = dataDir.toAbsolutePath().normalize();
+      Files.createDirectories(absolute);
+      LOG.info("Starting embedded PostgreSQL with data in {}", absolute);
+      EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+          .setDataDirectory(absolute.resolve("pg"))
+          .setCleanDataDirectory(false)
+          .setPGStartupWait(Duration.ofSeconds(60));
+      if (port > 0) {
+        builder.setPort(port);
+      }
+      return new EmbeddedDatabase(builder.start());
+    } catch (IOException e) {
+      throw new UncheckedIOException("embedded PostgreSQL did not start: " + e.getMessage(), e);
+    }
+  }
+
+  /** The URL for {@code pg.url}: the embedded server trusts local connections as {@code postgres}. */
+  public String url() {
+    return "postgresql://postgres@127.0.0.1:" + postgres.getPort() + "/postgres";
+  }
+
+  @Override
+  public void close() {
+    try {
+      postgres.close();
+    } catch (IOException e) {
+      LOG.warn("Embedded PostgreSQL did not stop cleanly", e);
+    }
+  }
+}

@@ -1,0 +1,54 @@
+package io.tether.store;
+
+import io.tether.core.Change;
+import io.tether.core.SpaceInfo;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** {@link ChangeLog} on the {@code changes} table. */
+public final class PgChangeLog implements ChangeLog {
+  private static final String AFTER = "SELECT " + Rows.CHANGE_COLUMNS
+      + " FROM changes WHERE space_id = $1 AND seq > $2 ORDER BY seq LIMIT $3";
+  private static final String HEADS = "SELECT id, seq FROM spaces WHERE id = ANY($1)";
+
+  private final Pool pool;
+
+  public PgChangeLog(Pool pool) {
+    this.pool = pool;
+  }
+
+  @Override
+  public Future<List<Change>> readAfter(String space, long since, int limit) {
+    return pool.preparedQuery(AFTER).execute(Tuple.of(space, since, limit)).map(rows -> {
+      List<Change> changes = new ArrayList<>(rows.size());
+      for (Row row : rows) {
+        changes.add(Rows.change(space, row));
+      }
+      return changes;
+    });
+  }
+
+  @Override
+  public Future<Optional<SpaceInfo>> head(String space) {
+    return SpaceStore.info(pool, space);
+  }
+
+  @Override
+  public Future<Map<String, Long>> heads(Collection<String> spaces) {
+    return pool.preparedQuery(HEADS).execute(Tuple.of(spaces.toArray(new String[0]))).map(rows -> {
+      Map<String, Long> heads = new HashMap<>();
+      for (Row row : rows) {
+        heads.put(row.getString(0), row.getLong(1));
+      }
+      return heads;
+    });
+  }
+}

@@ -1,0 +1,118 @@
+package io.tether.store;
+
+import io.tether.core.ErrorCode;
+import io.tether.core.Role;
+import io.tether.core.SpaceInfo;
+import io.tether.core.TetherException;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Spaces, their heads and their members. */
+public final class SpaceStore {
+  private static final String CREATE = """
+      INSERT INTO spaces (id, epoch, created_by) VALUES ($1, $2, $3)
+      ON CONFLICT (id) DO NOTHING RETURNING seq, epoch""";
+  private static final String ADD_OWNER = "INSERT INTO members (space_id, user_id, role) VALUES ($1, $2, 'owner')";
+  private static final String INFO = "SELECT seq, epoch FROM spaces WHERE id = $1";
+  private static final String ROLE = "SELECT role FROM members WHERE space_id = $1 AND user_id = $2";
+  private static final String LOCK_SPACE = "SELECT 1 FROM spaces WHERE id = $1 FOR UPDATE";
+  private static final String UPSERT_MEMBER = """
+      INSERT INTO members (space_id, user_id, role) VALUES ($1, $2, $3)
+      ON CONFLICT (space_id, user_id) DO UPDATE SET role = EXCLUDED.role""";
+  private static final String DELETE_MEMBER = "DELETE FROM members WHERE space_id = $1 AND user_id = $2";
+  private static final String OTHER_OWNERS = """
+      SELECT count(*) FROM members WHERE space_id = $1 AND user_id <> $2 AND role = 'owner'""";
+
+  /** The outcome of {@link #createOrJoin}: whether the space was created now, and the caller's role. */
+  public record Joined(boolean created, SpaceInfo space, Role role) {}
+
+  private final Pool pool;
+
+  public SpaceStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  /**
+   * Creates the space with the caller as owner, or returns it if the caller is already a member.
+   * Anyone else gets 403, whether the space exists or not.
+   */
+  public Future<Joined> createOrJoin(String space, String userId) {
+    return pool.withTransaction(tx -> tx.preparedQuery(CREATE)
+        .execute(Tuple.of(space, UUID.randomUUID().toString(), userId))
+        .compose(created -> {
+          if (created.size() == 1) {
+            Row row = created.iterator().next();
+            SpaceInfo info = new SpaceInfo(space, row.getLong(0), row.getString(1));
+            return tx.preparedQuery(ADD_OWNER).execute(Tuple.of(space, userId))
+                .map(added -> new Joined(true, info, Role.OWNER));
+          }
+          return info(tx, space).compose(info -> roleOf(tx, space, userId)
+              .map(role -> new Joined(false, info.orElseThrow(), role.orElseThrow(SpaceStore::notAMember))));
+        }));
+  }
+
+  public Future<Optional<SpaceInfo>> info(String space) {
+    return info(pool, space);
+  }
+
+  public Future<Optional<Role>> roleOf(String space, String userId) {
+    return roleOf(pool, space, userId);
+  }
+
+  /** Adds a member or changes their role. Refuses to demote the last owner, which would orphan the space. */
+  public Future<Void> setMember(String space, String userId, Role role) {
+    return pool.withTransaction(tx -> lockAndCheckOwners(tx, space, userId, role != Role.OWNER)
+        .compose(ok -> tx.preparedQuery(UPSERT_MEMBER).execute(Tuple.of(space, userId, role.wire())))
+        .mapEmpty());
+  }
+
+  /** Removes a member; 404 if they were not one. Refuses to remove the last owner. */
+  public Future<Void> removeMember(String space, String userId) {
+    return pool.withTransaction(tx -> lockAndCheckOwners(tx, space, userId, true)
+        .compose(ok -> tx.preparedQuery(DELETE_MEMBER).execute(Tuple.of(space, userId)))
+        .compose(rows -> rows.rowCount() == 1
+            ? Future.<Void>succeededFuture()
+            : Future.failedFuture(TetherException.notFound("no such member"))));
+  }
+
+  private Future<Void> lockAndCheckOwners(SqlClient tx, String space, String userId, boolean losesOwnership) {
+    // The space row lock serializes membership changes, so two owners cannot demote each other at once.
+    return tx.preparedQuery(LOCK_SPACE).execute(Tuple.of(space))
+        .compose(locked -> losesOwnership ? roleOf(tx, space, userId) : Future.succeededFuture(Optional.<Role>empty()))
+        .compose(current -> current.filter(r -> r == Role.OWNER).isEmpty()
+            ? Future.succeededFuture()
+            : tx.preparedQuery(OTHER_OWNERS).execute(Tuple.of(space, userId)).compose(this::requireAnotherOwner));
+  }
+
+  private Future<Void> requireAnotherOwner(RowSet<Row> rows) {
+    return rows.iterator().next().getLong(0) > 0
+        ? Future.succeededFuture()
+        : Future.failedFuture(new TetherException(ErrorCode.CONFLICT, "a space must keep at least one owner"));
+  }
+
+  static Future<Optional<SpaceInfo>> info(SqlClient client, String space) {
+    return client.preparedQuery(INFO).execute(Tuple.of(space)).map(rows -> {
+      if (rows.size() == 0) {
+        return Optional.empty();
+      }
+      Row row = rows.iterator().next();
+      return Optional.of(new SpaceInfo(space, row.getLong(0), row.getString(1)));
+    });
+  }
+
+  private static Future<Optional<Role>> roleOf(SqlClient client, String space, String userId) {
+    return client.preparedQuery(ROLE).execute(Tuple.of(space, userId)).map(rows -> rows.size() == 0
+        ? Optional.empty()
+        : Optional.of(Role.parse(rows.iterator().next().getString(0))));
+  }
+
+  static TetherException notAMember() {
+    return TetherException.forbidden("not a member of this space");
+  }
+}

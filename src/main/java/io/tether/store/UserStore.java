@@ -1,0 +1,50 @@
+package io.tether.store;
+
+import io.tether.core.ErrorCode;
+import io.tether.core.TetherException;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowIterator;
+import io.vertx.sqlclient.Tuple;
+import java.util.Optional;
+
+/** Built-in accounts. Emails are stored lower-cased so sign-in is case-insensitive. */
+public final class UserStore {
+  private static final String INSERT = "INSERT INTO users (id, email, password_hash) VALUES ($1, $2, $3)";
+  private static final String BY_EMAIL = "SELECT id, password_hash FROM users WHERE email = $1";
+  private static final String EXISTS = "SELECT 1 FROM users WHERE id = $1";
+
+  /** A stored account: its id and its password hash. */
+  public record StoredUser(String id, String passwordHash) {}
+
+  private final Pool pool;
+
+  public UserStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** Creates the account, or fails with 409 if the email is taken. */
+  public Future<Void> create(String id, String email, String passwordHash) {
+    return pool.preparedQuery(INSERT).execute(Tuple.of(id, email, passwordHash))
+        .<Void>mapEmpty()
+        .recover(err -> Future.failedFuture(PgErrors.isUniqueViolation(err)
+            ? new TetherException(ErrorCode.CONFLICT, "an account with this email already exists")
+            : err));
+  }
+
+  public Future<Optional<StoredUser>> findByEmail(String email) {
+    return pool.preparedQuery(BY_EMAIL).execute(Tuple.of(email)).map(rows -> {
+      RowIterator<Row> it = rows.iterator();
+      if (!it.hasNext()) {
+        return Optional.empty();
+      }
+      Row row = it.next();
+      return Optional.of(new StoredUser(row.getString(0), row.getString(1)));
+    });
+  }
+
+  public Future<Boolean> exists(String userId) {
+    return pool.preparedQuery(EXISTS).execute(Tuple.of(userId)).map(rows -> rows.size() > 0);
+  }
+}

@@ -1,0 +1,145 @@
+package io.tether.sync;
+
+import io.tether.bus.ChangeFrame;
+import io.tether.core.Change;
+import io.tether.core.ErrorCode;
+import io.tether.store.ChangeLog;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One socket's subscription to one space. Sends every change after its cursor exactly once, in order:
+ * first from the change log (catch-up), then live from the {@link SpaceFeed}. While it catches up it
+ * ignores live changes instead of holding them, and goes live only when its cursor has reached the
+ * feed's; so its memory stays bounded. A socket that stops reading falls back to catch-up mode
+ * (lagging) and resumes from the change log when it drains. Confined to the socket's event loop.
+ */
+final class SpaceSubscription implements SpaceFeed.Receiver {
+  private static final Logger LOG = LoggerFactory.getLogger(SpaceSubscription.class);
+
+  private enum State { CATCHING_UP, LIVE, LAGGING, CLOSED }
+
+  private final String space;
+  private final Object requestId;
+  private final String epoch;
+  private final Transport transport;
+  private final SpaceFeed feed;
+  private final ChangeLog changeLog;
+  private final int pageSize;
+  private final Runnable onEnded;
+  private long cursor;
+  private State state = State.CATCHING_UP;
+  private boolean syncedSent;
+
+  SpaceSubscription(String space, Object requestId, long since, String epoch, Transport transport, SpaceFeed feed,
+                    ChangeLog changeLog, int pageSize, Runnable onEnded) {
+    this.space = space;
+    this.requestId = requestId;
+    this.cursor = since;
+    this.epoch = epoch;
+    this.transport = transport;
+    this.feed = feed;
+    this.changeLog = changeLog;
+    this.pageSize = pageSize;
+    this.onEnded = onEnded;
+  }
+
+  /** Starts the catch-up; the subscription must already be registered with its feed. */
+  void start() {
+    catchUp();
+  }
+
+  void close() {
+    state = State.CLOSED;
+  }
+
+  long cursor() {
+    return cursor;
+  }
+
+  @Override
+  public void onLive(ChangeFrame frame) {
+    if (state != State.LIVE || frame.seq() <= cursor) {
+      return;
+    }
+    if (frame.seq() != cursor + 1) {
+      catchUp(); // cannot happen while the feed is contiguous; the change log settles it either way
+      return;
+    }
+    if (transport.writeQueueFull()) {
+      state = State.LAGGING;
+      transport.whenDrained(this::catchUp);
+      return;
+    }
+    transport.send(frame.frame());
+    cursor = frame.seq();
+  }
+
+  private void catchUp() {
+    if (state == State.CLOSED) {
+      return;
+    }
+    state = State.CATCHING_UP;
+    changeLog.readAfter(space, cursor, pageSize).onComplete(ar -> {
+      if (state == State.CLOSED) {
+        return;
+      }
+      if (ar.failed()) {
+        LOG.warn("Catch-up of space {} after {} failed: {}", space, cursor, ar.cause().toString());
+        fail();
+        return;
+      }
+      List<Change> page = ar.result();
+      if (!page.isEmpty() && page.get(0).seq() != cursor + 1) {
+        // History after the cursor was compacted away: never a partial replay.
+        transport.send(Frames.resyncRequired(null, space, page.get(0).seq() - 1, epoch));
+        onEnded.run();
+        return;
+      }
+      for (Change change : page) {
+        transport.send(change.toFrame());
+        cursor = change.seq();
+        if (transport.writeQueueFull()) {
+          state = State.LAGGING;
+          transport.whenDrained(this::catchUp);
+          return;
+        }
+      }
+      if (page.size() == pageSize) {
+        catchUp();
+      } else {
+        feed.ready().onComplete(r -> {
+          if (r.succeeded()) {
+            goLiveOrContinue();
+          } else {
+            fail();
+          }
+        });
+      }
+    });
+  }
+
+  /** The subscription cannot go on (the database or bus is unavailable): the client subscribes again. */
+  private void fail() {
+    if (state != State.CLOSED) {
+      transport.send(Frames.error(requestId, ErrorCode.UNAVAILABLE, "subscription to " + space + " ended; subscribe again"));
+      onEnded.run();
+    }
+  }
+
+  private void goLiveOrContinue() {
+    if (state != State.CATCHING_UP) {
+      return;
+    }
+    if (feed.lastSeq() > cursor) {
+      catchUp(); // the feed moved on while we read: read the rest before going live
+      return;
+    }
+    state = State.LIVE;
+    if (!syncedSent) {
+      syncedSent = true;
+      transport.send(Frames.synced(requestId, space, cursor, epoch));
+    }
+  }
+}

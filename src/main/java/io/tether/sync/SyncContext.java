@@ -1,0 +1,12 @@
+package io.tether.sync;
+
+import io.tether.auth.SpaceAccess;
+import io.tether.auth.TokenService;
+import io.tether.config.TetherConfig;
+import io.tether.core.JsonLimits;
+import io.tether.store.ChangeLog;
+import io.vertx.core.Vertx;
+
+/** What the sessions of one event loop share. */
+public record SyncContext(Vertx vertx, TokenService tokens, SpaceAccess access, ChangeLog changeLog, FeedHub hub,
+                          JsonLimits json, TetherConfig.Sync config) {}

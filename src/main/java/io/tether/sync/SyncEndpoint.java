@@ -1,0 +1,81 @@
+package io.tether.sync;
+
+import io.tether.core.Principal;
+import io.tether.core.TetherException;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.ext.web.RoutingContext;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * {@code GET /v1/sync}: authenticates the upgrade request (header or {@code access_token} query
+ * parameter) before upgrading, so a bad token gets a plain 401 with a JSON body; a request with no
+ * token is upgraded and must send an {@code auth} frame. Holds this event loop's sessions and pings them.
+ */
+public final class SyncEndpoint {
+  private final SyncContext ctx;
+  private final Set<SyncSession> sessions = new LinkedHashSet<>();
+  private final long heartbeatTimer;
+
+  public SyncEndpoint(SyncContext ctx) {
+    this.ctx = ctx;
+    this.heartbeatTimer = ctx.vertx().setPeriodic(ctx.config().pingIntervalSeconds() * 1000L, id -> heartbeat());
+  }
+
+  public void handle(RoutingContext rc) {
+    HttpServerRequest request = rc.request();
+    if (!request.canUpgradeToWebSocket()) {
+      rc.fail(TetherException.badRequest("this endpoint expects a WebSocket upgrade"));
+      return;
+    }
+    String token = tokenOf(request);
+    Future<Principal> principal = token == null ? Future.succeededFuture(null) : ctx.tokens().verify(token);
+    principal
+        .onFailure(rc::fail)
+        .onSuccess(p -> request.toWebSocket()
+            .onSuccess(socket -> accept(socket, p))
+            .onFailure(rc::fail));
+  }
+
+  /** Open sockets on this event loop. */
+  public int openSockets() {
+    return sessions.size();
+  }
+
+  public void close() {
+    ctx.vertx().cancelTimer(heartbeatTimer);
+  }
+
+  private void accept(ServerWebSocket socket, Principal principal) {
+    SyncSession session = new SyncSession(ctx, new WebSocketTransport(socket, ctx.config().writeQueueBytes()), principal);
+    sessions.add(session);
+    socket.textMessageHandler(session::onText);
+    socket.binaryMessageHandler(b -> session.onText(b.toString()));
+    socket.pongHandler(b -> session.touch());
+    // A reset connection surfaces here and then as a close; the close handler does the cleanup.
+    socket.exceptionHandler(err -> { });
+    socket.closeHandler(v -> {
+      session.onClosed();
+      sessions.remove(session);
+    });
+    session.open();
+  }
+
+  private void heartbeat() {
+    long now = System.currentTimeMillis();
+    for (SyncSession session : sessions.toArray(new SyncSession[0])) {
+      session.heartbeat(now);
+    }
+  }
+
+  private static String tokenOf(HttpServerRequest request) {
+    String header = request.getHeader(HttpHeaders.AUTHORIZATION);
+    if (header != null) {
+      return header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : "";
+    }
+    return request.getParam("access_token");
+  }
+}

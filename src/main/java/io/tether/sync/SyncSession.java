@@ -1,0 +1,265 @@
+package io.tether.sync;
+
+import io.tether.core.ErrorCode;
+import io.tether.core.Ids;
+import io.tether.core.Principal;
+import io.tether.core.SpaceInfo;
+import io.tether.core.TetherException;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server side of one sync connection: authentication, subscriptions and frame handling. It
+ * writes only through its {@link Transport}. A bad frame gets an error frame and the connection stays
+ * open; only authentication problems close it. Confined to the socket's event loop.
+ */
+public final class SyncSession {
+  private static final Logger LOG = LoggerFactory.getLogger(SyncSession.class);
+  private static final long EXPIRY_WARNING_SECONDS = 60;
+
+  private final SyncContext ctx;
+  private final Transport transport;
+  private final Map<String, SpaceSubscription> subscriptions = new HashMap<>();
+  private final Set<String> pendingSubscribes = new HashSet<>();
+  private Principal principal;
+  private long authTimer = -1;
+  private long expiringTimer = -1;
+  private long expiryTimer = -1;
+  private long lastActivityMillis = System.currentTimeMillis();
+  private boolean closed;
+
+  public SyncSession(SyncContext ctx, Transport transport, Principal principal) {
+    this.ctx = ctx;
+    this.transport = transport;
+    this.principal = principal;
+  }
+
+  public void open() {
+    if (principal == null) {
+      authTimer = ctx.vertx().setTimer(ctx.config().authTimeoutSeconds() * 1000L,
+          id -> closeWith(CloseCodes.POLICY_VIOLATION, "no auth frame in time"));
+    } else {
+      scheduleExpiry();
+    }
+  }
+
+  /** Any frame or pong from the client. */
+  public void touch() {
+    lastActivityMillis = System.currentTimeMillis();
+  }
+
+  /** Pings the client, or closes the socket if it has been silent past the idle timeout. */
+  public void heartbeat(long nowMillis) {
+    if (nowMillis - lastActivityMillis > ctx.config().idleTimeoutSeconds() * 1000L) {
+      closeWith(CloseCodes.GOING_AWAY, "idle timeout");
+    } else {
+      transport.ping();
+    }
+  }
+
+  public void onText(String text) {
+    touch();
+    if (closed) {
+      return;
+    }
+    JsonObject frame;
+    try {
+      frame = ctx.json().parseObject(text);
+    } catch (TetherException e) {
+      transport.send(Frames.error(null, e.code(), e.getMessage()));
+      return;
+    }
+    Object id = frame.getValue("id");
+    String type = frame.getValue("type") instanceof String s ? s : "";
+    if (principal == null && !"auth".equals(type)) {
+      closeWith(CloseCodes.POLICY_VIOLATION, "authenticate first");
+      return;
+    }
+    try {
+      switch (type) {
+        case "auth" -> auth(id, frame);
+        case "subscribe" -> subscribe(id, frame);
+        case "unsubscribe" -> unsubscribe(id, frame);
+        case "ping" -> transport.send(Frames.pong(id));
+        default -> transport.send(Frames.error(id, ErrorCode.BAD_REQUEST, "unknown frame type '" + type + "'"));
+      }
+    } catch (TetherException e) {
+      transport.send(Frames.error(id, e.code(), e.getMessage()));
+    } catch (ClassCastException e) {
+      transport.send(Frames.error(id, ErrorCode.BAD_REQUEST, "a field has the wrong type"));
+    }
+  }
+
+  /** The socket closed: release every subscription. */
+  public void onClosed() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    cancelTimers();
+    for (Map.Entry<String, SpaceSubscription> e : new ArrayList<>(subscriptions.entrySet())) {
+      e.getValue().close();
+      ctx.hub().release(e.getKey(), e.getValue());
+    }
+    subscriptions.clear();
+    pendingSubscribes.clear();
+  }
+
+  public boolean isClosed() {
+    return closed;
+  }
+
+  public int subscriptionCount() {
+    return subscriptions.size();
+  }
+
+  private void auth(Object id, JsonObject frame) {
+    String token = frame.getString("token");
+    ctx.tokens().verify(token).onComplete(ar -> {
+      if (closed) {
+        return;
+      }
+      if (ar.failed()) {
+        closeWith(CloseCodes.POLICY_VIOLATION, "invalid access token");
+        return;
+      }
+      Principal next = ar.result();
+      if (principal != null && !principal.userId().equals(next.userId())) {
+        closeWith(CloseCodes.POLICY_VIOLATION, "a connection cannot change users");
+        return;
+      }
+      principal = next;
+      cancelTimers();
+      scheduleExpiry();
+      transport.send(Frames.authenticated(id, next.userId(), next.expiresAtEpochSeconds()));
+    });
+  }
+
+  private void subscribe(Object id, JsonObject frame) {
+    String space = Ids.space(frame.getString("space"));
+    long since = nonNegative(frame.getValue("since"));
+    String epoch = frame.getString("epoch");
+    if (subscriptions.containsKey(space) || pendingSubscribes.contains(space)) {
+      throw new TetherException(ErrorCode.CONFLICT, "already subscribed to " + space);
+    }
+    if (subscriptions.size() + pendingSubscribes.size() >= ctx.config().maxSubscriptions()) {
+      throw new TetherException(ErrorCode.TOO_LARGE, "at most " + ctx.config().maxSubscriptions() + " subscriptions per connection");
+    }
+    pendingSubscribes.add(space);
+    ctx.access().toRead(space, principal.userId())
+        .compose(role -> ctx.changeLog().head(space))
+        .onComplete(ar -> {
+          if (closed || !pendingSubscribes.remove(space)) {
+            return; // closed or unsubscribed while we checked
+          }
+          if (ar.failed()) {
+            sendFailure(id, ar.cause());
+          } else {
+            startSubscription(id, space, since, epoch, ar.result());
+          }
+        });
+  }
+
+  private void startSubscription(Object id, String space, long since, String epoch, Optional<SpaceInfo> found) {
+    if (found.isEmpty()) {
+      transport.send(Frames.error(id, ErrorCode.FORBIDDEN, "not a member of this space"));
+      return;
+    }
+    SpaceInfo head = found.get();
+    if ((epoch != null && !epoch.equals(head.epoch())) || since > head.seq()) {
+      // The cursor belongs to another life of this space, or to a future it never had.
+      transport.send(Frames.resyncRequired(id, space, 0, head.epoch()));
+      return;
+    }
+    SpaceFeed feed = ctx.hub().acquire(space);
+    SpaceSubscription[] holder = new SpaceSubscription[1];
+    SpaceSubscription sub = new SpaceSubscription(space, id, since, head.epoch(), transport, feed, ctx.changeLog(),
+        ctx.config().catchUpPageSize(), () -> end(space, holder[0]));
+    holder[0] = sub;
+    feed.add(sub);
+    subscriptions.put(space, sub);
+    sub.start();
+  }
+
+  private void unsubscribe(Object id, JsonObject frame) {
+    String space = Ids.space(frame.getString("space"));
+    if (pendingSubscribes.remove(space)) {
+      transport.send(unsubscribed(id, space));
+      return;
+    }
+    SpaceSubscription sub = subscriptions.get(space);
+    if (sub == null) {
+      throw TetherException.notFound("not subscribed to " + space);
+    }
+    end(space, sub);
+    transport.send(unsubscribed(id, space));
+  }
+
+  private void end(String space, SpaceSubscription sub) {
+    if (subscriptions.get(space) == sub) {
+      subscriptions.remove(space);
+      sub.close();
+      ctx.hub().release(space, sub);
+    }
+  }
+
+  private static String unsubscribed(Object id, String space) {
+    JsonObject frame = new JsonObject().put("type", "unsubscribed").put("space", space);
+    return (id == null ? frame : frame.put("id", id)).encode();
+  }
+
+  private void sendFailure(Object id, Throwable err) {
+    if (err instanceof TetherException te) {
+      transport.send(Frames.error(id, te.code(), te.getMessage()));
+    } else {
+      LOG.warn("Subscribe failed: {}", err.toString());
+      transport.send(Frames.error(id, ErrorCode.UNAVAILABLE, "temporarily unavailable; retry"));
+    }
+  }
+
+  private void scheduleExpiry() {
+    long remainingMillis = principal.expiresAtEpochSeconds() * 1000L - System.currentTimeMillis();
+    long warnInMillis = remainingMillis - EXPIRY_WARNING_SECONDS * 1000L;
+    if (warnInMillis > 0) {
+      expiringTimer = ctx.vertx().setTimer(warnInMillis,
+          id -> transport.send(Frames.tokenExpiring(principal.expiresAtEpochSeconds())));
+    } else {
+      transport.send(Frames.tokenExpiring(principal.expiresAtEpochSeconds()));
+    }
+    expiryTimer = ctx.vertx().setTimer(Math.max(1, remainingMillis),
+        id -> closeWith(CloseCodes.TOKEN_EXPIRED, "access token expired"));
+  }
+
+  private void cancelTimers() {
+    for (long timer : new long[] {authTimer, expiringTimer, expiryTimer}) {
+      if (timer >= 0) {
+        ctx.vertx().cancelTimer(timer);
+      }
+    }
+    authTimer = expiringTimer = expiryTimer = -1;
+  }
+
+  private void closeWith(short code, String reason) {
+    if (!closed) {
+      transport.close(code, reason);
+      onClosed();
+    }
+  }
+
+  private static long nonNegative(Object value) {
+    if (value == null) {
+      return 0;
+    }
+    if (value instanceof Number n && n.doubleValue() == n.longValue() && n.longValue() >= 0) {
+      return n.longValue();
+    }
+    throw TetherException.badRequest("since must be a non-negative integer");
+  }
+}

@@ -1,0 +1,55 @@
+package io.tether.sync;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@link Transport} over a Vert.x server WebSocket. */
+final class WebSocketTransport implements Transport {
+  private static final Buffer EMPTY = Buffer.buffer();
+
+  private final ServerWebSocket socket;
+  private List<Runnable> onDrain = new ArrayList<>();
+
+  WebSocketTransport(ServerWebSocket socket, int writeQueueBytes) {
+    this.socket = socket;
+    socket.setWriteQueueMaxSize(writeQueueBytes);
+    socket.drainHandler(v -> {
+      List<Runnable> waiting = onDrain;
+      onDrain = new ArrayList<>();
+      waiting.forEach(Runnable::run);
+    });
+  }
+
+  @Override
+  public void send(String frame) {
+    if (!socket.isClosed()) {
+      socket.writeTextMessage(frame);
+    }
+  }
+
+  @Override
+  public boolean writeQueueFull() {
+    return socket.writeQueueFull();
+  }
+
+  @Override
+  public void whenDrained(Runnable action) {
+    onDrain.add(action);
+  }
+
+  @Override
+  public void ping() {
+    if (!socket.isClosed()) {
+      socket.writePing(EMPTY);
+    }
+  }
+
+  @Override
+  public void close(short code, String reason) {
+    if (!socket.isClosed()) {
+      socket.close(code, reason);
+    }
+  }
+}
