@@ -57,8 +57,8 @@ final class DocumentRoutes {
     DocumentStore.PageStart start = token == null ? DocumentStore.PageStart.FIRST : token.start();
     access.toRead(space, Requests.principal(rc).userId())
         .compose(role -> documents.page(space, collection, start, limit, includeDeleted))
-        .onSuccess(found -> {
-          DocumentStore.Page page = found.orElseThrow();
+        .map(found -> found.orElseThrow(() -> TetherException.forbidden("not a member of this space")))
+        .onSuccess(page -> {
           long cursor = token == null ? page.headSeq() : token.cursor();
           JsonArray docs = new JsonArray();
           page.documents().forEach(d -> docs.add(d.toJson()));
@@ -79,17 +79,10 @@ final class DocumentRoutes {
     String id = Ids.document(rc.pathParam("id"));
     access.toRead(space, Requests.principal(rc).userId())
         .compose(role -> documents.get(space, collection, id))
-        .onSuccess(found -> {
-          Document doc = found.filter(d -> !d.deleted())
-              .orElseThrow(() -> TetherException.notFound("no such document"));
-          String etag = Preconditions.etag(doc.version());
-          rc.response().putHeader("ETag", etag);
-          String ifNoneMatch = rc.request().getHeader("If-None-Match");
-          if (ifNoneMatch != null && ifNoneMatch.trim().equals(etag)) {
-            rc.response().setStatusCode(304).end();
-          } else {
-            Requests.json(rc, 200, doc.toJson());
-          }
+        .map(found -> found.filter(d -> !d.deleted()).orElseThrow(() -> TetherException.notFound("no such document")))
+        .onSuccess(doc -> {
+          rc.response().putHeader("ETag", Preconditions.etag(doc.version()));
+          Requests.json(rc, 200, doc.toJson());
         })
         .onFailure(rc::fail);
   }
