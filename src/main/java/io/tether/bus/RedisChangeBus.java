@@ -33,7 +33,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class RedisChangeBus implements ChangeBus {
   private static final Logger LOG = LoggerFactory.getLogger(RedisChangeBus.class);
-  static final String CONNECTION_NAME = "tether-bus-subscriber";
 
   private final Vertx vertx;
   private final Context busContext;
@@ -114,6 +113,11 @@ public final class RedisChangeBus implements ChangeBus {
         : Future.failedFuture("the subscriber connection is down"));
   }
 
+  /** The name the subscriber connection shows in {@code CLIENT LIST}, so ops can tell deployments apart. */
+  static String connectionName(String channelPrefix) {
+    return "tether-bus:" + channelPrefix.replaceAll("[^A-Za-z0-9:_.-]", "_");
+  }
+
   /** Subscriber reconnections since start; for tests and metrics. */
   public long reconnects() {
     return reconnects;
@@ -139,7 +143,7 @@ public final class RedisChangeBus implements ChangeBus {
       conn.handler(this::onPush);
       conn.exceptionHandler(err -> LOG.warn("Redis subscriber connection error: {}", err.toString()));
       conn.endHandler(v -> onConnectionLost(conn));
-      return conn.send(Request.cmd(Command.CLIENT).arg("SETNAME").arg(CONNECTION_NAME)).map(conn);
+      return conn.send(Request.cmd(Command.CLIENT).arg("SETNAME").arg(connectionName(prefix))).map(conn);
     }).map(conn -> {
       subscriber = conn;
       reconnectDelay = reconnectMinMillis;
