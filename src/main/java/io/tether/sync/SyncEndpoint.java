@@ -2,6 +2,7 @@ package io.tether.sync;
 
 import io.tether.core.Principal;
 import io.tether.core.TetherException;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -55,8 +56,15 @@ public final class SyncEndpoint {
     socket.textMessageHandler(session::onText);
     socket.binaryMessageHandler(b -> session.onText(b.toString()));
     socket.pongHandler(b -> session.touch());
-    // A reset connection surfaces here and then as a close; the close handler does the cleanup.
-    socket.exceptionHandler(err -> { });
+    socket.exceptionHandler(err -> {
+      // Netty reports an oversized frame, Vert.x an oversized message (several frames): both close 1009.
+      // Anything else (a reset connection) is followed by a close, whose handler cleans up.
+      if (err instanceof CorruptedWebSocketFrameException corrupted) {
+        socket.close((short) corrupted.closeStatus().code(), corrupted.closeStatus().reasonText());
+      } else if (err instanceof IllegalStateException && !socket.isClosed()) {
+        socket.close(CloseCodes.MESSAGE_TOO_BIG, "message too big");
+      }
+    });
     socket.closeHandler(v -> {
       session.onClosed();
       sessions.remove(session);

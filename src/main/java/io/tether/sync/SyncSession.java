@@ -92,8 +92,6 @@ public final class SyncSession {
       }
     } catch (TetherException e) {
       transport.send(Frames.error(id, e.code(), e.getMessage()));
-    } catch (ClassCastException e) {
-      transport.send(Frames.error(id, ErrorCode.BAD_REQUEST, "a field has the wrong type"));
     }
   }
 
@@ -121,7 +119,7 @@ public final class SyncSession {
   }
 
   private void auth(Object id, JsonObject frame) {
-    String token = frame.getString("token");
+    String token = text(frame, "token");
     ctx.tokens().verify(token).onComplete(ar -> {
       if (closed) {
         return;
@@ -143,9 +141,9 @@ public final class SyncSession {
   }
 
   private void subscribe(Object id, JsonObject frame) {
-    String space = Ids.space(frame.getString("space"));
+    String space = Ids.space(text(frame, "space"));
     long since = nonNegative(frame.getValue("since"));
-    String epoch = frame.getString("epoch");
+    String epoch = text(frame, "epoch");
     if (subscriptions.containsKey(space) || pendingSubscribes.contains(space)) {
       throw new TetherException(ErrorCode.CONFLICT, "already subscribed to " + space);
     }
@@ -189,7 +187,7 @@ public final class SyncSession {
   }
 
   private void unsubscribe(Object id, JsonObject frame) {
-    String space = Ids.space(frame.getString("space"));
+    String space = Ids.space(text(frame, "space"));
     if (pendingSubscribes.remove(space)) {
       transport.send(unsubscribed(id, space));
       return;
@@ -251,6 +249,15 @@ public final class SyncSession {
       transport.close(code, reason);
       onClosed();
     }
+  }
+
+  /** A string field; a field of another JSON type is a 400 rather than silently converted. */
+  private static String text(JsonObject frame, String key) {
+    Object value = frame.getValue(key);
+    if (value == null || value instanceof String) {
+      return (String) value;
+    }
+    throw TetherException.badRequest(key + " must be a string");
   }
 
   private static long nonNegative(Object value) {
