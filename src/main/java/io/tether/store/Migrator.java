@@ -50,10 +50,13 @@ public final class Migrator {
   }
 
   private Future<Integer> applyPending(SqlConnection conn) {
-    return conn.query("""
-            CREATE TABLE IF NOT EXISTS schema_migrations (
-              version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())""")
-        .execute()
+    return conn.query("SELECT to_regclass('schema_migrations') IS NOT NULL").execute()
+        .compose(exists -> exists.iterator().next().getBoolean(0)
+            ? Future.succeededFuture()
+            : conn.query("""
+                CREATE TABLE schema_migrations (
+                  version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())""")
+                .execute())
         .compose(created -> conn.query("SELECT version FROM schema_migrations").execute())
         .compose(rows -> {
           Set<Integer> applied = new HashSet<>();
