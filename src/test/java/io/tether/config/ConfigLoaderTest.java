@@ -1,0 +1,75 @@
+package io.tether.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigLoaderTest {
+
+  @Test
+  void defaultsThenFileThenEnvironment() {
+    TetherConfig defaults = ConfigLoader.resolve(new JsonObject(), Map.of());
+    assertThat(defaults.http().port()).isEqualTo(8080);
+    assertThat(defaults.pg().embedded()).isTrue();
+    assertThat(defaults.redis().enabled()).isFalse();
+    assertThat(defaults.http().effectiveInstances()).isEqualTo(Runtime.getRuntime().availableProcessors());
+
+    JsonObject file = new JsonObject().put("http", new JsonObject().put("port", 9000).put("instances", 3));
+    TetherConfig fromFile = ConfigLoader.resolve(file, Map.of());
+    assertThat(fromFile.http().port()).isEqualTo(9000);
+    assertThat(fromFile.http().effectiveInstances()).isEqualTo(3);
+
+    TetherConfig fromEnv = ConfigLoader.resolve(file, Map.of("TETHER_HTTP_PORT", "9100", "TETHER_HTTP_INSTANCES", "5",
+        "TETHER_PG_URL", "postgresql://u:p@db:5432/tether", "TETHER_REDIS_URL", "redis://cache:6379",
+        "TETHER_DATA_DIR", "/var/lib/tether", "TETHER_SYNC_PING_INTERVAL_SECONDS", "10"));
+    assertThat(fromEnv.http().port()).isEqualTo(9100);
+    assertThat(fromEnv.http().instances()).isEqualTo(5);
+    assertThat(fromEnv.pg().url()).isEqualTo("postgresql://u:p@db:5432/tether");
+    assertThat(fromEnv.pg().embedded()).isFalse();
+    assertThat(fromEnv.redis().url()).isEqualTo("redis://cache:6379");
+    assertThat(fromEnv.pg().dataDir()).isEqualTo("/var/lib/tether");
+    assertThat(fromEnv.sync().pingIntervalSeconds()).isEqualTo(10);
+  }
+
+  @Test
+  void badValuesStopTheServerWithTheKeyNamed() {
+    assertThatThrownBy(() -> ConfigLoader.resolve(new JsonObject(), Map.of("TETHER_HTTP_PORT", "eighty")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("http.port");
+    assertThatThrownBy(() -> ConfigLoader.resolve(new JsonObject(), Map.of("TETHER_HTTP_PORT", "70000")))
+        .hasMessageContaining("http.port");
+    assertThatThrownBy(() -> ConfigLoader.resolve(new JsonObject().put("http", new JsonObject().put("prot", 1)), Map.of()))
+        .hasMessageContaining("http.prot").hasMessageContaining("unknown");
+    assertThatThrownBy(() -> ConfigLoader.resolve(new JsonObject(), Map.of("TETHER_AUTH_JWT_SECRET", "short")))
+        .hasMessageContaining("auth.jwtSecret");
+    assertThatThrownBy(() -> ConfigLoader.resolve(new JsonObject(), Map.of("TETHER_PG_URL", "mysql://x")))
+        .hasMessageContaining("pg.url");
+    assertThatThrownBy(() -> ConfigLoader.resolve(new JsonObject(), Map.of("TETHER_SYNC_IDLE_TIMEOUT_SECONDS", "5")))
+        .hasMessageContaining("sync.idleTimeoutSeconds");
+  }
+
+  @Test
+  void theShippedConfigFileAndTheReadmeListEverySetting() throws Exception {
+    JsonObject shipped = new JsonObject(Files.readString(Path.of("conf/config.json")));
+    TetherConfig resolved = ConfigLoader.resolve(shipped, Map.of());
+    assertThat(resolved).isEqualTo(ConfigLoader.resolve(new JsonObject(), Map.of()));
+    String readme = Files.readString(Path.of("README.md"));
+    for (Setting setting : Settings.ALL) {
+      String[] parts = setting.path().split("\\.");
+      assertThat(shipped.getJsonObject(parts[0]).containsKey(parts[1])).as(setting.path() + " in conf/config.json").isTrue();
+      assertThat(readme).as(setting.path() + " in README.md").contains("`" + setting.path() + "`");
+      assertThat(readme).as(setting.env() + " in README.md").contains("`" + setting.env() + "`");
+    }
+  }
+
+  @Test
+  void environmentNamesFollowTheSectionKeyRule() {
+    assertThat(Setting.envNameOf("sync.pingIntervalSeconds")).isEqualTo("TETHER_SYNC_PING_INTERVAL_SECONDS");
+    assertThat(Settings.byPath("pg.dataDir").env()).isEqualTo("TETHER_DATA_DIR");
+    assertThat(Settings.byPath("http.instances").env()).isEqualTo("TETHER_HTTP_INSTANCES");
+  }
+}
