@@ -34,8 +34,11 @@ class EmbeddedModeIT {
   }
 
   @AfterAll
-  static void tearDown() {
+  static void tearDown() throws IOException {
     vertx.close();
+    try (var paths = Files.walk(dataDir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
   }
 
   @Test
