@@ -286,5 +286,8 @@ class RestApiTest {
     assertThat(ready.status()).isEqualTo(200);
     assertThat(ready.json().getJsonObject("checks").getJsonObject("postgres").getString("status")).isEqualTo("UP");
     assertThat(api.send("GET", "/v1/sync", null, null).status()).isEqualTo(400);
+    Response openapi = api.send("GET", "/openapi.yaml", null, null);
+    assertThat(openapi.status()).isEqualTo(200);
+    assertThat(openapi.body()).startsWith("openapi: 3").contains("/v1/spaces/{space}/changes:");
   }
 }
