@@ -1,0 +1,51 @@
+package io.tether.sync;
+
+import io.tether.core.Change;
+import io.tether.core.SpaceInfo;
+import io.tether.store.ChangeLog;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** A change log in memory, for unit tests of the delivery classes (the integration tests use PostgreSQL). */
+final class InMemoryChangeLog implements ChangeLog {
+  private final Map<String, List<Change>> log = new HashMap<>();
+
+  synchronized Change commit(String space) {
+    List<Change> changes = log.computeIfAbsent(space, s -> new ArrayList<>());
+    long seq = changes.size() + 1;
+    Change change = new Change(space, seq, "c", "d" + seq, Change.Op.PUT, 1, new JsonObject().put("seq", seq), false,
+        null, "tester", Instant.now());
+    changes.add(change);
+    return change;
+  }
+
+  @Override
+  public synchronized Future<List<Change>> readAfter(String space, long since, int limit) {
+    List<Change> out = new ArrayList<>();
+    for (Change c : log.getOrDefault(space, List.of())) {
+      if (c.seq() > since && out.size() < limit) {
+        out.add(c);
+      }
+    }
+    return Future.succeededFuture(out);
+  }
+
+  @Override
+  public synchronized Future<Optional<SpaceInfo>> head(String space) {
+    return Future.succeededFuture(Optional.of(new SpaceInfo(space, log.getOrDefault(space, List.of()).size(), "epoch-1")));
+  }
+
+  @Override
+  public synchronized Future<Map<String, Long>> heads(Collection<String> spaces) {
+    Map<String, Long> heads = new HashMap<>();
+    spaces.forEach(s -> heads.put(s, (long) log.getOrDefault(s, List.of()).size()));
+    return Future.succeededFuture(heads);
+  }
+}
