@@ -11,18 +11,24 @@ import io.tether.config.ConfigException;
 import io.tether.config.ConfigLoader;
 import io.tether.config.TetherConfig;
 import io.tether.core.JsonLimits;
+import io.tether.core.MutationParser;
 import io.tether.http.ApiVerticle;
 import io.tether.service.DocumentService;
+import io.tether.service.MutationService;
 import io.tether.store.ChangeWriter;
 import io.tether.store.Database;
 import io.tether.store.DocumentStore;
 import io.tether.store.EmbeddedDatabase;
 import io.tether.store.Migrator;
+import io.tether.store.MutationStore;
 import io.tether.store.PgChangeLog;
+import io.tether.store.RetentionJob;
+import io.tether.store.RetentionVerticle;
 import io.tether.store.SpaceStore;
 import io.tether.store.UserStore;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import java.nio.file.Path;
@@ -81,14 +87,14 @@ public final class Main {
     return migrator.migrate()
         .compose(applied -> startBus(vertx, config))
         .compose(bus -> {
-          SpaceStore spaces = new SpaceStore(pool);
-          SpaceAccess access = new SpaceAccess(spaces);
-          Node node = new Node(vertx, config, pool, bus, users, spaces, new DocumentStore(pool), new PgChangeLog(pool),
-              tokens, accounts, access,
-              new DocumentService(access, new ChangeWriter(pool, config.limits().maxDocumentBytes()), bus),
-              new JsonLimits(config.limits().maxJsonDepth()));
-          return vertx.deployVerticle(() -> new ApiVerticle(node),
-                  new DeploymentOptions().setInstances(config.http().effectiveInstances()))
+          Node node = node(vertx, config, pool, bus, users, tokens, accounts);
+          TetherConfig.Retention retention = config.retention();
+          RetentionJob job = new RetentionJob(pool, retention.changeMaxCount(), retention.changeMaxAgeHours(),
+              retention.mutationMaxAgeHours());
+          return vertx.deployVerticle(new RetentionVerticle(job, retention.intervalSeconds() * 1000L),
+                  new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
+              .compose(retentionId -> vertx.deployVerticle(() -> new ApiVerticle(node),
+                  new DeploymentOptions().setInstances(config.http().effectiveInstances())))
               .map(deployment -> new RunningNode(vertx, node, deployment, embedded));
         })
         .onFailure(err -> {
@@ -97,6 +103,18 @@ public final class Main {
             embedded.close();
           }
         });
+  }
+
+  private static Node node(Vertx vertx, TetherConfig config, Pool pool, ChangeBus bus, UserStore users,
+                           TokenService tokens, AccountService accounts) {
+    SpaceStore spaces = new SpaceStore(pool);
+    SpaceAccess access = new SpaceAccess(spaces);
+    ChangeWriter writer = new ChangeWriter(pool, config.limits().maxDocumentBytes());
+    DocumentService documents = new DocumentService(access, writer, bus);
+    MutationService mutations = new MutationService(access, new MutationStore(pool, writer), documents,
+        new MutationParser(config.limits().maxDocumentBytes()), config.limits().maxMutationsPerBatch());
+    return new Node(vertx, config, pool, bus, users, spaces, new DocumentStore(pool), new PgChangeLog(pool),
+        tokens, accounts, access, documents, mutations, new JsonLimits(config.limits().maxJsonDepth()));
   }
 
   private static Future<ChangeBus> startBus(Vertx vertx, TetherConfig config) {

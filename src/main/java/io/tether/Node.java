@@ -7,6 +7,7 @@ import io.tether.bus.ChangeBus;
 import io.tether.config.TetherConfig;
 import io.tether.core.JsonLimits;
 import io.tether.service.DocumentService;
+import io.tether.service.MutationService;
 import io.tether.store.ChangeLog;
 import io.tether.store.DocumentStore;
 import io.tether.store.SpaceStore;
@@ -20,4 +21,4 @@ import io.vertx.sqlclient.Pool;
  */
 public record Node(Vertx vertx, TetherConfig config, Pool pool, ChangeBus bus, UserStore users, SpaceStore spaces,
                    DocumentStore documents, ChangeLog changeLog, TokenService tokens, AccountService accounts,
-                   SpaceAccess access, DocumentService documentService, JsonLimits json) {}
+                   SpaceAccess access, DocumentService documentService, MutationService mutations, JsonLimits json) {}

@@ -8,6 +8,7 @@ import io.vertx.core.Vertx;
 public record RunningNode(Vertx vertx, Node node, String deploymentId, EmbeddedDatabase embedded) {
 
   public Future<Void> stop() {
+    // Undeploying the API verticles first closes their servers; the retention worker stops with Vert.x.
     return vertx.undeploy(deploymentId)
         .eventually(() -> node.bus().close())
         .eventually(() -> node.pool().close())

@@ -50,7 +50,13 @@ public final class Settings {
       Setting.of("limits.maxDocumentBytes", INT, 262_144, "Largest document, as JSON"),
       Setting.of("limits.maxJsonDepth", INT, 64, "Deepest JSON nesting accepted in bodies and frames"),
       Setting.of("limits.maxPageSize", INT, 1000, "Largest limit for document and change listings"),
-      Setting.of("limits.defaultPageSize", INT, 100, "Page size when a listing gives no limit"));
+      Setting.of("limits.defaultPageSize", INT, 100, "Page size when a listing gives no limit"),
+      Setting.of("limits.maxMutationsPerBatch", INT, 500, "Mutations in one batch (REST or mutate frame); more gets 413"),
+
+      Setting.of("retention.changeMaxAgeHours", INT, 720, "Changes older than this are compacted away (0: keep regardless of age)"),
+      Setting.of("retention.changeMaxCount", INT, 0, "Changes kept per space, newest first (0: no count limit)"),
+      Setting.of("retention.mutationMaxAgeHours", INT, 720, "How long a mutationId is remembered, so a replay returns its first result"),
+      Setting.of("retention.intervalSeconds", INT, 3600, "How often the retention job runs (one node at a time)"));
 
   private Settings() {}
 

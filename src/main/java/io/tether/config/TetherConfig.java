@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /** The typed, validated configuration of one node. Built once by {@link ConfigLoader}. */
-public record TetherConfig(Http http, Pg pg, Redis redis, Auth auth, Sync sync, Limits limits) {
+public record TetherConfig(Http http, Pg pg, Redis redis, Auth auth, Sync sync, Limits limits, Retention retention) {
 
   public record Http(String host, int port, int instances, int maxBodyBytes) {
     /** Instances actually deployed: 0 in config means one per core. */
@@ -37,7 +37,10 @@ public record TetherConfig(Http http, Pg pg, Redis redis, Auth auth, Sync sync, 
                      int maxSubscriptions, int maxFrameBytes, int writeQueueBytes, int catchUpPageSize,
                      int gapGraceMillis, int headCheckIntervalSeconds) {}
 
-  public record Limits(int maxDocumentBytes, int maxJsonDepth, int maxPageSize, int defaultPageSize) {}
+  public record Limits(int maxDocumentBytes, int maxJsonDepth, int maxPageSize, int defaultPageSize,
+                       int maxMutationsPerBatch) {}
+
+  public record Retention(int changeMaxAgeHours, int changeMaxCount, int mutationMaxAgeHours, int intervalSeconds) {}
 
   static TetherConfig from(Map<String, Object> v) {
     Values values = new Values(v);
@@ -69,11 +72,15 @@ public record TetherConfig(Http http, Pg pg, Redis redis, Auth auth, Sync sync, 
       throw new ConfigException("sync.idleTimeoutSeconds", "must be longer than sync.pingIntervalSeconds");
     }
     Limits limits = new Limits(values.positive("limits.maxDocumentBytes"), values.range("limits.maxJsonDepth", 2, 1000),
-        values.positive("limits.maxPageSize"), values.positive("limits.defaultPageSize"));
+        values.positive("limits.maxPageSize"), values.positive("limits.defaultPageSize"),
+        values.positive("limits.maxMutationsPerBatch"));
     if (limits.defaultPageSize() > limits.maxPageSize()) {
       throw new ConfigException("limits.defaultPageSize", "must not exceed limits.maxPageSize");
     }
-    return new TetherConfig(http, pg, redis, auth, sync, limits);
+    Retention retention = new Retention(values.range("retention.changeMaxAgeHours", 0, 1_000_000),
+        values.range("retention.changeMaxCount", 0, Integer.MAX_VALUE),
+        values.range("retention.mutationMaxAgeHours", 0, 1_000_000), values.positive("retention.intervalSeconds"));
+    return new TetherConfig(http, pg, redis, auth, sync, limits, retention);
   }
 
   private record Values(Map<String, Object> map) {

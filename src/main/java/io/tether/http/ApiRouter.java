@@ -27,6 +27,7 @@ public final class ApiRouter {
     new DocumentRoutes(node.documents(), node.documentService(), node.access(), node.json(), node.config().limits())
         .mount(router);
     new ChangeRoutes(node.changeLog(), node.access(), node.config().limits()).mount(router);
+    new MutationRoutes(node.mutations(), node.json()).mount(router);
 
     router.route().failureHandler(ErrorResponses::render);
     for (int status : new int[] {400, 401, 403, 404, 405, 413, 415, 500, 503}) {

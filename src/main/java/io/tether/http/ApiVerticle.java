@@ -30,8 +30,8 @@ public final class ApiVerticle extends VerticleBase {
     TetherConfig.Sync syncConfig = config.sync();
     hub = new FeedHub(vertx, node.bus(), node.changeLog(), syncConfig.catchUpPageSize(), syncConfig.gapGraceMillis(),
         syncConfig.headCheckIntervalSeconds());
-    sync = new SyncEndpoint(new SyncContext(vertx, node.tokens(), node.access(), node.changeLog(), hub, node.json(),
-        syncConfig));
+    sync = new SyncEndpoint(new SyncContext(vertx, node.tokens(), node.access(), node.changeLog(), hub,
+        node.mutations(), node.json(), syncConfig));
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.http().host())
         .setPort(config.http().port())

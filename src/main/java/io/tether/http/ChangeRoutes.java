@@ -40,8 +40,8 @@ final class ChangeRoutes {
         .compose(role -> changeLog.head(space))
         .compose(head -> {
           SpaceInfo info = head.orElseThrow();
-          if ((epoch != null && !epoch.equals(info.epoch())) || since > info.seq()) {
-            return Future.failedFuture(resyncRequired(info));
+          if (!info.canServe(since, epoch)) {
+            return Future.failedFuture(resyncRequired(info, info.minSeq()));
           }
           return changeLog.readAfter(space, since, limit + 1).map(changes -> page(changes, since, limit, info));
         })
@@ -59,10 +59,6 @@ final class ChangeRoutes {
     shown.forEach(c -> out.add(c.toJson()));
     long cursor = shown.isEmpty() ? since : shown.get(shown.size() - 1).seq();
     return new JsonObject().put("changes", out).put("cursor", cursor).put("epoch", info.epoch()).put("hasMore", more);
-  }
-
-  private static TetherException resyncRequired(SpaceInfo info) {
-    return resyncRequired(info, 0);
   }
 
   private static TetherException resyncRequired(SpaceInfo info, long minSeq) {

@@ -1,7 +1,9 @@
 package io.tether.sync;
 
 import io.tether.core.ErrorCode;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 
 /** Server-to-client frames of the sync protocol (except {@code change}, built once per change). */
 final class Frames {
@@ -20,6 +22,10 @@ final class Frames {
   static String error(Object id, ErrorCode code, String message) {
     return withId(new JsonObject().put("type", "error"), id)
         .put("code", code.code()).put("message", message).encode();
+  }
+
+  static String ack(Object id, List<JsonObject> results) {
+    return withId(new JsonObject().put("type", "ack"), id).put("results", new JsonArray(results)).encode();
   }
 
   static String pong(Object id) {

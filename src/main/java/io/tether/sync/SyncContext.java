@@ -4,9 +4,10 @@ import io.tether.auth.SpaceAccess;
 import io.tether.auth.TokenService;
 import io.tether.config.TetherConfig;
 import io.tether.core.JsonLimits;
+import io.tether.service.MutationService;
 import io.tether.store.ChangeLog;
 import io.vertx.core.Vertx;
 
 /** What the sessions of one event loop share. */
 public record SyncContext(Vertx vertx, TokenService tokens, SpaceAccess access, ChangeLog changeLog, FeedHub hub,
-                          JsonLimits json, TetherConfig.Sync config) {}
+                          MutationService mutations, JsonLimits json, TetherConfig.Sync config) {}

@@ -87,6 +87,7 @@ public final class SyncSession {
         case "auth" -> auth(id, frame);
         case "subscribe" -> subscribe(id, frame);
         case "unsubscribe" -> unsubscribe(id, frame);
+        case "mutate" -> mutate(id, frame);
         case "ping" -> transport.send(Frames.pong(id));
         default -> transport.send(Frames.error(id, ErrorCode.BAD_REQUEST, "unknown frame type '" + type + "'"));
       }
@@ -171,9 +172,10 @@ public final class SyncSession {
       return;
     }
     SpaceInfo head = found.get();
-    if ((epoch != null && !epoch.equals(head.epoch())) || since > head.seq()) {
-      // The cursor belongs to another life of this space, or to a future it never had.
-      transport.send(Frames.resyncRequired(id, space, 0, head.epoch()));
+    if (!head.canServe(since, epoch)) {
+      // The cursor belongs to another life of this space, to a future it never had, or to a past
+      // that was compacted away: never a partial replay.
+      transport.send(Frames.resyncRequired(id, space, head.minSeq(), head.epoch()));
       return;
     }
     SpaceFeed feed = ctx.hub().acquire(space);
@@ -184,6 +186,20 @@ public final class SyncSession {
     feed.add(sub);
     subscriptions.put(space, sub);
     sub.start();
+  }
+
+  private void mutate(Object id, JsonObject frame) {
+    String space = Ids.space(text(frame, "space"));
+    ctx.mutations().apply(space, principal.userId(), frame.getValue("mutations")).onComplete(ar -> {
+      if (closed) {
+        return; // applied or not, the client replays the same mutationIds and gets the same results
+      }
+      if (ar.succeeded()) {
+        transport.send(Frames.ack(id, ar.result()));
+      } else {
+        sendFailure(id, ar.cause());
+      }
+    });
   }
 
   private void unsubscribe(Object id, JsonObject frame) {

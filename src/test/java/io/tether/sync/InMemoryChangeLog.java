@@ -39,7 +39,7 @@ final class InMemoryChangeLog implements ChangeLog {
 
   @Override
   public synchronized Future<Optional<SpaceInfo>> head(String space) {
-    return Future.succeededFuture(Optional.of(new SpaceInfo(space, log.getOrDefault(space, List.of()).size(), "epoch-1")));
+    return Future.succeededFuture(Optional.of(new SpaceInfo(space, log.getOrDefault(space, List.of()).size(), "epoch-1", 0)));
   }
 
   @Override
