@@ -2,6 +2,7 @@ package io.tether;
 
 import io.tether.auth.AccountService;
 import io.tether.auth.PasswordHasher;
+import io.tether.auth.SigningKeys;
 import io.tether.auth.SpaceAccess;
 import io.tether.auth.TokenService;
 import io.tether.bus.ChangeBus;
@@ -13,6 +14,11 @@ import io.tether.config.TetherConfig;
 import io.tether.core.JsonLimits;
 import io.tether.core.MutationParser;
 import io.tether.http.ApiVerticle;
+import io.tether.limits.ConnectionCounter;
+import io.tether.limits.LocalRateLimiter;
+import io.tether.limits.RateLimiter;
+import io.tether.limits.RedisRateLimiter;
+import io.tether.limits.RequestLimits;
 import io.tether.service.DocumentService;
 import io.tether.service.MutationService;
 import io.tether.store.ChangeWriter;
@@ -22,6 +28,7 @@ import io.tether.store.EmbeddedDatabase;
 import io.tether.store.Migrator;
 import io.tether.store.MutationStore;
 import io.tether.store.PgChangeLog;
+import io.tether.store.RefreshTokenStore;
 import io.tether.store.RetentionJob;
 import io.tether.store.RetentionVerticle;
 import io.tether.store.SpaceStore;
@@ -30,6 +37,8 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
 import io.vertx.sqlclient.Pool;
 import java.nio.file.Path;
 import org.slf4j.Logger;
@@ -74,16 +83,19 @@ public final class Main {
         ? EmbeddedDatabase.start(Path.of(config.pg().dataDir()), config.pg().embeddedPort())
         : null;
     String pgUrl = embedded != null ? embedded.url() : config.pg().url();
-    if (config.auth().usesDevelopmentSecret()) {
-      LOG.warn("auth.jwtSecret is the development default: set TETHER_AUTH_JWT_SECRET before exposing this server");
+    SigningKeys keys = SigningKeys.load(config.auth());
+    if (keys == null && config.auth().usesDevelopmentSecret()) {
+      LOG.warn("Access tokens are signed with the development HS256 secret: configure auth.signingKeyFile "
+          + "(and server.mode=production) before exposing this server");
     }
     Pool pool = Database.pool(vertx, pgUrl, config.pg());
     Migrator migrator = new Migrator(pool);
     // The dummy hash costs one full PBKDF2 run: do it here, on the starting thread, not an event loop.
     PasswordHasher hasher = new PasswordHasher(config.auth().passwordIterations());
-    TokenService tokens = new TokenService(vertx, config.auth());
+    TokenService tokens = new TokenService(vertx, config.auth(), keys);
     UserStore users = new UserStore(pool);
-    AccountService accounts = new AccountService(vertx, users, hasher, tokens, config.auth().minPasswordLength());
+    AccountService accounts = new AccountService(vertx, users,
+        new RefreshTokenStore(pool, config.auth().refreshTokenTtlDays()), hasher, tokens, config.auth().minPasswordLength());
     return migrator.migrate()
         .compose(applied -> startBus(vertx, config))
         .compose(bus -> {
@@ -113,8 +125,13 @@ public final class Main {
     DocumentService documents = new DocumentService(access, writer, bus);
     MutationService mutations = new MutationService(access, new MutationStore(pool, writer), documents,
         new MutationParser(config.limits().maxDocumentBytes()), config.limits().maxMutationsPerBatch());
+    RateLimiter limiter = config.redis().enabled()
+        ? new RedisRateLimiter(Redis.createClient(vertx, new RedisOptions().setConnectionString(config.redis().url())
+            .setMaxPoolSize(8).setMaxPoolWaiting(10_000)), config.redis().channelPrefix())
+        : new LocalRateLimiter();
     return new Node(vertx, config, pool, bus, users, spaces, new DocumentStore(pool), new PgChangeLog(pool),
-        tokens, accounts, access, documents, mutations, new JsonLimits(config.limits().maxJsonDepth()));
+        tokens, accounts, access, documents, mutations, new JsonLimits(config.limits().maxJsonDepth()),
+        new RequestLimits(limiter, config.limits()), new ConnectionCounter(config.sync().maxConnectionsPerUser()));
   }
 
   private static Future<ChangeBus> startBus(Vertx vertx, TetherConfig config) {

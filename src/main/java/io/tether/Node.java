@@ -6,6 +6,8 @@ import io.tether.auth.TokenService;
 import io.tether.bus.ChangeBus;
 import io.tether.config.TetherConfig;
 import io.tether.core.JsonLimits;
+import io.tether.limits.ConnectionCounter;
+import io.tether.limits.RequestLimits;
 import io.tether.service.DocumentService;
 import io.tether.service.MutationService;
 import io.tether.store.ChangeLog;
@@ -21,4 +23,5 @@ import io.vertx.sqlclient.Pool;
  */
 public record Node(Vertx vertx, TetherConfig config, Pool pool, ChangeBus bus, UserStore users, SpaceStore spaces,
                    DocumentStore documents, ChangeLog changeLog, TokenService tokens, AccountService accounts,
-                   SpaceAccess access, DocumentService documentService, MutationService mutations, JsonLimits json) {}
+                   SpaceAccess access, DocumentService documentService, MutationService mutations, JsonLimits json,
+                   RequestLimits limits, ConnectionCounter connections) {}

@@ -11,6 +11,7 @@ public record RunningNode(Vertx vertx, Node node, String deploymentId, EmbeddedD
     // Undeploying the API verticles first closes their servers; the retention worker stops with Vert.x.
     return vertx.undeploy(deploymentId)
         .eventually(() -> node.bus().close())
+        .eventually(() -> node.limits().close())
         .eventually(() -> node.pool().close())
         .andThen(ar -> {
           if (embedded != null) {

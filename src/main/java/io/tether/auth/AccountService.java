@@ -2,6 +2,7 @@ package io.tether.auth;
 
 import io.tether.core.ErrorCode;
 import io.tether.core.TetherException;
+import io.tether.store.RefreshTokenStore;
 import io.tether.store.UserStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -12,19 +13,22 @@ import java.util.UUID;
 public final class AccountService {
   private static final int MAX_PASSWORD_LENGTH = 1024;
 
-  /** The answer to a successful registration or sign-in. */
-  public record Session(String userId, String accessToken, int expiresIn) {}
+  /** The answer to a successful registration, sign-in or refresh. */
+  public record Session(String userId, String accessToken, String refreshToken, int expiresIn) {}
 
   private final Vertx vertx;
   private final UserStore users;
+  private final RefreshTokenStore refreshTokens;
   private final PasswordHasher hasher;
   private final TokenService tokens;
   private final int minPasswordLength;
   private final String dummyHash;
 
-  public AccountService(Vertx vertx, UserStore users, PasswordHasher hasher, TokenService tokens, int minPasswordLength) {
+  public AccountService(Vertx vertx, UserStore users, RefreshTokenStore refreshTokens, PasswordHasher hasher,
+                        TokenService tokens, int minPasswordLength) {
     this.vertx = vertx;
     this.users = users;
+    this.refreshTokens = refreshTokens;
     this.hasher = hasher;
     this.tokens = tokens;
     this.minPasswordLength = minPasswordLength;
@@ -43,7 +47,7 @@ public final class AccountService {
     String userId = UUID.randomUUID().toString();
     return vertx.executeBlocking(() -> hasher.hash(password), false)
         .compose(hash -> users.create(userId, normalized, hash))
-        .map(created -> session(userId));
+        .compose(created -> session(userId));
   }
 
   public Future<Session> login(String email, String password) {
@@ -54,13 +58,33 @@ public final class AccountService {
     return users.findByEmail(normalized).compose(found -> {
       String hash = found.map(UserStore.StoredUser::passwordHash).orElse(dummyHash);
       return vertx.executeBlocking(() -> hasher.verify(password, hash), false).compose(ok -> ok && found.isPresent()
-          ? Future.succeededFuture(session(found.get().id()))
+          ? session(found.get().id())
           : Future.failedFuture(new TetherException(ErrorCode.UNAUTHORIZED, "invalid email or password")));
     });
   }
 
-  private Session session(String userId) {
-    return new Session(userId, tokens.issue(userId), tokens.ttlSeconds());
+  /** A new pair for a valid refresh token, which stops working; a reused one revokes its family. */
+  public Future<Session> refresh(String refreshToken) {
+    if (refreshToken == null || refreshToken.isBlank() || refreshToken.length() > 200) {
+      return Future.failedFuture(TetherException.badRequest("refreshToken is required"));
+    }
+    return refreshTokens.rotate(refreshToken).compose(rotation -> rotation.status() == RefreshTokenStore.Rotation.Status.ROTATED
+        ? Future.succeededFuture(new Session(rotation.userId(), tokens.issue(rotation.userId()), rotation.token(),
+            tokens.ttlSeconds()))
+        : Future.failedFuture(new TetherException(ErrorCode.UNAUTHORIZED, "invalid refresh token")));
+  }
+
+  /** Ends the sign-in this refresh token belongs to. Access tokens already issued run until they expire. */
+  public Future<Void> logout(String refreshToken) {
+    if (refreshToken == null || refreshToken.isBlank() || refreshToken.length() > 200) {
+      return Future.failedFuture(TetherException.badRequest("refreshToken is required"));
+    }
+    return refreshTokens.revokeFamily(refreshToken);
+  }
+
+  private Future<Session> session(String userId) {
+    return refreshTokens.issue(userId)
+        .map(refresh -> new Session(userId, tokens.issue(userId), refresh, tokens.ttlSeconds()));
   }
 
   private static String validEmail(String email) {

@@ -12,32 +12,47 @@ import io.vertx.ext.auth.PubSecKeyOptions;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Issues and verifies access tokens (JWT, HS256, pinned). Verification requires {@code exp}, the
- * configured {@code iss} and {@code aud}, and a valid signature; anything else is a 401.
+ * Issues access tokens and verifies every token the server is shown (REST, WebSocket upgrade and
+ * {@code auth} frames). Built-in tokens are ES256 with a {@code kid} (HS256 only in development);
+ * tokens of configured external issuers are checked against their JWKS. Every token must carry
+ * {@code exp}, the expected {@code iss} and {@code aud}, and a valid signature under a key whose
+ * algorithm is pinned; anything else (alg none, HMAC-for-RSA confusion, an unknown kid) is a 401.
  */
 public final class TokenService {
-  private final JWTAuth jwt;
   private final TetherConfig.Auth config;
+  private final JWTAuth builtIn;
+  private final boolean asymmetric;
+  private final SigningKeys keys;
+  private final Map<String, ExternalIssuerVerifier> external = new HashMap<>();
 
-  public TokenService(Vertx vertx, TetherConfig.Auth config) {
+  public TokenService(Vertx vertx, TetherConfig.Auth config, SigningKeys keys) {
     this.config = config;
-    JWTOptions options = new JWTOptions()
-        .setAlgorithm("HS256")
-        .setIssuer(config.issuer())
-        .setAudience(List.of(config.audience()))
-        .setLeeway(config.clockSkewSeconds());
-    this.jwt = JWTAuth.create(vertx, new JWTAuthOptions()
-        .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(config.jwtSecret()))
-        .setJWTOptions(options));
+    this.keys = keys;
+    this.asymmetric = keys != null;
+    JWTAuthOptions options = new JWTAuthOptions().setJWTOptions(new JWTOptions()
+        .setIssuer(config.issuer()).setAudience(List.of(config.audience())).setLeeway(config.clockSkewSeconds()));
+    if (asymmetric) {
+      options.addPubSecKey(keys.signer());
+      keys.verifiers().forEach(options::addPubSecKey);
+    } else {
+      options.addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(config.jwtSecret()));
+    }
+    this.builtIn = JWTAuth.create(vertx, options);
+    var http = vertx.createHttpClient();
+    for (TetherConfig.ExternalIssuer issuer : config.externalIssuers()) {
+      external.put(issuer.issuer(), new ExternalIssuerVerifier(vertx, http, issuer, config.clockSkewSeconds()));
+    }
   }
 
-  /** A signed access token for the user. */
+  /** A signed access token for a built-in user. */
   public String issue(String userId) {
-    return jwt.generateToken(new JsonObject().put("sub", userId), new JWTOptions()
-        .setAlgorithm("HS256")
+    return builtIn.generateToken(new JsonObject().put("sub", userId), new JWTOptions()
+        .setAlgorithm(asymmetric ? "ES256" : "HS256")
         .setIssuer(config.issuer())
         .setAudience(List.of(config.audience()))
         .setExpiresInSeconds(config.accessTokenTtlSeconds()));
@@ -47,22 +62,40 @@ public final class TokenService {
     return config.accessTokenTtlSeconds();
   }
 
+  /** The published public keys (empty in HS256 development mode). */
+  public JsonObject jwks() {
+    return keys == null ? new JsonObject().put("keys", new io.vertx.core.json.JsonArray()) : keys.jwks();
+  }
+
   /** The principal of a valid token, or a failed future with a 401 {@link TetherException}. */
   public Future<Principal> verify(String token) {
     if (token == null || token.isBlank()) {
       return Future.failedFuture(unauthorized("missing access token"));
     }
-    return jwt.authenticate(new TokenCredentials(token))
-        .recover(err -> Future.failedFuture(unauthorized("invalid access token")))
-        .compose(user -> {
-          JsonObject claims = user.attributes().getJsonObject("accessToken", new JsonObject());
-          Long exp = claims.getLong("exp");
-          String sub = claims.getString("sub");
-          if (exp == null || sub == null || sub.isBlank()) {
-            return Future.failedFuture(unauthorized("access token lacks exp or sub"));
-          }
-          return Future.succeededFuture(new Principal(sub, exp));
-        });
+    JwtPeek peek = JwtPeek.of(token);
+    if (peek == null || peek.alg() == null || "none".equalsIgnoreCase(peek.alg())) {
+      return Future.failedFuture(unauthorized("invalid access token"));
+    }
+    Future<Principal> verified;
+    if (config.issuer().equals(peek.issuer())) {
+      verified = asymmetric && peek.kid() == null
+          ? Future.failedFuture("built-in tokens name their key")
+          : builtIn.authenticate(new TokenCredentials(token)).compose(user -> principal(user.attributes()));
+    } else {
+      ExternalIssuerVerifier verifier = external.get(peek.issuer());
+      verified = verifier == null ? Future.failedFuture("unknown issuer") : verifier.verify(token, peek);
+    }
+    return verified.recover(err -> Future.failedFuture(unauthorized("invalid access token")));
+  }
+
+  private static Future<Principal> principal(JsonObject attributes) {
+    JsonObject claims = attributes.getJsonObject("accessToken", new JsonObject());
+    Long exp = claims.getLong("exp");
+    String sub = claims.getString("sub");
+    if (exp == null || sub == null || sub.isBlank()) {
+      return Future.failedFuture("access token lacks exp or sub");
+    }
+    return Future.succeededFuture(new Principal(sub, exp));
   }
 
   private static TetherException unauthorized(String message) {

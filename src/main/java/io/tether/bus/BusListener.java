@@ -11,4 +11,7 @@ public interface BusListener {
    * Called after the subscription is active again, so nothing published afterwards is missed.
    */
   void onGapPossible();
+
+  /** The user was removed from the space: end that user's subscriptions to it at once. */
+  void onRevoked(String userId);
 }

@@ -13,6 +13,9 @@ public interface ChangeBus {
   /** Publishes a committed change (call after commit). Fails only if the bus cannot take it now. */
   Future<Void> publish(Change change);
 
+  /** Tells every node that {@code userId} lost access to {@code space} (best effort, like changes). */
+  Future<Void> publishRevocation(String space, String userId);
+
   /**
    * Registers a listener for a space. Completes once the subscription is active, so any change
    * published afterwards reaches the listener; or, if the bus is disconnected, at once, and the

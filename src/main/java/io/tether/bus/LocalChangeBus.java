@@ -39,6 +39,17 @@ public final class LocalChangeBus implements ChangeBus {
   }
 
   @Override
+  public Future<Void> publishRevocation(String space, String userId) {
+    List<Registration> registrations = bySpace.get(space);
+    if (registrations != null) {
+      for (Registration r : registrations) {
+        r.context.runOnContext(v -> r.listener.onRevoked(userId));
+      }
+    }
+    return Future.succeededFuture();
+  }
+
+  @Override
   public Future<Subscription> subscribe(String space, BusListener listener) {
     if (closed) {
       return Future.failedFuture("bus closed");

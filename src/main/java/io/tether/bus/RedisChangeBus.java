@@ -79,6 +79,15 @@ public final class RedisChangeBus implements ChangeBus {
   }
 
   @Override
+  public Future<Void> publishRevocation(String space, String userId) {
+    if (closed) {
+      return Future.failedFuture("bus closed");
+    }
+    String message = new JsonObject().put("type", "revoke").put("space", space).put("userId", userId).encode();
+    return publisher.send(Request.cmd(Command.PUBLISH).arg(prefix + space).arg(message)).mapEmpty();
+  }
+
+  @Override
   public Future<Subscription> subscribe(String space, BusListener listener) {
     Context caller = vertx.getOrCreateContext();
     Promise<Subscription> result = Promise.promise();
@@ -243,6 +252,13 @@ public final class RedisChangeBus implements ChangeBus {
       parsed = new JsonObject(payload);
     } catch (RuntimeException e) {
       LOG.warn("Dropping an unreadable message on {}", name);
+      return;
+    }
+    if ("revoke".equals(parsed.getString("type"))) {
+      String userId = parsed.getString("userId");
+      for (Registration r : channel.registrations) {
+        r.context.runOnContext(v -> r.listener.onRevoked(userId));
+      }
       return;
     }
     ChangeFrame frame = new ChangeFrame(parsed.getString("space"), parsed.getLong("seq", 0L), payload);

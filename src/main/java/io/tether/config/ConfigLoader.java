@@ -35,7 +35,7 @@ public final class ConfigLoader {
   public static TetherConfig resolve(JsonObject file, Map<String, String> env) {
     Map<String, Object> values = new LinkedHashMap<>();
     for (Setting s : Settings.ALL) {
-      values.put(s.path(), s.defaultValue());
+      values.put(s.path(), s.coerce(s.defaultValue()));
     }
     Map<String, Object> flat = flatten("", file, new LinkedHashMap<>());
     Set<String> unknown = new HashSet<>(flat.keySet());

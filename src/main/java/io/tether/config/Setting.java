@@ -1,5 +1,6 @@
 package io.tether.config;
 
+import io.vertx.core.json.JsonArray;
 import java.util.Locale;
 
 /**
@@ -10,7 +11,7 @@ import java.util.Locale;
 public record Setting(String path, Type type, Object defaultValue, String env, String description) {
 
   /** The value types a setting may have. */
-  public enum Type { INT, LONG, BOOLEAN, STRING }
+  public enum Type { INT, LONG, BOOLEAN, STRING, JSON }
 
   public static Setting of(String path, Type type, Object defaultValue, String description) {
     return new Setting(path, type, defaultValue, envNameOf(path), description);
@@ -48,9 +49,18 @@ public record Setting(String path, Type type, Object defaultValue, String env, S
         case LONG -> raw instanceof Number n ? n.longValue() : Long.parseLong(text);
         case BOOLEAN -> parseBoolean(raw, text);
         case STRING -> text.isEmpty() ? null : text;
+        case JSON -> raw instanceof JsonArray array ? array : parseArray(text);
       };
     } catch (NumberFormatException e) {
       throw new ConfigException(path, "expected " + type.name().toLowerCase(Locale.ROOT) + ", got '" + text + "'");
+    }
+  }
+
+  private JsonArray parseArray(String text) {
+    try {
+      return new JsonArray(text);
+    } catch (RuntimeException e) {
+      throw new ConfigException(path, "expected a JSON array, got '" + text + "'");
     }
   }
 

@@ -1,6 +1,7 @@
 package io.tether.config;
 
 import static io.tether.config.Setting.Type.INT;
+import static io.tether.config.Setting.Type.JSON;
 import static io.tether.config.Setting.Type.STRING;
 
 import java.util.List;
@@ -12,10 +13,15 @@ public final class Settings {
   public static final String DEV_JWT_SECRET = "tether-development-secret-change-me-0123456789";
 
   public static final List<Setting> ALL = List.of(
+      Setting.of("server.mode", STRING, "development", "development or production; production refuses to start without an ES256 signing key").withEnv("TETHER_MODE"),
+
       Setting.of("http.host", STRING, "0.0.0.0", "Address the HTTP and WebSocket server binds to"),
       Setting.of("http.port", INT, 8080, "HTTP and WebSocket port"),
       Setting.of("http.instances", INT, 0, "Instances of the API verticle (event loops serving HTTP and sockets); 0 means the number of cores"),
       Setting.of("http.maxBodyBytes", INT, 1_048_576, "Largest HTTP request body; larger bodies get 413"),
+      Setting.of("http.maxHeaderBytes", INT, 8192, "Largest total size of a request's headers; larger gets 431"),
+      Setting.of("http.maxHeaders", INT, 64, "Most headers in one request; more gets 431"),
+      Setting.of("http.corsOrigins", STRING, null, "Comma-separated origins allowed by CORS (for example https://app.example.com); unset disables CORS"),
 
       Setting.of("pg.url", STRING, null, "postgresql://user:pass@host:port/db; unset starts an embedded PostgreSQL"),
       Setting.of("pg.poolSize", INT, 8, "Connections in the PostgreSQL pool of this node (shared by all API verticles)"),
@@ -29,7 +35,14 @@ public final class Settings {
       Setting.of("redis.reconnectMinMillis", INT, 100, "First delay before reconnecting the Redis subscriber"),
       Setting.of("redis.reconnectMaxMillis", INT, 5000, "Longest delay between Redis reconnect attempts"),
 
-      Setting.of("auth.jwtSecret", STRING, DEV_JWT_SECRET, "HS256 secret for access tokens (at least 32 bytes); the default is for development only"),
+      Setting.of("auth.jwtSecret", STRING, DEV_JWT_SECRET, "HS256 secret for access tokens in development mode without a signing key (at least 32 bytes)"),
+      Setting.of("auth.signingKeyFile", STRING, null, "PEM file (PKCS#8, EC P-256) of the ES256 key that signs access tokens"),
+      Setting.of("auth.signingKey", STRING, null, "The same key as PEM text, for secrets passed in the environment"),
+      Setting.of("auth.signingKeyId", STRING, "tether-1", "kid of the signing key, published in /.well-known/jwks.json"),
+      Setting.of("auth.previousKeyFile", STRING, null, "PEM (private or public) of the key used before a rotation, still accepted and published"),
+      Setting.of("auth.previousKeyId", STRING, "tether-0", "kid of the previous key"),
+      Setting.of("auth.refreshTokenTtlDays", INT, 30, "Lifetime of a refresh token (each refresh rotates it)"),
+      Setting.of("auth.externalIssuers", JSON, "[]", "External identity providers: a JSON array of {issuer, audience, jwksUri, userClaim}"),
       Setting.of("auth.issuer", STRING, "tether", "iss claim of issued access tokens, required on verification"),
       Setting.of("auth.audience", STRING, "tether", "aud claim of issued access tokens, required on verification"),
       Setting.of("auth.accessTokenTtlSeconds", INT, 900, "Lifetime of an access token"),
@@ -41,6 +54,8 @@ public final class Settings {
       Setting.of("sync.idleTimeoutSeconds", INT, 60, "A socket silent (no frame, no pong) this long is closed with 1001"),
       Setting.of("sync.authTimeoutSeconds", INT, 10, "Time a socket opened without a token has to send its auth frame"),
       Setting.of("sync.maxSubscriptions", INT, 100, "Subscriptions one connection may hold"),
+      Setting.of("sync.maxConnectionsPerUser", INT, 20, "Open sockets one user may hold on one node"),
+      Setting.of("sync.allowedOrigins", STRING, null, "Comma-separated Origin values allowed to open sockets (browsers); unset allows any"),
       Setting.of("sync.maxFrameBytes", INT, 1_048_576, "Largest WebSocket message; larger ones close the socket with 1009"),
       Setting.of("sync.writeQueueBytes", INT, 262_144, "Bytes queued for one socket before it counts as lagging and is caught up from the change log when it drains"),
       Setting.of("sync.catchUpPageSize", INT, 500, "Changes read from the change log per query during catch-up"),
@@ -52,6 +67,11 @@ public final class Settings {
       Setting.of("limits.maxPageSize", INT, 1000, "Largest limit for document and change listings"),
       Setting.of("limits.defaultPageSize", INT, 100, "Page size when a listing gives no limit"),
       Setting.of("limits.maxMutationsPerBatch", INT, 500, "Mutations in one batch (REST or mutate frame); more gets 413"),
+      Setting.of("limits.userRequestsPerSecond", INT, 50, "Sustained requests and frames per second per user (token bucket; cluster-wide with Redis)"),
+      Setting.of("limits.userBurst", INT, 200, "Bucket size per user: the burst allowed above the sustained rate"),
+      Setting.of("limits.ipRequestsPerSecond", INT, 200, "Sustained requests per second per client IP"),
+      Setting.of("limits.ipBurst", INT, 1000, "Bucket size per client IP"),
+      Setting.of("limits.loginAttemptsPerMinute", INT, 10, "Sign-in attempts per account per minute (three times as many per IP)"),
 
       Setting.of("retention.changeMaxAgeHours", INT, 720, "Changes older than this are compacted away (0: keep regardless of age)"),
       Setting.of("retention.changeMaxCount", INT, 0, "Changes kept per space, newest first (0: no count limit)"),

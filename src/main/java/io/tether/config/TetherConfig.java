@@ -1,12 +1,19 @@
 package io.tether.config;
 
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /** The typed, validated configuration of one node. Built once by {@link ConfigLoader}. */
-public record TetherConfig(Http http, Pg pg, Redis redis, Auth auth, Sync sync, Limits limits, Retention retention) {
+public record TetherConfig(boolean production, Http http, Pg pg, Redis redis, Auth auth, Sync sync, Limits limits,
+                           Retention retention) {
 
-  public record Http(String host, int port, int instances, int maxBodyBytes) {
+  public record Http(String host, int port, int instances, int maxBodyBytes, int maxHeaderBytes, int maxHeaders,
+                     List<String> corsOrigins) {
     /** Instances actually deployed: 0 in config means one per core. */
     public int effectiveInstances() {
       return instances > 0 ? instances : Runtime.getRuntime().availableProcessors();
@@ -26,36 +33,60 @@ public record TetherConfig(Http http, Pg pg, Redis redis, Auth auth, Sync sync, 
     }
   }
 
-  public record Auth(String jwtSecret, String issuer, String audience, int accessTokenTtlSeconds,
-                     int clockSkewSeconds, int passwordIterations, int minPasswordLength) {
+  /** An external identity provider whose tokens are accepted. */
+  public record ExternalIssuer(String issuer, String audience, String jwksUri, String userClaim) {}
+
+  public record Auth(String jwtSecret, String signingKeyFile, String signingKey, String signingKeyId,
+                     String previousKeyFile, String previousKeyId, String issuer, String audience,
+                     int accessTokenTtlSeconds, int refreshTokenTtlDays, int clockSkewSeconds, int passwordIterations,
+                     int minPasswordLength, List<ExternalIssuer> externalIssuers) {
     public boolean usesDevelopmentSecret() {
       return Settings.DEV_JWT_SECRET.equals(jwtSecret);
+    }
+
+    public boolean hasSigningKey() {
+      return signingKeyFile != null || signingKey != null;
     }
   }
 
   public record Sync(int pingIntervalSeconds, int idleTimeoutSeconds, int authTimeoutSeconds,
-                     int maxSubscriptions, int maxFrameBytes, int writeQueueBytes, int catchUpPageSize,
-                     int gapGraceMillis, int headCheckIntervalSeconds) {}
+                     int maxSubscriptions, int maxConnectionsPerUser, List<String> allowedOrigins, int maxFrameBytes,
+                     int writeQueueBytes, int catchUpPageSize, int gapGraceMillis, int headCheckIntervalSeconds) {}
 
   public record Limits(int maxDocumentBytes, int maxJsonDepth, int maxPageSize, int defaultPageSize,
-                       int maxMutationsPerBatch) {}
+                       int maxMutationsPerBatch, int userRequestsPerSecond, int userBurst, int ipRequestsPerSecond,
+                       int ipBurst, int loginAttemptsPerMinute) {}
 
   public record Retention(int changeMaxAgeHours, int changeMaxCount, int mutationMaxAgeHours, int intervalSeconds) {}
 
   static TetherConfig from(Map<String, Object> v) {
     Values values = new Values(v);
+    String mode = values.str("server.mode");
+    if (!mode.equals("development") && !mode.equals("production")) {
+      throw new ConfigException("server.mode", "must be development or production");
+    }
+    boolean production = mode.equals("production");
     Http http = new Http(values.str("http.host"), values.range("http.port", 0, 65535),
-        values.range("http.instances", 0, 1024), values.positive("http.maxBodyBytes"));
+        values.range("http.instances", 0, 1024), values.positive("http.maxBodyBytes"),
+        values.range("http.maxHeaderBytes", 1024, 1_048_576), values.range("http.maxHeaders", 8, 1000),
+        values.list("http.corsOrigins"));
     Pg pg = new Pg(values.strOrNull("pg.url"), values.positive("pg.poolSize"),
         values.positive("pg.poolWaitQueueSize"), values.positive("pg.connectTimeoutMillis"),
         values.str("pg.dataDir"), values.range("pg.embeddedPort", 0, 65535));
     Redis redis = new Redis(values.strOrNull("redis.url"), values.str("redis.channelPrefix"),
         values.positive("redis.reconnectMinMillis"), values.positive("redis.reconnectMaxMillis"));
-    Auth auth = new Auth(values.str("auth.jwtSecret"), values.str("auth.issuer"), values.str("auth.audience"),
-        values.positive("auth.accessTokenTtlSeconds"), values.range("auth.clockSkewSeconds", 0, 600),
-        values.range("auth.passwordIterations", 1000, 100_000_000), values.range("auth.minPasswordLength", 1, 1024));
+    Auth auth = new Auth(values.str("auth.jwtSecret"), values.strOrNull("auth.signingKeyFile"),
+        values.strOrNull("auth.signingKey"), values.str("auth.signingKeyId"), values.strOrNull("auth.previousKeyFile"),
+        values.str("auth.previousKeyId"), values.str("auth.issuer"), values.str("auth.audience"),
+        values.positive("auth.accessTokenTtlSeconds"), values.range("auth.refreshTokenTtlDays", 1, 3650),
+        values.range("auth.clockSkewSeconds", 0, 600), values.range("auth.passwordIterations", 1000, 100_000_000),
+        values.range("auth.minPasswordLength", 1, 1024), externalIssuers((JsonArray) v.get("auth.externalIssuers")));
     if (auth.jwtSecret().getBytes(StandardCharsets.UTF_8).length < 32) {
       throw new ConfigException("auth.jwtSecret", "must be at least 32 bytes for HS256");
+    }
+    if (production && !auth.hasSigningKey()) {
+      throw new ConfigException("auth.signingKeyFile", "production mode signs tokens with an ES256 key: set "
+          + "TETHER_AUTH_SIGNING_KEY_FILE or TETHER_AUTH_SIGNING_KEY (HS256 secrets are for development only)");
     }
     if (pg.url() != null && !pg.url().matches("^postgres(ql)?://.*")) {
       throw new ConfigException("pg.url", "expected postgresql://user:pass@host:port/db");
@@ -65,6 +96,7 @@ public record TetherConfig(Http http, Pg pg, Redis redis, Auth auth, Sync sync, 
     }
     Sync sync = new Sync(values.positive("sync.pingIntervalSeconds"), values.positive("sync.idleTimeoutSeconds"),
         values.positive("sync.authTimeoutSeconds"), values.positive("sync.maxSubscriptions"),
+        values.positive("sync.maxConnectionsPerUser"), values.list("sync.allowedOrigins"),
         values.range("sync.maxFrameBytes", 1024, 64 * 1024 * 1024), values.range("sync.writeQueueBytes", 1024, Integer.MAX_VALUE),
         values.range("sync.catchUpPageSize", 1, 10_000), values.range("sync.gapGraceMillis", 0, 60_000),
         values.positive("sync.headCheckIntervalSeconds"));
@@ -73,14 +105,33 @@ public record TetherConfig(Http http, Pg pg, Redis redis, Auth auth, Sync sync, 
     }
     Limits limits = new Limits(values.positive("limits.maxDocumentBytes"), values.range("limits.maxJsonDepth", 2, 1000),
         values.positive("limits.maxPageSize"), values.positive("limits.defaultPageSize"),
-        values.positive("limits.maxMutationsPerBatch"));
+        values.positive("limits.maxMutationsPerBatch"), values.positive("limits.userRequestsPerSecond"),
+        values.positive("limits.userBurst"), values.positive("limits.ipRequestsPerSecond"),
+        values.positive("limits.ipBurst"), values.positive("limits.loginAttemptsPerMinute"));
     if (limits.defaultPageSize() > limits.maxPageSize()) {
       throw new ConfigException("limits.defaultPageSize", "must not exceed limits.maxPageSize");
     }
     Retention retention = new Retention(values.range("retention.changeMaxAgeHours", 0, 1_000_000),
         values.range("retention.changeMaxCount", 0, Integer.MAX_VALUE),
         values.range("retention.mutationMaxAgeHours", 0, 1_000_000), values.positive("retention.intervalSeconds"));
-    return new TetherConfig(http, pg, redis, auth, sync, limits, retention);
+    return new TetherConfig(production, http, pg, redis, auth, sync, limits, retention);
+  }
+
+  private static List<ExternalIssuer> externalIssuers(JsonArray raw) {
+    List<ExternalIssuer> issuers = new ArrayList<>();
+    for (Object item : raw) {
+      if (!(item instanceof JsonObject json)) {
+        throw new ConfigException("auth.externalIssuers", "each entry must be an object");
+      }
+      String issuer = json.getString("issuer");
+      String audience = json.getString("audience");
+      String jwksUri = json.getString("jwksUri");
+      if (issuer == null || audience == null || jwksUri == null || !jwksUri.matches("^https?://.+")) {
+        throw new ConfigException("auth.externalIssuers", "each entry needs issuer, audience and an http(s) jwksUri");
+      }
+      issuers.add(new ExternalIssuer(issuer, audience, jwksUri, json.getString("userClaim", "sub")));
+    }
+    return List.copyOf(issuers);
   }
 
   private record Values(Map<String, Object> map) {
@@ -94,6 +145,11 @@ public record TetherConfig(Http http, Pg pg, Redis redis, Auth auth, Sync sync, 
         throw new ConfigException(key, "must not be empty");
       }
       return s;
+    }
+
+    List<String> list(String key) {
+      String s = strOrNull(key);
+      return s == null ? List.of() : Arrays.stream(s.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
     }
 
     int range(String key, int min, int max) {

@@ -13,6 +13,7 @@ public enum ErrorCode {
   TOO_LARGE(413, "too_large"),
   UNSUPPORTED_MEDIA_TYPE(415, "unsupported_media_type"),
   RATE_LIMITED(429, "rate_limited"),
+  HEADERS_TOO_LARGE(431, "too_large"),
   INTERNAL(500, "internal"),
   UNAVAILABLE(503, "unavailable");
 

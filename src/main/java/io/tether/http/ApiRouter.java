@@ -1,38 +1,64 @@
 package io.tether.http;
 
 import io.tether.Node;
+import io.tether.config.TetherConfig;
 import io.tether.sync.SyncEndpoint;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import java.util.Set;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.CorsHandler;
 
 /** All routes of the API, in one place; verticles and tests build exactly this router. */
 public final class ApiRouter {
   private ApiRouter() {}
 
   public static Router create(Vertx vertx, Node node, SyncEndpoint sync) {
+    TetherConfig config = node.config();
     Router router = Router.router(vertx);
+    router.route().handler(new HttpHygiene(config.http().maxHeaders())::handle);
+    if (!config.http().corsOrigins().isEmpty()) {
+      router.route().handler(CorsHandler.create()
+          .addOrigins(config.http().corsOrigins())
+          .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE))
+          .allowedHeaders(Set.of("Authorization", "Content-Type", "If-Match", "If-None-Match", "X-Request-Id"))
+          .exposedHeaders(Set.of("ETag", "Retry-After"))
+          .maxAgeSeconds(600));
+    }
     new HealthRoutes(node.pool(), node.bus()).mount(router);
+    router.get("/.well-known/jwks.json").handler(rc -> Requests.json(rc, 200, node.tokens().jwks()));
     router.get("/openapi.yaml").handler(rc -> vertx.fileSystem().readFile("webroot/openapi.yaml")
         .onSuccess(yaml -> rc.response().putHeader("Content-Type", "application/yaml; charset=utf-8").end(yaml))
         .onFailure(rc::fail));
 
+    router.route("/v1/*").handler(rc -> {
+      // Paused while the (possibly remote) check runs, so the body handler after it still sees the body.
+      rc.request().pause();
+      node.limits().request(clientIp(rc)).onSuccess(ok -> rc.next()).onFailure(rc::fail);
+    });
     router.get("/v1/sync").handler(sync::handle);
 
-    router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(node.config().http().maxBodyBytes()));
-    AuthRoutes auth = new AuthRoutes(node.accounts(), node.tokens(), node.json());
+    router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()));
+    AuthRoutes auth = new AuthRoutes(node.accounts(), node.tokens(), node.limits(), node.json());
     auth.mount(router);
     router.route("/v1/spaces/*").handler(auth::authenticate);
-    new SpaceRoutes(node.spaces(), node.users(), node.access(), node.changeLog(), node.json()).mount(router);
-    new DocumentRoutes(node.documents(), node.documentService(), node.access(), node.json(), node.config().limits())
+    new SpaceRoutes(node.spaces(), node.users(), node.access(), node.changeLog(), node.bus(), node.json()).mount(router);
+    new DocumentRoutes(node.documents(), node.documentService(), node.access(), node.json(), config.limits())
         .mount(router);
-    new ChangeRoutes(node.changeLog(), node.access(), node.config().limits()).mount(router);
+    new ChangeRoutes(node.changeLog(), node.access(), config.limits()).mount(router);
     new MutationRoutes(node.mutations(), node.json()).mount(router);
 
     router.route().failureHandler(ErrorResponses::render);
-    for (int status : new int[] {400, 401, 403, 404, 405, 413, 415, 500, 503}) {
+    for (int status : new int[] {400, 401, 403, 404, 405, 413, 415, 429, 431, 500, 503}) {
       router.errorHandler(status, ErrorResponses::render);
     }
     return router;
+  }
+
+  /** The peer's address. Behind a load balancer this is the balancer's; per-IP limits then apply to it. */
+  static String clientIp(RoutingContext rc) {
+    return rc.request().remoteAddress() == null ? "unknown" : rc.request().remoteAddress().hostAddress();
   }
 }

@@ -31,12 +31,13 @@ public final class ApiVerticle extends VerticleBase {
     hub = new FeedHub(vertx, node.bus(), node.changeLog(), syncConfig.catchUpPageSize(), syncConfig.gapGraceMillis(),
         syncConfig.headCheckIntervalSeconds());
     sync = new SyncEndpoint(new SyncContext(vertx, node.tokens(), node.access(), node.changeLog(), hub,
-        node.mutations(), node.json(), syncConfig));
+        node.mutations(), node.json(), node.limits(), node.connections(), syncConfig));
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.http().host())
         .setPort(config.http().port())
         .setMaxWebSocketFrameSize(syncConfig.maxFrameBytes())
         .setMaxWebSocketMessageSize(syncConfig.maxFrameBytes())
+        .setMaxHeaderSize(config.http().maxHeaderBytes())
         .setCompressionSupported(true);
     server = vertx.createHttpServer(options).requestHandler(ApiRouter.create(vertx, node, sync));
     return server.listen();

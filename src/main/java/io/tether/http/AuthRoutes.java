@@ -3,6 +3,7 @@ package io.tether.http;
 import io.tether.auth.AccountService;
 import io.tether.auth.TokenService;
 import io.tether.core.JsonLimits;
+import io.tether.limits.RequestLimits;
 import io.tether.core.TetherException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
@@ -13,17 +14,21 @@ import io.vertx.ext.web.RoutingContext;
 final class AuthRoutes {
   private final AccountService accounts;
   private final TokenService tokens;
+  private final RequestLimits limits;
   private final JsonLimits json;
 
-  AuthRoutes(AccountService accounts, TokenService tokens, JsonLimits json) {
+  AuthRoutes(AccountService accounts, TokenService tokens, RequestLimits limits, JsonLimits json) {
     this.accounts = accounts;
     this.tokens = tokens;
+    this.limits = limits;
     this.json = json;
   }
 
   void mount(Router router) {
     router.post("/v1/auth/register").handler(this::register);
     router.post("/v1/auth/login").handler(this::login);
+    router.post("/v1/auth/refresh").handler(this::refresh);
+    router.post("/v1/auth/logout").handler(this::logout);
   }
 
   /** Requires a valid bearer token and stores the principal for the handlers after it. */
@@ -34,6 +39,7 @@ final class AuthRoutes {
       return;
     }
     tokens.verify(header.substring(7).trim())
+        .compose(principal -> limits.user(principal.userId()).map(principal))
         .onSuccess(principal -> {
           rc.put(Requests.PRINCIPAL, principal);
           rc.next();
@@ -43,15 +49,30 @@ final class AuthRoutes {
 
   private void register(RoutingContext rc) {
     JsonObject body = Requests.body(rc, json);
-    accounts.register(body.getString("email"), body.getString("password"))
+    limits.signIn(null, ApiRouter.clientIp(rc))
+        .compose(ok -> accounts.register(Requests.string(body, "email"), Requests.string(body, "password")))
         .onSuccess(session -> Requests.json(rc, 201, toJson(session)))
         .onFailure(rc::fail);
   }
 
   private void login(RoutingContext rc) {
     JsonObject body = Requests.body(rc, json);
-    accounts.login(body.getString("email"), body.getString("password"))
+    String email = Requests.string(body, "email");
+    limits.signIn(email, ApiRouter.clientIp(rc))
+        .compose(ok -> accounts.login(email, Requests.string(body, "password")))
         .onSuccess(session -> Requests.json(rc, 200, toJson(session)))
+        .onFailure(rc::fail);
+  }
+
+  private void refresh(RoutingContext rc) {
+    accounts.refresh(Requests.string(Requests.body(rc, json), "refreshToken"))
+        .onSuccess(session -> Requests.json(rc, 200, toJson(session)))
+        .onFailure(rc::fail);
+  }
+
+  private void logout(RoutingContext rc) {
+    accounts.logout(Requests.string(Requests.body(rc, json), "refreshToken"))
+        .onSuccess(done -> rc.response().setStatusCode(204).end())
         .onFailure(rc::fail);
   }
 
@@ -59,6 +80,7 @@ final class AuthRoutes {
     return new JsonObject()
         .put("userId", session.userId())
         .put("accessToken", session.accessToken())
+        .put("refreshToken", session.refreshToken())
         .put("tokenType", "Bearer")
         .put("expiresIn", session.expiresIn());
   }

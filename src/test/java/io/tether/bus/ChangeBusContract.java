@@ -117,6 +117,23 @@ abstract class ChangeBusContract {
   }
 
   @Test
+  void revocationsReachTheListenersOfTheirSpace() throws Exception {
+    String space = space();
+    Recorder here = new Recorder();
+    Recorder elsewhere = new Recorder();
+    subscribeOnEventLoop(bus, space, here);
+    subscribeOnEventLoop(bus, space(), elsewhere);
+    Await.result(bus.publishRevocation(space, "user-7"));
+    long deadline = System.currentTimeMillis() + 5000;
+    while (here.revoked.isEmpty() && System.currentTimeMillis() < deadline) {
+      TimeUnit.MILLISECONDS.sleep(10);
+    }
+    assertThat(here.revoked).containsExactly("user-7");
+    assertThat(here.frames).isEmpty();
+    assertThat(elsewhere.revoked).isEmpty();
+  }
+
+  @Test
   void pingSucceedsWhileTheBusIsUp() {
     Await.result(bus.ping());
   }
@@ -154,6 +171,12 @@ abstract class ChangeBusContract {
     final List<ChangeFrame> frames = new CopyOnWriteArrayList<>();
     final List<Context> contexts = new CopyOnWriteArrayList<>();
     volatile int gaps;
+    final List<String> revoked = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void onRevoked(String userId) {
+      revoked.add(userId);
+    }
 
     @Override
     public void onChange(ChangeFrame frame) {

@@ -28,7 +28,10 @@ public final class TestNode implements AutoCloseable {
     JsonObject config = new JsonObject()
         .put("http", new JsonObject().put("port", port).put("host", "127.0.0.1").put("instances", 2))
         .put("pg", new JsonObject().put("url", db.url()).put("poolSize", 4))
-        .put("auth", new JsonObject().put("passwordIterations", 1000));
+        .put("auth", new JsonObject().put("passwordIterations", 1000))
+        // Tests drive thousands of requests from one address; the rate-limit tests set their own.
+        .put("limits", new JsonObject().put("userRequestsPerSecond", 100_000).put("userBurst", 100_000)
+            .put("ipRequestsPerSecond", 100_000).put("ipBurst", 100_000).put("loginAttemptsPerMinute", 100_000));
     if (redisPrefix != null) {
       config.put("redis", new JsonObject().put("url", REDIS_URL).put("channelPrefix", redisPrefix));
     }

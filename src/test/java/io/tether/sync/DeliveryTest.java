@@ -51,7 +51,21 @@ class DeliveryTest {
     Await.result(onContextFuture(feed::start));
     List<Long> received = new CopyOnWriteArrayList<>();
     onContext(() -> {
-      feed.add(frame -> received.add(frame.seq()));
+      feed.add(new SpaceFeed.Receiver() {
+        @Override
+        public void onLive(io.tether.bus.ChangeFrame frame) {
+          received.add(frame.seq());
+        }
+
+        @Override
+        public String userId() {
+          return "user";
+        }
+
+        @Override
+        public void revoke() {
+        }
+      });
       return null;
     });
     List<Change> committed = new ArrayList<>();
@@ -84,7 +98,7 @@ class DeliveryTest {
     SpaceFeed feed = onContext(() -> new SpaceFeed(SPACE, vertx, bus, log, 2, 20));
     Await.result(onContextFuture(feed::start));
     SpaceSubscription sub = onContext(() -> {
-      SpaceSubscription s = new SpaceSubscription(SPACE, "id", 0, "epoch-1", transport, feed, log, 2, () -> { });
+      SpaceSubscription s = new SpaceSubscription(SPACE, "user", "id", 0, "epoch-1", transport, feed, log, 2, () -> { });
       feed.add(s);
       s.start();
       return s;

@@ -1,0 +1,53 @@
+package io.tether.limits;
+
+import io.tether.config.TetherConfig;
+import io.tether.core.ErrorCode;
+import io.tether.core.TetherException;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.util.Locale;
+
+/** The rate limits Tether applies, by what they protect: each fails with a 429 carrying {@code retryAfter}. */
+public final class RequestLimits {
+  private final RateLimiter limiter;
+  private final RateLimiter.Bucket perUser;
+  private final RateLimiter.Bucket perIp;
+  private final RateLimiter.Bucket signInsPerAccount;
+  private final RateLimiter.Bucket signInsPerIp;
+
+  public RequestLimits(RateLimiter limiter, TetherConfig.Limits config) {
+    this.limiter = limiter;
+    this.perUser = new RateLimiter.Bucket(config.userRequestsPerSecond(), config.userBurst());
+    this.perIp = new RateLimiter.Bucket(config.ipRequestsPerSecond(), config.ipBurst());
+    int logins = config.loginAttemptsPerMinute();
+    this.signInsPerAccount = new RateLimiter.Bucket(logins / 60.0, logins);
+    this.signInsPerIp = new RateLimiter.Bucket(3 * logins / 60.0, 3 * logins);
+  }
+
+  /** Every API request and socket upgrade, by client address. */
+  public Future<Void> request(String ip) {
+    return take("ip:" + ip, perIp);
+  }
+
+  /** Every authenticated request and every frame, by user, on whatever node they arrive. */
+  public Future<Void> user(String userId) {
+    return take("user:" + userId, perUser);
+  }
+
+  /** Sign-in attempts (and registrations), by account and by address, against password guessing. */
+  public Future<Void> signIn(String email, String ip) {
+    Future<Void> byIp = take("signin-ip:" + ip, signInsPerIp);
+    return email == null ? byIp : byIp.compose(ok -> take("signin:" + email.trim().toLowerCase(Locale.ROOT), signInsPerAccount));
+  }
+
+  public Future<Void> close() {
+    return limiter.close();
+  }
+
+  private Future<Void> take(String key, RateLimiter.Bucket bucket) {
+    return limiter.acquire(key, bucket).compose(decision -> decision.allowed()
+        ? Future.succeededFuture()
+        : Future.failedFuture(new TetherException(ErrorCode.RATE_LIMITED, "too many requests; retry later",
+            new JsonObject().put("retryAfter", decision.retryAfterSeconds()))));
+  }
+}

@@ -1,0 +1,98 @@
+package io.tether.store;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.UUID;
+
+/**
+ * Refresh tokens: 256 random bits, stored only as their SHA-256. {@link #rotate} replaces a token by a
+ * new one of the same family inside one transaction (the row lock makes a concurrent double use
+ * count as reuse); presenting a rotated or revoked token revokes the whole family.
+ */
+public final class RefreshTokenStore {
+  private static final String INSERT = """
+      INSERT INTO refresh_tokens (token_hash, family_id, user_id, expires_at) VALUES ($1, $2, $3, $4)""";
+  private static final String LOCK = """
+      SELECT family_id, user_id, expires_at < now(), rotated_at IS NOT NULL OR revoked_at IS NOT NULL
+      FROM refresh_tokens WHERE token_hash = $1 FOR UPDATE""";
+  private static final String MARK_ROTATED = "UPDATE refresh_tokens SET rotated_at = now() WHERE token_hash = $1";
+  private static final String REVOKE_FAMILY = "UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL";
+  private static final String FAMILY_OF = "SELECT family_id FROM refresh_tokens WHERE token_hash = $1";
+
+  /** The outcome of a rotation: a new token for the user, or why there is none. */
+  public record Rotation(Status status, String userId, String token) {
+    /** Why a rotation succeeded or not. */
+    public enum Status { ROTATED, UNKNOWN, EXPIRED, REUSED }
+  }
+
+  private final Pool pool;
+  private final int ttlDays;
+  private final SecureRandom random = new SecureRandom();
+
+  public RefreshTokenStore(Pool pool, int ttlDays) {
+    this.pool = pool;
+    this.ttlDays = ttlDays;
+  }
+
+  /** A new token starting a new family (a sign-in). */
+  public Future<String> issue(String userId) {
+    return pool.withConnection(conn -> insert(conn, UUID.randomUUID().toString(), userId));
+  }
+
+  public Future<Rotation> rotate(String token) {
+    String hash = hash(token);
+    return pool.withTransaction(tx -> tx.preparedQuery(LOCK).execute(Tuple.of(hash)).compose(rows -> {
+      if (rows.size() == 0) {
+        return Future.succeededFuture(new Rotation(Rotation.Status.UNKNOWN, null, null));
+      }
+      Row row = rows.iterator().next();
+      String family = row.getString(0);
+      String userId = row.getString(1);
+      if (row.getBoolean(3)) {
+        // Committed, not rolled back: the family stays revoked even though this call fails.
+        return tx.preparedQuery(REVOKE_FAMILY).execute(Tuple.of(family))
+            .map(revoked -> new Rotation(Rotation.Status.REUSED, userId, null));
+      }
+      if (row.getBoolean(2)) {
+        return Future.succeededFuture(new Rotation(Rotation.Status.EXPIRED, userId, null));
+      }
+      return tx.preparedQuery(MARK_ROTATED).execute(Tuple.of(hash))
+          .compose(marked -> insert(tx, family, userId))
+          .map(next -> new Rotation(Rotation.Status.ROTATED, userId, next));
+    }));
+  }
+
+  /** Revokes the family of this token (sign-out); unknown tokens are ignored. */
+  public Future<Void> revokeFamily(String token) {
+    return pool.withTransaction(tx -> tx.preparedQuery(FAMILY_OF).execute(Tuple.of(hash(token))).compose(rows -> rows.size() == 0
+        ? Future.<Void>succeededFuture()
+        : tx.preparedQuery(REVOKE_FAMILY).execute(Tuple.of(rows.iterator().next().getString(0))).mapEmpty()));
+  }
+
+  private Future<String> insert(SqlConnection conn, String family, String userId) {
+    byte[] bytes = new byte[32];
+    random.nextBytes(bytes);
+    String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    OffsetDateTime expires = OffsetDateTime.now(ZoneOffset.UTC).plusDays(ttlDays);
+    return conn.preparedQuery(INSERT).execute(Tuple.of(hash(token), family, userId, expires)).map(token);
+  }
+
+  static String hash(String token) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
