@@ -29,13 +29,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Verifies tokens of one external identity provider (Firebase Auth, Auth0, Keycloak, Cognito…) against
  * its JWKS, fetched on first use, cached, and fetched again once when a token names an unknown
- * {@code kid} (a key rotation), at most every {@link #REFETCH_MILLIS}. Each key is pinned to the
+ * {@code kid} (a key rotation), at most every {@code auth.jwksRefetchSeconds}. Each key is pinned to the
  * algorithm of its type. Users get ids of their own ({@code ext-<issuer hash>:<claim>}), so an
  * external subject can never pose as a built-in user. Thread-safe: shared by every event loop.
  */
 final class ExternalIssuerVerifier {
   private static final Logger LOG = LoggerFactory.getLogger(ExternalIssuerVerifier.class);
-  private static final long REFETCH_MILLIS = 30_000;
   private static final Pattern SUBJECT = Pattern.compile("[A-Za-z0-9._:@|-]{1,150}");
 
   /** One fetched JWKS, immutable. */
@@ -45,15 +44,18 @@ final class ExternalIssuerVerifier {
   private final HttpClient http;
   private final TetherConfig.ExternalIssuer config;
   private final int skewSeconds;
+  private final long refetchMillis;
   private final String userPrefix;
   private volatile Keys keys;
   private final AtomicReference<Future<Keys>> fetching = new AtomicReference<>();
 
-  ExternalIssuerVerifier(Vertx vertx, HttpClient http, TetherConfig.ExternalIssuer config, int skewSeconds) {
+  ExternalIssuerVerifier(Vertx vertx, HttpClient http, TetherConfig.ExternalIssuer config, int skewSeconds,
+                         int refetchSeconds) {
     this.vertx = vertx;
     this.http = http;
     this.config = config;
     this.skewSeconds = skewSeconds;
+    this.refetchMillis = refetchSeconds * 1000L;
     this.userPrefix = "ext-" + shortHash(config.issuer()) + ":";
   }
 
@@ -64,13 +66,17 @@ final class ExternalIssuerVerifier {
     }
     Keys current = keys;
     boolean known = current != null && current.kids().contains(kid);
-    boolean mayFetch = current == null || System.currentTimeMillis() - current.fetchedAt() > REFETCH_MILLIS;
+    boolean mayFetch = current == null || System.currentTimeMillis() - current.fetchedAt() >= refetchMillis;
     Future<Keys> ready = known || !mayFetch ? Future.succeededFuture(current) : fetch();
     return ready.compose(k -> {
       if (k == null || !k.kids().contains(kid)) {
         return Future.failedFuture("unknown key id");
       }
-      return k.auth().authenticate(new TokenCredentials(token));
+      try {
+        return k.auth().authenticate(new TokenCredentials(token));
+      } catch (RuntimeException malformed) {
+        return Future.failedFuture(malformed);
+      }
     }).compose(user -> {
       JsonObject claims = user.attributes().getJsonObject("accessToken", new JsonObject());
       Object subject = claims.getValue(config.userClaim());

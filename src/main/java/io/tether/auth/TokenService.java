@@ -45,7 +45,8 @@ public final class TokenService {
     this.builtIn = JWTAuth.create(vertx, options);
     var http = vertx.createHttpClient();
     for (TetherConfig.ExternalIssuer issuer : config.externalIssuers()) {
-      external.put(issuer.issuer(), new ExternalIssuerVerifier(vertx, http, issuer, config.clockSkewSeconds()));
+      external.put(issuer.issuer(), new ExternalIssuerVerifier(vertx, http, issuer, config.clockSkewSeconds(),
+          config.jwksRefetchSeconds()));
     }
   }
 
@@ -80,12 +81,21 @@ public final class TokenService {
     if (config.issuer().equals(peek.issuer())) {
       verified = asymmetric && peek.kid() == null
           ? Future.failedFuture("built-in tokens name their key")
-          : builtIn.authenticate(new TokenCredentials(token)).compose(user -> principal(user.attributes()));
+          : authenticate(token);
     } else {
       ExternalIssuerVerifier verifier = external.get(peek.issuer());
       verified = verifier == null ? Future.failedFuture("unknown issuer") : verifier.verify(token, peek);
     }
     return verified.recover(err -> Future.failedFuture(unauthorized("invalid access token")));
+  }
+
+  /** The JWT library throws on some malformed claims (a null exp) instead of failing: both are a 401. */
+  private Future<Principal> authenticate(String token) {
+    try {
+      return builtIn.authenticate(new TokenCredentials(token)).compose(user -> principal(user.attributes()));
+    } catch (RuntimeException malformed) {
+      return Future.failedFuture(malformed);
+    }
   }
 
   private static Future<Principal> principal(JsonObject attributes) {

@@ -42,6 +42,7 @@ public final class Settings {
       Setting.of("auth.previousKeyFile", STRING, null, "PEM (private or public) of the key used before a rotation, still accepted and published"),
       Setting.of("auth.previousKeyId", STRING, "tether-0", "kid of the previous key"),
       Setting.of("auth.refreshTokenTtlDays", INT, 30, "Lifetime of a refresh token (each refresh rotates it)"),
+      Setting.of("auth.jwksRefetchSeconds", INT, 30, "Least time between two fetches of an external issuer's JWKS (an unknown kid triggers one)"),
       Setting.of("auth.externalIssuers", JSON, "[]", "External identity providers: a JSON array of {issuer, audience, jwksUri, userClaim}"),
       Setting.of("auth.issuer", STRING, "tether", "iss claim of issued access tokens, required on verification"),
       Setting.of("auth.audience", STRING, "tether", "aud claim of issued access tokens, required on verification"),

@@ -39,7 +39,7 @@ public record TetherConfig(boolean production, Http http, Pg pg, Redis redis, Au
   public record Auth(String jwtSecret, String signingKeyFile, String signingKey, String signingKeyId,
                      String previousKeyFile, String previousKeyId, String issuer, String audience,
                      int accessTokenTtlSeconds, int refreshTokenTtlDays, int clockSkewSeconds, int passwordIterations,
-                     int minPasswordLength, List<ExternalIssuer> externalIssuers) {
+                     int minPasswordLength, int jwksRefetchSeconds, List<ExternalIssuer> externalIssuers) {
     public boolean usesDevelopmentSecret() {
       return Settings.DEV_JWT_SECRET.equals(jwtSecret);
     }
@@ -80,7 +80,8 @@ public record TetherConfig(boolean production, Http http, Pg pg, Redis redis, Au
         values.str("auth.previousKeyId"), values.str("auth.issuer"), values.str("auth.audience"),
         values.positive("auth.accessTokenTtlSeconds"), values.range("auth.refreshTokenTtlDays", 1, 3650),
         values.range("auth.clockSkewSeconds", 0, 600), values.range("auth.passwordIterations", 1000, 100_000_000),
-        values.range("auth.minPasswordLength", 1, 1024), externalIssuers((JsonArray) v.get("auth.externalIssuers")));
+        values.range("auth.minPasswordLength", 1, 1024), values.range("auth.jwksRefetchSeconds", 0, 86_400),
+        externalIssuers((JsonArray) v.get("auth.externalIssuers")));
     if (auth.jwtSecret().getBytes(StandardCharsets.UTF_8).length < 32) {
       throw new ConfigException("auth.jwtSecret", "must be at least 32 bytes for HS256");
     }
