@@ -12,6 +12,7 @@ public enum ErrorCode {
   PRECONDITION_FAILED(412, "precondition_failed"),
   TOO_LARGE(413, "too_large"),
   UNSUPPORTED_MEDIA_TYPE(415, "unsupported_media_type"),
+  URI_TOO_LONG(414, "too_large"),
   RATE_LIMITED(429, "rate_limited"),
   HEADERS_TOO_LARGE(431, "too_large"),
   INTERNAL(500, "internal"),

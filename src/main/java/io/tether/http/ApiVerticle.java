@@ -39,7 +39,9 @@ public final class ApiVerticle extends VerticleBase {
         .setMaxWebSocketMessageSize(syncConfig.maxFrameBytes())
         .setMaxHeaderSize(config.http().maxHeaderBytes())
         .setCompressionSupported(true);
-    server = vertx.createHttpServer(options).requestHandler(ApiRouter.create(vertx, node, sync));
+    server = vertx.createHttpServer(options)
+        .invalidRequestHandler(ErrorResponses::renderUnparsable)
+        .requestHandler(ApiRouter.create(vertx, node, sync));
     return server.listen();
   }
 

@@ -33,9 +33,10 @@ final class AuthRoutes {
 
   /** Requires a valid bearer token and stores the principal for the handlers after it. */
   void authenticate(RoutingContext rc) {
-    String header = rc.request().getHeader(HttpHeaders.AUTHORIZATION);
+    java.util.List<String> all = rc.request().headers().getAll(HttpHeaders.AUTHORIZATION);
+    String header = all.size() == 1 ? all.get(0) : null;
     if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      rc.fail(new TetherException(io.tether.core.ErrorCode.UNAUTHORIZED, "a bearer access token is required"));
+      rc.fail(new TetherException(io.tether.core.ErrorCode.UNAUTHORIZED, "exactly one Authorization: Bearer header is required"));
       return;
     }
     tokens.verify(header.substring(7).trim())

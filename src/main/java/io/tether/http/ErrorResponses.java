@@ -3,6 +3,9 @@ package io.tether.http;
 import io.tether.core.ErrorCode;
 import io.tether.core.TetherException;
 import io.vertx.sqlclient.ClosedConnectionException;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.DecodeException;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -38,6 +41,25 @@ final class ErrorResponses {
       rc.response().putHeader("Retry-After", String.valueOf(error.details().getLong("retryAfter", 1L)));
     }
     Requests.json(rc, error.code().status(), error.toJson());
+  }
+
+  /**
+   * Requests Netty could not even parse (a header or request line over the limits, broken framing)
+   * never reach the router: they get the same JSON error shape here, then the connection closes.
+   */
+  static void renderUnparsable(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    TetherException error;
+    if (cause instanceof TooLongHttpHeaderException) {
+      error = new TetherException(ErrorCode.HEADERS_TOO_LARGE, "request headers too large");
+    } else if (cause instanceof TooLongHttpLineException) {
+      error = new TetherException(ErrorCode.URI_TOO_LONG, "request line too long");
+    } else {
+      error = TetherException.badRequest("malformed HTTP request");
+    }
+    request.response().setStatusCode(error.code().status()).putHeader("Content-Type", "application/json")
+        .putHeader("Connection", "close").end(error.toJson().toBuffer())
+        .onComplete(done -> request.connection().close());
   }
 
   static TetherException toTetherException(Throwable failure, int status) {

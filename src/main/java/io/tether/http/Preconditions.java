@@ -9,6 +9,9 @@ final class Preconditions {
   private Preconditions() {}
 
   static Precondition of(HttpServerRequest request) {
+    if (request.headers().getAll("If-Match").size() > 1 || request.headers().getAll("If-None-Match").size() > 1) {
+      throw TetherException.badRequest("send each precondition header once");
+    }
     String ifMatch = request.getHeader("If-Match");
     String ifNoneMatch = request.getHeader("If-None-Match");
     if (ifMatch != null && ifNoneMatch != null) {

@@ -17,7 +17,7 @@ final class Requests {
   }
 
   static JsonObject body(RoutingContext rc, JsonLimits limits) {
-    return limits.parseObject(rc.body().asString());
+    return limits.parseObject(rc.body().buffer());
   }
 
   /** A string field of a body: absent is null, any other JSON type is a 400 (never silently converted). */

@@ -7,6 +7,8 @@ package io.tether.sync;
 public final class CloseCodes {
   /** Going away: idle timeout, or the server shutting down. Reconnect. */
   public static final short GOING_AWAY = 1001;
+  /** Invalid payload: a text message that is not UTF-8. */
+  public static final short INVALID_PAYLOAD = 1007;
   /** Policy violation: authentication failed or missing. Do not reconnect with the same token. */
   public static final short POLICY_VIOLATION = 1008;
   /** A frame larger than the configured maximum. */

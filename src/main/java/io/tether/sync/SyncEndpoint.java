@@ -69,16 +69,23 @@ public final class SyncEndpoint {
   private void accept(ServerWebSocket socket, Principal principal) {
     SyncSession session = new SyncSession(ctx, new WebSocketTransport(socket, ctx.config().writeQueueBytes()), principal);
     sessions.add(session);
-    socket.textMessageHandler(session::onText);
-    socket.binaryMessageHandler(b -> session.onBinary());
+    MessageAssembler assembler = new MessageAssembler(ctx.config().maxFrameBytes());
+    socket.frameHandler(frame -> {
+      MessageAssembler.Outcome outcome = assembler.accept(frame);
+      if (outcome instanceof MessageAssembler.Text text) {
+        session.onText(text.text());
+      } else if (outcome instanceof MessageAssembler.Binary) {
+        session.onBinary();
+      } else if (outcome instanceof MessageAssembler.Refused refused) {
+        socket.close(refused.closeCode(), refused.reason());
+      }
+    });
     socket.pongHandler(b -> session.touch());
     socket.exceptionHandler(err -> {
-      // Netty reports an oversized frame, Vert.x an oversized message (several frames): both close 1009.
+      // Netty refuses a single frame over the limit before it is assembled: answer 1009 like any big message.
       // Anything else (a reset connection) is followed by a close, whose handler cleans up.
-      if (err instanceof CorruptedWebSocketFrameException corrupted) {
+      if (err instanceof CorruptedWebSocketFrameException corrupted && !socket.isClosed()) {
         socket.close((short) corrupted.closeStatus().code(), corrupted.closeStatus().reasonText());
-      } else if (err instanceof IllegalStateException && !socket.isClosed()) {
-        socket.close(CloseCodes.MESSAGE_TOO_BIG, "message too big");
       }
     });
     socket.closeHandler(v -> {
@@ -96,6 +103,9 @@ public final class SyncEndpoint {
   }
 
   private static String tokenOf(HttpServerRequest request) {
+    if (request.headers().getAll(HttpHeaders.AUTHORIZATION).size() > 1) {
+      return ""; // ambiguous: refused as an invalid token
+    }
     String header = request.getHeader(HttpHeaders.AUTHORIZATION);
     if (header != null) {
       return header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : "";

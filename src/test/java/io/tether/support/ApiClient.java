@@ -42,9 +42,14 @@ public final class ApiClient {
   public record Account(String userId, String token) {}
 
   public Response send(String method, String path, String token, String body, String... headers) {
+    return sendBytes(method, path, token, body == null ? null : body.getBytes(java.nio.charset.StandardCharsets.UTF_8), headers);
+  }
+
+  /** Headers named twice are sent twice. */
+  public Response sendBytes(String method, String path, String token, byte[] body, String... headers) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
         .timeout(java.time.Duration.ofSeconds(30))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
     if (token != null) {
       request.header("Authorization", "Bearer " + token);
     }

@@ -1,0 +1,107 @@
+package io.tether.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tether.support.ApiClient;
+import io.tether.support.ApiClient.Account;
+import io.tether.support.Await;
+import io.tether.support.TestDatabase;
+import io.tether.support.TestNode;
+import io.tether.support.WsClient;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Authentication over a socket's life: short-lived tokens (3 s) warn, renew and expire; a socket
+ * cannot switch users; removing a member ends its live subscription at once, on every node.
+ */
+class LiveSocketAuthTest {
+  private static Vertx vertx;
+  private static TestDatabase db;
+  private static TestNode a;
+  private static TestNode b;
+  private static ApiClient api;
+
+  @BeforeAll
+  static void start() {
+    vertx = Vertx.vertx();
+    db = TestDatabase.create(vertx);
+    String prefix = "tether-live-" + UUID.randomUUID() + ":";
+    JsonObject shortTokens = new JsonObject().put("auth", new JsonObject().put("accessTokenTtlSeconds", 3).put("clockSkewSeconds", 0));
+    a = TestNode.start(db, prefix, shortTokens);
+    b = TestNode.start(db, prefix, shortTokens);
+    api = new ApiClient(a.port());
+  }
+
+  @AfterAll
+  static void stop() {
+    a.close();
+    b.close();
+    db.close();
+    Await.result(vertx.close());
+  }
+
+  private static String login(String email) {
+    return api.send("POST", "/v1/auth/login", null, new JsonObject().put("email", email).put("password", "long enough pw").encode())
+        .json().getString("accessToken");
+  }
+
+  private static String register(String email) {
+    return api.send("POST", "/v1/auth/register", null, new JsonObject().put("email", email).put("password", "long enough pw").encode())
+        .json().getString("accessToken");
+  }
+
+  @Test
+  void anExpiringTokenIsWarnedRenewedThenExpires() throws Exception {
+    String email = "exp-" + System.nanoTime() + "@example.test";
+    String token = register(email);
+    try (WsClient ws = WsClient.connect(vertx, a.port(), token)) {
+      JsonObject warning = ws.awaitType("token_expiring");
+      assertThat(warning.getLong("expiresAt")).isGreaterThan(System.currentTimeMillis() / 1000 - 1);
+      Thread.sleep(1500);
+      ws.send(new JsonObject().put("type", "auth").put("id", "renew").put("token", login(email)));
+      JsonObject renewed = ws.awaitType("authenticated");
+      assertThat(renewed.getLong("expiresAt")).isGreaterThan(warning.getLong("expiresAt"));
+      Thread.sleep(2000); // past the first token's expiry: the renewal kept the socket open
+      assertThat(ws.isClosed()).isFalse();
+      assertThat(ws.closeCode(5)).as("then the renewed token expires too").isEqualTo((short) 4001);
+    }
+  }
+
+  @Test
+  void anAuthFrameForAnotherUserCloses1008() {
+    String first = register("one-" + System.nanoTime() + "@example.test");
+    String second = register("two-" + System.nanoTime() + "@example.test");
+    try (WsClient ws = WsClient.connect(vertx, a.port(), first)) {
+      ws.send(new JsonObject().put("type", "auth").put("token", second));
+      assertThat(ws.closeCode(5)).isEqualTo((short) 1008);
+    }
+  }
+
+  @Test
+  void removingAMemberEndsItsLiveSubscriptionOnEveryNode() {
+    ApiClient viaA = new ApiClient(a.port());
+    Account owner = viaA.register();
+    Account member = viaA.register();
+    String space = "rm-" + System.nanoTime();
+    viaA.createSpace(owner, space);
+    viaA.addMember(owner, space, member.userId(), "reader");
+    try (WsClient onB = WsClient.connect(vertx, b.port(), member.token())) {
+      onB.send(new JsonObject().put("type", "subscribe").put("space", space).put("since", 0));
+      onB.awaitType("synced");
+      assertThat(viaA.send("DELETE", "/v1/spaces/" + space + "/members/" + member.userId(), owner.token(), null).status())
+          .isEqualTo(204);
+      JsonObject ended = onB.awaitType("error");
+      assertThat(ended.getString("code")).isEqualTo("forbidden");
+      assertThat(ended.getString("space")).isEqualTo(space);
+      viaA.put(owner, space, "c", "secret", new JsonObject().put("after", "removal"));
+      assertThat(onB.drain(500)).as("nothing written after the removal reaches the removed member").isEmpty();
+      onB.send(new JsonObject().put("type", "subscribe").put("space", space).put("since", 0));
+      assertThat(onB.next().getString("code")).isEqualTo("forbidden");
+    }
+  }
+}
