@@ -15,7 +15,8 @@ COPY --from=build /build/target/tether.jar /app/tether.jar
 COPY conf /app/conf
 RUN mkdir -p /app/data && chown -R tether /app
 USER tether
-ENV TETHER_DATA_DIR=/app/data
+ENV TETHER_DATA_DIR=/app/data \
+    TETHER_MODE=production
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD curl -fsS http://127.0.0.1:8080/health/ready || exit 1

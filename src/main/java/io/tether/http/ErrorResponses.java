@@ -72,6 +72,9 @@ final class ErrorResponses {
     if (failure instanceof HttpException http) {
       return fromStatus(http.getStatusCode());
     }
+    if (status >= 400 && status < 500) {
+      return fromStatus(status); // a handler (CORS, body limits) refused the request with a status of its own
+    }
     if (failure instanceof PgException || failure == null && status >= 500) {
       return new TetherException(ErrorCode.INTERNAL, "internal error");
     }

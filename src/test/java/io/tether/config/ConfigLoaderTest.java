@@ -53,6 +53,19 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void productionModeRefusesToStartWithoutAnAsymmetricKey() {
+    assertThatThrownBy(() -> ConfigLoader.resolve(new JsonObject(), Map.of("TETHER_MODE", "production")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("auth.signingKeyFile");
+    assertThatThrownBy(() -> ConfigLoader.resolve(new JsonObject(), Map.of("TETHER_MODE", "production",
+        "TETHER_AUTH_JWT_SECRET", "a-custom-but-still-symmetric-secret-0123456789")))
+        .hasMessageContaining("development only");
+    assertThatThrownBy(() -> ConfigLoader.resolve(new JsonObject(), Map.of("TETHER_MODE", "staging")))
+        .hasMessageContaining("server.mode");
+    assertThatThrownBy(() -> ConfigLoader.resolve(new JsonObject(), Map.of("TETHER_AUTH_EXTERNAL_ISSUERS", "[{\"issuer\":\"x\"}]")))
+        .hasMessageContaining("auth.externalIssuers");
+  }
+
+  @Test
   void theShippedConfigFileAndTheReadmeListEverySetting() throws Exception {
     JsonObject shipped = new JsonObject(Files.readString(Path.of("conf/config.json")));
     TetherConfig resolved = ConfigLoader.resolve(shipped, Map.of());

@@ -36,7 +36,9 @@ public final class WsClient implements AutoCloseable {
     return connect(vertx, options);
   }
 
+  /** Like a native app, sends no Origin header unless the test adds one. */
   public static WsClient connect(Vertx vertx, WebSocketConnectOptions options) {
+    options.setAllowOriginHeader(false);
     WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(4 * 1024 * 1024)
         .setMaxMessageSize(16 * 1024 * 1024));
     WebSocket socket = Await.result(client.connect(options));
