@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tether.support.ApiClient;
 import io.tether.support.ApiClient.Account;
 import io.tether.support.Await;
+import io.tether.support.TestCluster;
 import io.tether.support.TestDatabase;
 import io.tether.support.TestNode;
 import io.tether.support.WsClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * cannot switch users; removing a member ends its live subscription at once, on every node.
  */
 class LiveSocketAuthTest {
+  private static TestCluster cluster;
   private static Vertx vertx;
   private static TestDatabase db;
   private static TestNode a;
@@ -28,22 +29,19 @@ class LiveSocketAuthTest {
 
   @BeforeAll
   static void start() {
-    vertx = Vertx.vertx();
-    db = TestDatabase.create(vertx);
-    String prefix = "tether-live-" + UUID.randomUUID() + ":";
-    JsonObject shortTokens = new JsonObject().put("auth", new JsonObject().put("accessTokenTtlSeconds", 3).put("clockSkewSeconds", 0));
-    a = TestNode.start(db, prefix, shortTokens);
-    b = TestNode.start(db, prefix, shortTokens);
+    cluster = TestCluster.nodes(2, new JsonObject().put("auth", new JsonObject().put("accessTokenTtlSeconds", 3).put("clockSkewSeconds", 0)));
+    vertx = cluster.vertx();
+    db = cluster.db();
+    a = cluster.node(0);
+    b = cluster.node(1);
     api = new ApiClient(a.port());
   }
 
   @AfterAll
   static void stop() {
-    a.close();
-    b.close();
-    db.close();
-    Await.result(vertx.close());
+    cluster.close();
   }
+
 
   private static String login(String email) {
     return api.send("POST", "/v1/auth/login", null, new JsonObject().put("email", email).put("password", "long enough pw").encode())

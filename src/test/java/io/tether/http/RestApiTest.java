@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tether.support.ApiClient;
 import io.tether.support.ApiClient.Account;
 import io.tether.support.ApiClient.Response;
+import io.tether.support.TestCluster;
 import io.tether.support.TestDatabase;
 import io.tether.support.TestNode;
 import io.vertx.core.Vertx;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /** Every REST route against a real node and a real PostgreSQL: happy paths and error paths. */
 class RestApiTest {
+  private static TestCluster cluster;
   private static Vertx vertx;
   private static TestDatabase db;
   private static TestNode node;
@@ -25,18 +27,18 @@ class RestApiTest {
 
   @BeforeAll
   static void start() {
-    vertx = Vertx.vertx();
-    db = TestDatabase.create(vertx);
-    node = TestNode.start(db, null, new JsonObject().put("limits", new JsonObject().put("maxDocumentBytes", 4096)));
-    api = new ApiClient(node.port());
+    cluster = TestCluster.single(new JsonObject().put("limits", new JsonObject().put("maxDocumentBytes", 4096)));
+    vertx = cluster.vertx();
+    db = cluster.db();
+    node = cluster.node();
+    api = cluster.api();
   }
 
   @AfterAll
   static void stop() {
-    node.close();
-    db.close();
-    vertx.close();
+    cluster.close();
   }
+
 
   @Test
   void registerAndLogin() {

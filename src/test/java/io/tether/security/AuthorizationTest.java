@@ -6,6 +6,7 @@ import io.tether.support.ApiClient;
 import io.tether.support.ApiClient.Account;
 import io.tether.support.ApiClient.Response;
 import io.tether.support.Await;
+import io.tether.support.TestCluster;
 import io.tether.support.TestDatabase;
 import io.tether.support.TestNode;
 import io.tether.support.WsClient;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /** Object- and property-level authorization: nobody reaches a space they do not belong to, or sets what the server owns. */
 class AuthorizationTest {
+  private static TestCluster cluster;
   private static Vertx vertx;
   private static TestDatabase db;
   private static TestNode node;
@@ -25,18 +27,18 @@ class AuthorizationTest {
 
   @BeforeAll
   static void start() {
-    vertx = Vertx.vertx();
-    db = TestDatabase.create(vertx);
-    node = TestNode.start(db);
-    api = new ApiClient(node.port());
+    cluster = TestCluster.single(new JsonObject());
+    vertx = cluster.vertx();
+    db = cluster.db();
+    node = cluster.node();
+    api = cluster.api();
   }
 
   @AfterAll
   static void stop() {
-    node.close();
-    db.close();
-    Await.result(vertx.close());
+    cluster.close();
   }
+
 
   @Test
   void aUserOfOneSpaceCannotTouchAnother() {

@@ -6,6 +6,7 @@ import io.tether.support.ApiClient;
 import io.tether.support.ApiClient.Account;
 import io.tether.support.ApiClient.Response;
 import io.tether.support.Await;
+import io.tether.support.TestCluster;
 import io.tether.support.TestDatabase;
 import io.tether.support.TestNode;
 import io.tether.support.WsClient;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
 class HttpHygieneTest {
   private static final String APP = "https://app.example.test";
 
+  private static TestCluster cluster;
   private static Vertx vertx;
   private static TestDatabase db;
   private static TestNode node;
@@ -28,20 +30,20 @@ class HttpHygieneTest {
 
   @BeforeAll
   static void start() {
-    vertx = Vertx.vertx();
-    db = TestDatabase.create(vertx);
-    node = TestNode.start(db, null, new JsonObject()
+    cluster = TestCluster.single(new JsonObject()
         .put("http", new JsonObject().put("corsOrigins", APP))
         .put("sync", new JsonObject().put("allowedOrigins", APP)));
-    api = new ApiClient(node.port());
+    vertx = cluster.vertx();
+    db = cluster.db();
+    node = cluster.node();
+    api = cluster.api();
   }
 
   @AfterAll
   static void stop() {
-    node.close();
-    db.close();
-    Await.result(vertx.close());
+    cluster.close();
   }
+
 
   @Test
   void everyResponseCarriesSecurityHeaders() {

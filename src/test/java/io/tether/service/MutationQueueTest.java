@@ -7,6 +7,7 @@ import io.tether.support.ApiClient;
 import io.tether.support.ApiClient.Account;
 import io.tether.support.ApiClient.Response;
 import io.tether.support.Await;
+import io.tether.support.TestCluster;
 import io.tether.support.TestDatabase;
 import io.tether.support.TestNode;
 import io.tether.support.WsClient;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Test;
 
 /** The idempotent offline mutation queue, over REST and WebSocket, on two nodes sharing PostgreSQL and Redis. */
 class MutationQueueTest {
+  private static TestCluster cluster;
   private static Vertx vertx;
   private static TestDatabase db;
   private static TestNode a;
@@ -41,23 +43,20 @@ class MutationQueueTest {
 
   @BeforeAll
   static void start() {
-    vertx = Vertx.vertx();
-    db = TestDatabase.create(vertx);
-    String prefix = "tether-mut-" + UUID.randomUUID() + ":";
-    JsonObject limits = new JsonObject().put("limits", new JsonObject().put("maxMutationsPerBatch", 300));
-    a = TestNode.start(db, prefix, limits);
-    b = TestNode.start(db, prefix, limits);
+    cluster = TestCluster.nodes(2, new JsonObject().put("limits", new JsonObject().put("maxMutationsPerBatch", 300)));
+    vertx = cluster.vertx();
+    db = cluster.db();
+    a = cluster.node(0);
+    b = cluster.node(1);
     viaA = new ApiClient(a.port());
     viaB = new ApiClient(b.port());
   }
 
   @AfterAll
   static void stop() {
-    a.close();
-    b.close();
-    db.close();
-    Await.result(vertx.close());
+    cluster.close();
   }
+
 
   private static String newSpace(Account owner) {
     String space = "mut-" + System.nanoTime();

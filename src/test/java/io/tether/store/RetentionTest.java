@@ -6,6 +6,7 @@ import io.tether.support.ApiClient;
 import io.tether.support.ApiClient.Account;
 import io.tether.support.ApiClient.Response;
 import io.tether.support.Await;
+import io.tether.support.TestCluster;
 import io.tether.support.TestDatabase;
 import io.tether.support.TestNode;
 import io.tether.support.WsClient;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
 
 /** Compaction of the change log, and the documented recovery of a client whose cursor was compacted away. */
 class RetentionTest {
+  private static TestCluster cluster;
   private static Vertx vertx;
   private static TestDatabase db;
   private static TestNode node;
@@ -27,18 +29,18 @@ class RetentionTest {
 
   @BeforeAll
   static void start() {
-    vertx = Vertx.vertx();
-    db = TestDatabase.create(vertx);
-    node = TestNode.start(db, "tether-ret-" + java.util.UUID.randomUUID() + ":", new JsonObject());
-    api = new ApiClient(node.port());
+    cluster = TestCluster.nodes(1, new JsonObject());
+    vertx = cluster.vertx();
+    db = cluster.db();
+    node = cluster.node();
+    api = cluster.api();
   }
 
   @AfterAll
   static void stop() {
-    node.close();
-    db.close();
-    Await.result(vertx.close());
+    cluster.close();
   }
+
 
   private static String spaceWithChanges(Account owner, int changes) {
     String space = "ret-" + System.nanoTime();

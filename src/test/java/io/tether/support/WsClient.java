@@ -20,11 +20,14 @@ public final class WsClient implements AutoCloseable {
   private final LinkedBlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
   private final CompletableFuture<Short> closed = new CompletableFuture<>();
 
-  private WsClient(WebSocketClient client, WebSocket socket) {
+  private WsClient(WebSocketClient client, WebSocketConnectOptions options) {
     this.client = client;
-    this.socket = socket;
-    socket.textMessageHandler(text -> frames.add(new JsonObject(text)));
-    socket.closeHandler(v -> closed.complete(socket.closeStatusCode()));
+    // Handlers are set as the connection completes, on its event loop, so no early frame is missed.
+    this.socket = Await.result(client.connect(options).map(ws -> {
+      ws.textMessageHandler(text -> frames.add(new JsonObject(text)));
+      ws.closeHandler(v -> closed.complete(ws.closeStatusCode()));
+      return ws;
+    }));
   }
 
   /** Connects with the token in the Authorization header (or none if null). */
@@ -41,8 +44,7 @@ public final class WsClient implements AutoCloseable {
     options.setAllowOriginHeader(false);
     WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(4 * 1024 * 1024)
         .setMaxMessageSize(16 * 1024 * 1024));
-    WebSocket socket = Await.result(client.connect(options));
-    return new WsClient(client, socket);
+    return new WsClient(client, options);
   }
 
   public void send(JsonObject frame) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tether.support.ApiClient;
 import io.tether.support.ApiClient.Account;
 import io.tether.support.Await;
+import io.tether.support.TestCluster;
 import io.tether.support.TestDatabase;
 import io.tether.support.TestNode;
 import io.tether.support.WsClient;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
 
 /** The WebSocket protocol of PROTOCOL.md against a real node, with a real WebSocket client. */
 class SyncProtocolTest {
+  private static TestCluster cluster;
   private static Vertx vertx;
   private static TestDatabase db;
   private static TestNode node;
@@ -32,20 +34,20 @@ class SyncProtocolTest {
 
   @BeforeAll
   static void start() {
-    vertx = Vertx.vertx();
-    db = TestDatabase.create(vertx);
-    node = TestNode.start(db, null, new JsonObject()
+    cluster = TestCluster.single(new JsonObject()
         .put("sync", new JsonObject().put("authTimeoutSeconds", 1).put("pingIntervalSeconds", 1)
             .put("idleTimeoutSeconds", 3).put("maxSubscriptions", 3).put("maxFrameBytes", 64 * 1024)));
-    api = new ApiClient(node.port());
+    vertx = cluster.vertx();
+    db = cluster.db();
+    node = cluster.node();
+    api = cluster.api();
   }
 
   @AfterAll
   static void stop() {
-    node.close();
-    db.close();
-    vertx.close();
+    cluster.close();
   }
+
 
   private static String newSpace(Account owner) {
     String space = "ws-" + System.nanoTime();

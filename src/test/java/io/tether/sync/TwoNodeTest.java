@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tether.support.ApiClient;
 import io.tether.support.ApiClient.Account;
 import io.tether.support.Await;
+import io.tether.support.TestCluster;
 import io.tether.support.TestDatabase;
 import io.tether.support.TestNode;
 import io.tether.support.WsClient;
@@ -12,7 +13,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 
 /** Two nodes on different ports sharing PostgreSQL and Redis act as one server. */
 class TwoNodeTest {
+  private static TestCluster cluster;
   private static Vertx vertx;
   private static TestDatabase db;
   private static TestNode a;
@@ -27,20 +28,18 @@ class TwoNodeTest {
 
   @BeforeAll
   static void start() {
-    vertx = Vertx.vertx();
-    db = TestDatabase.create(vertx);
-    String prefix = "tether-two-" + UUID.randomUUID() + ":";
-    a = TestNode.start(db, prefix, new JsonObject());
-    b = TestNode.start(db, prefix, new JsonObject());
+    cluster = TestCluster.nodes(2, new JsonObject());
+    vertx = cluster.vertx();
+    db = cluster.db();
+    a = cluster.node(0);
+    b = cluster.node(1);
   }
 
   @AfterAll
   static void stop() {
-    a.close();
-    b.close();
-    db.close();
-    Await.result(vertx.close());
+    cluster.close();
   }
+
 
   @Test
   void aWriteThroughOneNodeReachesASubscriberOnTheOther() {
