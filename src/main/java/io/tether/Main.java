@@ -19,6 +19,10 @@ import io.tether.limits.LocalRateLimiter;
 import io.tether.limits.RateLimiter;
 import io.tether.limits.RedisRateLimiter;
 import io.tether.limits.RequestLimits;
+import io.tether.ops.Drain;
+import io.tether.ops.InstanceStats;
+import io.tether.ops.LogSetup;
+import io.tether.ops.Metrics;
 import io.tether.service.DocumentService;
 import io.tether.service.MutationService;
 import io.tether.store.ChangeWriter;
@@ -37,6 +41,11 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import io.vertx.micrometer.backends.BackendRegistries;
+import sun.misc.Signal;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.sqlclient.Pool;
@@ -46,7 +55,13 @@ import org.slf4j.LoggerFactory;
 
 /** The composition root: reads the configuration, builds the node and deploys the API verticles. */
 public final class Main {
-  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+  private static final Logger LOG;
+
+  static {
+    // Chooses the log format before the first logger exists, so even start-up lines are in it.
+    LogSetup.beforeLogging(System.getenv());
+    LOG = LoggerFactory.getLogger(Main.class);
+  }
 
   private Main() {}
 
@@ -59,10 +74,19 @@ public final class Main {
       System.exit(2);
       return;
     }
-    Vertx vertx = Vertx.vertx();
-    start(vertx, config)
-        .onSuccess(server -> {
-          Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop().await()));
+    LogSetup.apply(config);
+    String registry = "tether";
+    Vertx vertx = Vertx.vertx(vertxOptions(config, registry));
+    start(vertx, config, registry)
+        .onSuccess(node -> {
+          // SIGTERM and SIGINT drain the node, then exit 0 (a JVM shutdown hook would exit 143).
+          for (String signal : new String[] {"TERM", "INT"}) {
+            Signal.handle(new Signal(signal), sig -> node.drainAndStop()
+                .onComplete(ar -> {
+                  LOG.info("Stopped after SIG{}", signal);
+                  System.exit(0);
+                }));
+          }
           LOG.info("Tether listening on {}:{} with {} API verticle instances, {} bus",
               config.http().host(), config.http().port(), config.http().effectiveInstances(),
               config.redis().enabled() ? "Redis" : "local");
@@ -74,11 +98,25 @@ public final class Main {
         });
   }
 
+  /** Vert.x options of a node: event loops, and Micrometer metrics (Prometheus) under {@code registryName}. */
+  public static VertxOptions vertxOptions(TetherConfig config, String registryName) {
+    VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+        .setEnabled(true)
+        .setJvmMetricsEnabled(true)
+        .setRegistryName(registryName)
+        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
+    if (config.server().eventLoops() > 0) {
+      options.setEventLoopPoolSize(config.server().eventLoops());
+    }
+    return options;
+  }
+
   /**
-   * Starts a node on {@code vertx}: the embedded PostgreSQL if no URL is configured (blocking, so call
-   * this from a plain thread), migrations, the bus, then the API verticles. Tests start nodes the same way.
+   * Starts a node on {@code vertx} (created with {@link #vertxOptions}): the embedded PostgreSQL if no
+   * URL is configured (blocking, so call this from a plain thread), migrations, the bus, the retention
+   * worker, then the API verticles. Tests start nodes the same way.
    */
-  public static Future<RunningNode> start(Vertx vertx, TetherConfig config) {
+  public static Future<RunningNode> start(Vertx vertx, TetherConfig config, String registryName) {
     EmbeddedDatabase embedded = config.pg().embedded()
         ? EmbeddedDatabase.start(Path.of(config.pg().dataDir()), config.pg().embeddedPort())
         : null;
@@ -88,18 +126,22 @@ public final class Main {
       LOG.warn("Access tokens are signed with the development HS256 secret: configure auth.signingKeyFile "
           + "(and server.mode=production) before exposing this server");
     }
+    Metrics metrics = new Metrics(BackendRegistries.getNow(registryName));
     Pool pool = Database.pool(vertx, pgUrl, config.pg());
     Migrator migrator = new Migrator(pool);
     // The dummy hash costs one full PBKDF2 run: do it here, on the starting thread, not an event loop.
     PasswordHasher hasher = new PasswordHasher(config.auth().passwordIterations());
-    TokenService tokens = new TokenService(vertx, config.auth(), keys);
+    TokenService tokens = new TokenService(vertx, config.auth(), keys, metrics);
     UserStore users = new UserStore(pool);
     AccountService accounts = new AccountService(vertx, users,
         new RefreshTokenStore(pool, config.auth().refreshTokenTtlDays()), hasher, tokens, config.auth().minPasswordLength());
     return migrator.migrate()
         .compose(applied -> startBus(vertx, config))
         .compose(bus -> {
-          Node node = node(vertx, config, pool, bus, users, tokens, accounts);
+          if (bus instanceof RedisChangeBus redis) {
+            metrics.bindCounter("tether.bus.reconnects", "Reconnections of the Redis subscriber", redis::reconnects);
+          }
+          Node node = node(vertx, config, pool, bus, users, tokens, accounts, metrics);
           TetherConfig.Retention retention = config.retention();
           RetentionJob job = new RetentionJob(pool, retention.changeMaxCount(), retention.changeMaxAgeHours(),
               retention.mutationMaxAgeHours());
@@ -118,20 +160,21 @@ public final class Main {
   }
 
   private static Node node(Vertx vertx, TetherConfig config, Pool pool, ChangeBus bus, UserStore users,
-                           TokenService tokens, AccountService accounts) {
+                           TokenService tokens, AccountService accounts, Metrics metrics) {
     SpaceStore spaces = new SpaceStore(pool);
     SpaceAccess access = new SpaceAccess(spaces);
     ChangeWriter writer = new ChangeWriter(pool, config.limits().maxDocumentBytes());
-    DocumentService documents = new DocumentService(access, writer, bus);
+    DocumentService documents = new DocumentService(access, writer, bus, metrics);
     MutationService mutations = new MutationService(access, new MutationStore(pool, writer), documents,
         new MutationParser(config.limits().maxDocumentBytes()), config.limits().maxMutationsPerBatch());
     RateLimiter limiter = config.redis().enabled()
         ? new RedisRateLimiter(Redis.createClient(vertx, new RedisOptions().setConnectionString(config.redis().url())
-            .setMaxPoolSize(8).setMaxPoolWaiting(10_000)), config.redis().channelPrefix())
+            .setMaxPoolSize(config.redis().poolSize()).setMaxPoolWaiting(10_000)), config.redis().channelPrefix())
         : new LocalRateLimiter();
     return new Node(vertx, config, pool, bus, users, spaces, new DocumentStore(pool), new PgChangeLog(pool),
         tokens, accounts, access, documents, mutations, new JsonLimits(config.limits().maxJsonDepth()),
-        new RequestLimits(limiter, config.limits()), new ConnectionCounter(config.sync().maxConnectionsPerUser()));
+        new RequestLimits(limiter, config.limits(), metrics), new ConnectionCounter(config.sync().maxConnectionsPerUser()),
+        metrics, new Drain(), new InstanceStats());
   }
 
   private static Future<ChangeBus> startBus(Vertx vertx, TetherConfig config) {

@@ -8,6 +8,9 @@ import io.tether.config.TetherConfig;
 import io.tether.core.JsonLimits;
 import io.tether.limits.ConnectionCounter;
 import io.tether.limits.RequestLimits;
+import io.tether.ops.Drain;
+import io.tether.ops.InstanceStats;
+import io.tether.ops.Metrics;
 import io.tether.service.DocumentService;
 import io.tether.service.MutationService;
 import io.tether.store.ChangeLog;
@@ -24,4 +27,5 @@ import io.vertx.sqlclient.Pool;
 public record Node(Vertx vertx, TetherConfig config, Pool pool, ChangeBus bus, UserStore users, SpaceStore spaces,
                    DocumentStore documents, ChangeLog changeLog, TokenService tokens, AccountService accounts,
                    SpaceAccess access, DocumentService documentService, MutationService mutations, JsonLimits json,
-                   RequestLimits limits, ConnectionCounter connections) {}
+                   RequestLimits limits, ConnectionCounter connections, Metrics metrics, Drain drain,
+                   InstanceStats stats) {}

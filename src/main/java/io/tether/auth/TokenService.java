@@ -4,6 +4,7 @@ import io.tether.config.TetherConfig;
 import io.tether.core.ErrorCode;
 import io.tether.core.Principal;
 import io.tether.core.TetherException;
+import io.tether.ops.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -29,9 +30,11 @@ public final class TokenService {
   private final boolean asymmetric;
   private final SigningKeys keys;
   private final Map<String, ExternalIssuerVerifier> external = new HashMap<>();
+  private final Metrics metrics;
 
-  public TokenService(Vertx vertx, TetherConfig.Auth config, SigningKeys keys) {
+  public TokenService(Vertx vertx, TetherConfig.Auth config, SigningKeys keys, Metrics metrics) {
     this.config = config;
+    this.metrics = metrics;
     this.keys = keys;
     this.asymmetric = keys != null;
     JWTAuthOptions options = new JWTAuthOptions().setJWTOptions(new JWTOptions()
@@ -71,11 +74,17 @@ public final class TokenService {
   /** The principal of a valid token, or a failed future with a 401 {@link TetherException}. */
   public Future<Principal> verify(String token) {
     if (token == null || token.isBlank()) {
-      return Future.failedFuture(unauthorized("missing access token"));
+      return refuse("missing");
     }
     JwtPeek peek = JwtPeek.of(token);
-    if (peek == null || peek.alg() == null || "none".equalsIgnoreCase(peek.alg())) {
-      return Future.failedFuture(unauthorized("invalid access token"));
+    if (peek == null || peek.alg() == null) {
+      return refuse("malformed");
+    }
+    if ("none".equalsIgnoreCase(peek.alg())) {
+      return refuse("alg_none");
+    }
+    if (!config.issuer().equals(peek.issuer()) && !external.containsKey(peek.issuer())) {
+      return refuse("unknown_issuer");
     }
     Future<Principal> verified;
     if (config.issuer().equals(peek.issuer())) {
@@ -86,7 +95,26 @@ public final class TokenService {
       ExternalIssuerVerifier verifier = external.get(peek.issuer());
       verified = verifier == null ? Future.failedFuture("unknown issuer") : verifier.verify(token, peek);
     }
-    return verified.recover(err -> Future.failedFuture(unauthorized("invalid access token")));
+    return verified.recover(err -> refuse(reasonOf(err)));
+  }
+
+  private Future<Principal> refuse(String reason) {
+    metrics.authFailed(reason);
+    return Future.failedFuture(unauthorized(reason.equals("missing") ? "missing access token" : "invalid access token"));
+  }
+
+  private static String reasonOf(Throwable err) {
+    String message = String.valueOf(err.getMessage()).toLowerCase(java.util.Locale.ROOT);
+    if (message.contains("expired")) {
+      return "expired";
+    }
+    if (message.contains("key") || message.contains("kid")) {
+      return "unknown_key";
+    }
+    if (message.contains("audience") || message.contains("issuer")) {
+      return "wrong_audience_or_issuer";
+    }
+    return "invalid";
   }
 
   /** The JWT library throws on some malformed claims (a null exp) instead of failing: both are a 401. */

@@ -58,7 +58,7 @@ public final class RedisChangeBus implements ChangeBus {
     this.reconnectMaxMillis = config.reconnectMaxMillis();
     this.reconnectDelay = reconnectMinMillis;
     this.publisher = Redis.createClient(vertx, new RedisOptions().setConnectionString(config.url())
-        .setMaxPoolSize(8).setMaxPoolWaiting(10_000).setMaxWaitingHandlers(10_000));
+        .setMaxPoolSize(config.poolSize()).setMaxPoolWaiting(10_000).setMaxWaitingHandlers(10_000));
     this.subscriberClient = Redis.createClient(vertx, new RedisOptions().setConnectionString(config.url()));
   }
 
@@ -261,9 +261,17 @@ public final class RedisChangeBus implements ChangeBus {
       }
       return;
     }
-    ChangeFrame frame = new ChangeFrame(parsed.getString("space"), parsed.getLong("seq", 0L), payload);
+    ChangeFrame frame = new ChangeFrame(parsed.getString("space"), parsed.getLong("seq", 0L), payload, commitMillis(parsed));
     for (Registration r : channel.registrations) {
       r.context.runOnContext(v -> r.listener.onChange(frame));
+    }
+  }
+
+  private static long commitMillis(JsonObject change) {
+    try {
+      return java.time.Instant.parse(change.getString("ts")).toEpochMilli();
+    } catch (RuntimeException e) {
+      return 0;
     }
   }
 

@@ -15,6 +15,14 @@ public final class Settings {
   public static final List<Setting> ALL = List.of(
       Setting.of("server.mode", STRING, "development", "development or production; production refuses to start without an ES256 signing key").withEnv("TETHER_MODE"),
 
+      Setting.of("server.eventLoops", INT, 0, "Vert.x event-loop threads; 0 means twice the number of cores (Vert.x's default)"),
+      Setting.of("server.adminToken", STRING, null, "Bearer token for GET /admin/stats; unset disables the endpoint"),
+      Setting.of("log.level", STRING, "INFO", "Root log level (TRACE, DEBUG, INFO, WARN, ERROR)").withEnv("TETHER_LOG_LEVEL"),
+      Setting.of("log.format", STRING, "auto", "json, text, or auto (text in a terminal in development mode, JSON otherwise)").withEnv("TETHER_LOG_FORMAT"),
+      Setting.of("drain.notReadySeconds", INT, 5, "After SIGTERM, how long the node reports not-ready before it stops accepting connections"),
+      Setting.of("drain.socketCloseWindowSeconds", INT, 10, "Sockets are closed with 1012 at random moments spread over this window"),
+      Setting.of("drain.timeoutSeconds", INT, 30, "The drain ends (exit 0) within this bound whatever is still open"),
+
       Setting.of("http.host", STRING, "0.0.0.0", "Address the HTTP and WebSocket server binds to"),
       Setting.of("http.port", INT, 8080, "HTTP and WebSocket port"),
       Setting.of("http.instances", INT, 0, "Instances of the API verticle (event loops serving HTTP and sockets); 0 means the number of cores"),
@@ -25,6 +33,7 @@ public final class Settings {
 
       Setting.of("pg.url", STRING, null, "postgresql://user:pass@host:port/db; unset starts an embedded PostgreSQL"),
       Setting.of("pg.poolSize", INT, 8, "Connections in the PostgreSQL pool of this node (shared by all API verticles)"),
+      Setting.of("pg.pipeliningLimit", INT, 256, "Queries pipelined on one PostgreSQL connection"),
       Setting.of("pg.poolWaitQueueSize", INT, 1000, "Requests that may wait for a pooled connection before new ones are refused with 503"),
       Setting.of("pg.connectTimeoutMillis", INT, 5000, "Timeout for opening a PostgreSQL connection"),
       Setting.of("pg.dataDir", STRING, "./data", "Where the embedded PostgreSQL keeps its files (kept between runs)").withEnv("TETHER_DATA_DIR"),
@@ -32,6 +41,7 @@ public final class Settings {
 
       Setting.of("redis.url", STRING, null, "redis://host:port; unset uses the in-process bus (one node only)"),
       Setting.of("redis.channelPrefix", STRING, "tether:", "Prefix of the Redis pub/sub channels, one per space"),
+      Setting.of("redis.poolSize", INT, 8, "Redis connections for publishing and rate limiting (the subscriber has its own)"),
       Setting.of("redis.reconnectMinMillis", INT, 100, "First delay before reconnecting the Redis subscriber"),
       Setting.of("redis.reconnectMaxMillis", INT, 5000, "Longest delay between Redis reconnect attempts"),
 

@@ -9,8 +9,11 @@ import java.util.List;
 import java.util.Map;
 
 /** The typed, validated configuration of one node. Built once by {@link ConfigLoader}. */
-public record TetherConfig(boolean production, Http http, Pg pg, Redis redis, Auth auth, Sync sync, Limits limits,
-                           Retention retention) {
+public record TetherConfig(boolean production, Server server, Http http, Pg pg, Redis redis, Auth auth, Sync sync,
+                           Limits limits, Retention retention) {
+
+  public record Server(int eventLoops, String adminToken, String logLevel, String logFormat, int notReadySeconds,
+                       int socketCloseWindowSeconds, int drainTimeoutSeconds) {}
 
   public record Http(String host, int port, int instances, int maxBodyBytes, int maxHeaderBytes, int maxHeaders,
                      List<String> corsOrigins) {
@@ -20,14 +23,14 @@ public record TetherConfig(boolean production, Http http, Pg pg, Redis redis, Au
     }
   }
 
-  public record Pg(String url, int poolSize, int poolWaitQueueSize, int connectTimeoutMillis,
+  public record Pg(String url, int poolSize, int pipeliningLimit, int poolWaitQueueSize, int connectTimeoutMillis,
                    String dataDir, int embeddedPort) {
     public boolean embedded() {
       return url == null;
     }
   }
 
-  public record Redis(String url, String channelPrefix, int reconnectMinMillis, int reconnectMaxMillis) {
+  public record Redis(String url, String channelPrefix, int poolSize, int reconnectMinMillis, int reconnectMaxMillis) {
     public boolean enabled() {
       return url != null;
     }
@@ -66,14 +69,28 @@ public record TetherConfig(boolean production, Http http, Pg pg, Redis redis, Au
       throw new ConfigException("server.mode", "must be development or production");
     }
     boolean production = mode.equals("production");
+    String logFormat = values.str("log.format");
+    if (!logFormat.matches("json|text|auto")) {
+      throw new ConfigException("log.format", "must be json, text or auto");
+    }
+    String logLevel = values.str("log.level").toUpperCase(java.util.Locale.ROOT);
+    if (!logLevel.matches("TRACE|DEBUG|INFO|WARN|ERROR|OFF")) {
+      throw new ConfigException("log.level", "must be TRACE, DEBUG, INFO, WARN, ERROR or OFF");
+    }
+    Server server = new Server(values.range("server.eventLoops", 0, 1024), values.strOrNull("server.adminToken"),
+        logLevel, logFormat, values.range("drain.notReadySeconds", 0, 600),
+        values.range("drain.socketCloseWindowSeconds", 0, 3600), values.positive("drain.timeoutSeconds"));
+    if (server.adminToken() != null && server.adminToken().length() < 16) {
+      throw new ConfigException("server.adminToken", "must be at least 16 characters");
+    }
     Http http = new Http(values.str("http.host"), values.range("http.port", 0, 65535),
         values.range("http.instances", 0, 1024), values.positive("http.maxBodyBytes"),
         values.range("http.maxHeaderBytes", 1024, 1_048_576), values.range("http.maxHeaders", 8, 1000),
         values.list("http.corsOrigins"));
-    Pg pg = new Pg(values.strOrNull("pg.url"), values.positive("pg.poolSize"),
+    Pg pg = new Pg(values.strOrNull("pg.url"), values.positive("pg.poolSize"), values.range("pg.pipeliningLimit", 1, 10_000),
         values.positive("pg.poolWaitQueueSize"), values.positive("pg.connectTimeoutMillis"),
         values.str("pg.dataDir"), values.range("pg.embeddedPort", 0, 65535));
-    Redis redis = new Redis(values.strOrNull("redis.url"), values.str("redis.channelPrefix"),
+    Redis redis = new Redis(values.strOrNull("redis.url"), values.str("redis.channelPrefix"), values.positive("redis.poolSize"),
         values.positive("redis.reconnectMinMillis"), values.positive("redis.reconnectMaxMillis"));
     Auth auth = new Auth(values.str("auth.jwtSecret"), values.strOrNull("auth.signingKeyFile"),
         values.strOrNull("auth.signingKey"), values.str("auth.signingKeyId"), values.strOrNull("auth.previousKeyFile"),
@@ -115,7 +132,7 @@ public record TetherConfig(boolean production, Http http, Pg pg, Redis redis, Au
     Retention retention = new Retention(values.range("retention.changeMaxAgeHours", 0, 1_000_000),
         values.range("retention.changeMaxCount", 0, Integer.MAX_VALUE),
         values.range("retention.mutationMaxAgeHours", 0, 1_000_000), values.positive("retention.intervalSeconds"));
-    return new TetherConfig(production, http, pg, redis, auth, sync, limits, retention);
+    return new TetherConfig(production, server, http, pg, redis, auth, sync, limits, retention);
   }
 
   private static List<ExternalIssuer> externalIssuers(JsonArray raw) {

@@ -10,6 +10,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 
 /** All routes of the API, in one place; verticles and tests build exactly this router. */
 public final class ApiRouter {
@@ -18,6 +19,7 @@ public final class ApiRouter {
   public static Router create(Vertx vertx, Node node, SyncEndpoint sync) {
     TetherConfig config = node.config();
     Router router = Router.router(vertx);
+    router.route().handler(AccessLog::handle);
     router.route().handler(new HttpHygiene(config.http().maxHeaders())::handle);
     if (!config.http().corsOrigins().isEmpty()) {
       router.route().handler(CorsHandler.create()
@@ -27,11 +29,16 @@ public final class ApiRouter {
           .exposedHeaders(Set.of("ETag", "Retry-After"))
           .maxAgeSeconds(600));
     }
-    new HealthRoutes(node.pool(), node.bus()).mount(router);
+    new HealthRoutes(vertx, node).mount(router);
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(
+        (io.micrometer.prometheusmetrics.PrometheusMeterRegistry) node.metrics().registry()));
+    new AdminRoutes(node).mount(router);
     router.get("/.well-known/jwks.json").handler(rc -> Requests.json(rc, 200, node.tokens().jwks()));
-    router.get("/openapi.yaml").handler(rc -> vertx.fileSystem().readFile("webroot/openapi.yaml")
-        .onSuccess(yaml -> rc.response().putHeader("Content-Type", "application/yaml; charset=utf-8").end(yaml))
-        .onFailure(rc::fail));
+    for (String document : new String[] {"openapi.yaml", "asyncapi.yaml"}) {
+      router.get("/" + document).handler(rc -> vertx.fileSystem().readFile("webroot/" + document)
+          .onSuccess(yaml -> rc.response().putHeader("Content-Type", "application/yaml; charset=utf-8").end(yaml))
+          .onFailure(rc::fail));
+    }
 
     router.route("/v1/*").handler(rc -> {
       // Paused while the (possibly remote) check runs, so the body handler after it still sees the body.

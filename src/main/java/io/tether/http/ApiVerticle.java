@@ -5,7 +5,11 @@ import io.tether.config.TetherConfig;
 import io.tether.sync.FeedHub;
 import io.tether.sync.SyncContext;
 import io.tether.sync.SyncEndpoint;
+import io.tether.ops.Drain;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.json.JsonObject;
+import java.util.concurrent.TimeUnit;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -14,7 +18,7 @@ import io.vertx.core.http.HttpServerOptions;
  * One event loop's HTTP and WebSocket server. Several instances share the port; each owns the
  * sockets it accepted and their feeds, and meets the others only through the bus.
  */
-public final class ApiVerticle extends VerticleBase {
+public final class ApiVerticle extends VerticleBase implements Drain.Drainable {
   private final Node node;
   private FeedHub hub;
   private SyncEndpoint sync;
@@ -28,10 +32,10 @@ public final class ApiVerticle extends VerticleBase {
   public Future<?> start() {
     TetherConfig config = node.config();
     TetherConfig.Sync syncConfig = config.sync();
-    hub = new FeedHub(vertx, node.bus(), node.changeLog(), syncConfig.catchUpPageSize(), syncConfig.gapGraceMillis(),
-        syncConfig.headCheckIntervalSeconds());
+    hub = new FeedHub(vertx, node.bus(), node.changeLog(), node.metrics(), syncConfig.catchUpPageSize(),
+        syncConfig.gapGraceMillis(), syncConfig.headCheckIntervalSeconds());
     sync = new SyncEndpoint(new SyncContext(vertx, node.tokens(), node.access(), node.changeLog(), hub,
-        node.mutations(), node.json(), node.limits(), node.connections(), syncConfig));
+        node.mutations(), node.json(), node.limits(), node.connections(), node.metrics(), node.drain(), syncConfig));
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.http().host())
         .setPort(config.http().port())
@@ -42,11 +46,30 @@ public final class ApiVerticle extends VerticleBase {
     server = vertx.createHttpServer(options)
         .invalidRequestHandler(ErrorResponses::renderUnparsable)
         .requestHandler(ApiRouter.create(vertx, node, sync));
+    node.drain().register(this);
+    node.stats().register(deploymentID() + "/" + System.identityHashCode(this), context, () -> new JsonObject()
+        .put("thread", Thread.currentThread().getName())
+        .put("sockets", sync.openSockets())
+        .put("subscriptions", sync.subscriptions())
+        .put("spaces", hub.activeSpaces()));
     return server.listen();
+  }
+
+  /** Stops accepting connections and closes this loop's sockets with 1012 spread over the window. */
+  @Override
+  public Future<Void> drain(long windowMillis) {
+    Promise<Void> drained = Promise.promise();
+    context.runOnContext(v -> {
+      Future<Void> shutdown = server.shutdown(windowMillis + 5000, TimeUnit.MILLISECONDS);
+      sync.closeAllSpread(windowMillis).compose(closed -> shutdown).onComplete(drained);
+    });
+    return drained.future();
   }
 
   @Override
   public Future<?> stop() {
+    node.drain().unregister(this);
+    node.stats().unregister(deploymentID() + "/" + System.identityHashCode(this));
     sync.close();
     hub.close();
     return server.close();

@@ -26,9 +26,11 @@ final class ErrorResponses {
     }
     TetherException error = toTetherException(rc.failure(), rc.statusCode());
     if (error.code() == ErrorCode.INTERNAL) {
-      LOG.error("Unhandled failure on {} {}", rc.request().method(), rc.request().path(), rc.failure());
+      LOG.error("Unhandled failure on {} {} (request {})", rc.request().method(), rc.request().path(),
+          AccessLog.requestId(rc), rc.failure());
     } else if (error.code() == ErrorCode.UNAVAILABLE && rc.failure() != null) {
-      LOG.warn("{} {} answered 503: {}", rc.request().method(), rc.request().path(), rc.failure().toString());
+      LOG.warn("{} {} answered 503 (request {}): {}", rc.request().method(), rc.request().path(), AccessLog.requestId(rc),
+          rc.failure().toString());
     }
     if (error.code() == ErrorCode.UNAUTHORIZED) {
       rc.response().putHeader("WWW-Authenticate", "Bearer");

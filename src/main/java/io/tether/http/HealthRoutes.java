@@ -1,44 +1,61 @@
 package io.tether.http;
 
-import io.tether.bus.ChangeBus;
+import io.tether.Node;
+import io.tether.store.Migrator;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Pool;
+import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 
-/** Liveness (the process answers) and readiness (PostgreSQL and the bus answer). */
+/**
+ * {@code /health/live}: the process answers. {@code /health/ready}: PostgreSQL answers, this build's
+ * migrations are applied, Redis answers (when configured), and the node is not draining. 503 with the
+ * failing check named otherwise.
+ */
 final class HealthRoutes {
-  private final Pool pool;
-  private final ChangeBus bus;
+  private static final long CHECK_TIMEOUT_MILLIS = 2000;
 
-  HealthRoutes(Pool pool, ChangeBus bus) {
-    this.pool = pool;
-    this.bus = bus;
+  private final Vertx vertx;
+  private final Node node;
+
+  HealthRoutes(Vertx vertx, Node node) {
+    this.vertx = vertx;
+    this.node = node;
   }
 
   void mount(Router router) {
-    router.get("/health/live").handler(rc -> Requests.json(rc, 200, new JsonObject().put("status", "UP")));
-    router.get("/health/ready").handler(this::ready);
+    HealthChecks live = HealthChecks.create(vertx).register("process", p -> p.complete(Status.OK()));
+    router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(live));
+
+    HealthChecks ready = HealthChecks.create(vertx)
+        .register("postgres", CHECK_TIMEOUT_MILLIS, p -> report(p, node.pool().query("SELECT 1").execute().mapEmpty()))
+        .register("migrations", CHECK_TIMEOUT_MILLIS, this::migrations)
+        .register("draining", p -> p.complete(node.drain().draining()
+            ? Status.KO(new JsonObject().put("reason", "the node is draining"))
+            : Status.OK()));
+    if (node.config().redis().enabled()) {
+      ready.register("redis", CHECK_TIMEOUT_MILLIS, p -> report(p, node.bus().ping()));
+    }
+    router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(ready));
   }
 
-  private void ready(RoutingContext rc) {
-    Future<Void> db = pool.query("SELECT 1").execute().mapEmpty();
-    Future<Void> busUp = bus.ping();
-    Future.join(db, busUp).onComplete(ar -> {
-      boolean up = db.succeeded() && busUp.succeeded();
-      JsonObject body = new JsonObject()
-          .put("status", up ? "UP" : "DOWN")
-          .put("checks", new JsonObject()
-              .put("postgres", check(db))
-              .put("bus", check(busUp)));
-      Requests.json(rc, up ? 200 : 503, body);
-    });
+  private void migrations(Promise<Status> promise) {
+    report(promise, node.pool().query("SELECT coalesce(max(version), 0) FROM schema_migrations").execute()
+        .compose(rows -> {
+          int applied = rows.iterator().next().getInteger(0);
+          return applied >= Migrator.latestVersion()
+              ? Future.succeededFuture()
+              : Future.failedFuture("schema at version " + applied + ", this build needs " + Migrator.latestVersion());
+        }));
   }
 
-  private static JsonObject check(Future<Void> probe) {
-    return probe.succeeded()
-        ? new JsonObject().put("status", "UP")
-        : new JsonObject().put("status", "DOWN").put("reason", String.valueOf(probe.cause().getMessage()));
+  private static void report(Promise<Status> promise, Future<?> probe) {
+    probe.onComplete(ar -> promise.tryComplete(ar.succeeded()
+        ? Status.OK()
+        : Status.KO(new JsonObject().put("reason", String.valueOf(ar.cause().getMessage())))));
   }
 }

@@ -3,6 +3,7 @@ package io.tether.limits;
 import io.tether.config.TetherConfig;
 import io.tether.core.ErrorCode;
 import io.tether.core.TetherException;
+import io.tether.ops.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.Locale;
@@ -10,13 +11,15 @@ import java.util.Locale;
 /** The rate limits Tether applies, by what they protect: each fails with a 429 carrying {@code retryAfter}. */
 public final class RequestLimits {
   private final RateLimiter limiter;
+  private final Metrics metrics;
   private final RateLimiter.Bucket perUser;
   private final RateLimiter.Bucket perIp;
   private final RateLimiter.Bucket signInsPerAccount;
   private final RateLimiter.Bucket signInsPerIp;
 
-  public RequestLimits(RateLimiter limiter, TetherConfig.Limits config) {
+  public RequestLimits(RateLimiter limiter, TetherConfig.Limits config, Metrics metrics) {
     this.limiter = limiter;
+    this.metrics = metrics;
     this.perUser = new RateLimiter.Bucket(config.userRequestsPerSecond(), config.userBurst());
     this.perIp = new RateLimiter.Bucket(config.ipRequestsPerSecond(), config.ipBurst());
     int logins = config.loginAttemptsPerMinute();
@@ -47,7 +50,12 @@ public final class RequestLimits {
   private Future<Void> take(String key, RateLimiter.Bucket bucket) {
     return limiter.acquire(key, bucket).compose(decision -> decision.allowed()
         ? Future.succeededFuture()
-        : Future.failedFuture(new TetherException(ErrorCode.RATE_LIMITED, "too many requests; retry later",
-            new JsonObject().put("retryAfter", decision.retryAfterSeconds()))));
+        : refuse(key, decision));
+  }
+
+  private Future<Void> refuse(String key, RateLimiter.Decision decision) {
+    metrics.rateLimited(key.substring(0, key.indexOf(':')));
+    return Future.failedFuture(new TetherException(ErrorCode.RATE_LIMITED, "too many requests; retry later",
+            new JsonObject().put("retryAfter", decision.retryAfterSeconds())));
   }
 }

@@ -4,6 +4,7 @@ import io.tether.auth.SpaceAccess;
 import io.tether.bus.ChangeBus;
 import io.tether.core.WriteCommand;
 import io.tether.core.WriteResult;
+import io.tether.ops.Metrics;
 import io.tether.store.ChangeWriter;
 import io.vertx.core.Future;
 import org.slf4j.Logger;
@@ -20,11 +21,13 @@ public final class DocumentService {
   private final SpaceAccess access;
   private final ChangeWriter writer;
   private final ChangeBus bus;
+  private final Metrics metrics;
 
-  public DocumentService(SpaceAccess access, ChangeWriter writer, ChangeBus bus) {
+  public DocumentService(SpaceAccess access, ChangeWriter writer, ChangeBus bus, Metrics metrics) {
     this.access = access;
     this.writer = writer;
     this.bus = bus;
+    this.metrics = metrics;
   }
 
   public Future<WriteResult> write(WriteCommand command) {
@@ -35,6 +38,7 @@ public final class DocumentService {
 
   /** Publishes a committed write; never fails the caller, whose write is already durable. */
   public void publish(WriteResult result) {
+    metrics.changeCommitted();
     bus.publish(result.change()).onFailure(err -> LOG.warn("Publish of {}#{} failed (subscribers will catch up from the log): {}",
         result.change().space(), result.change().seq(), err.toString()));
   }

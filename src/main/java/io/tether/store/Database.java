@@ -14,7 +14,8 @@ public final class Database {
   private Database() {}
 
   public static Pool pool(Vertx vertx, String url, TetherConfig.Pg config) {
-    PgConnectOptions connect = PgConnectOptions.fromUri(url).setCachePreparedStatements(true);
+    PgConnectOptions connect = PgConnectOptions.fromUri(url).setCachePreparedStatements(true)
+        .setPipeliningLimit(config.pipeliningLimit());
     NetClientOptions net = new NetClientOptions().setConnectTimeout(config.connectTimeoutMillis());
     PoolOptions pool = new PoolOptions()
         .setMaxSize(config.poolSize())

@@ -1,6 +1,7 @@
 package io.tether.sync;
 
 import io.tether.bus.ChangeBus;
+import io.tether.ops.Metrics;
 import io.tether.store.ChangeLog;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
@@ -21,16 +22,18 @@ public final class FeedHub {
   private final Vertx vertx;
   private final ChangeBus bus;
   private final ChangeLog changeLog;
+  private final Metrics metrics;
   private final int pageSize;
   private final int gapGraceMillis;
   private final Map<String, SpaceFeed> feeds = new HashMap<>();
   private final long headCheckTimer;
 
-  public FeedHub(Vertx vertx, ChangeBus bus, ChangeLog changeLog, int pageSize, int gapGraceMillis,
+  public FeedHub(Vertx vertx, ChangeBus bus, ChangeLog changeLog, Metrics metrics, int pageSize, int gapGraceMillis,
                  int headCheckIntervalSeconds) {
     this.vertx = vertx;
     this.bus = bus;
     this.changeLog = changeLog;
+    this.metrics = metrics;
     this.pageSize = pageSize;
     this.gapGraceMillis = gapGraceMillis;
     this.headCheckTimer = vertx.setPeriodic(headCheckIntervalSeconds * 1000L, id -> checkHeads());
@@ -39,8 +42,9 @@ public final class FeedHub {
   SpaceFeed acquire(String space) {
     SpaceFeed feed = feeds.get(space);
     if (feed == null) {
-      feed = new SpaceFeed(space, vertx, bus, changeLog, pageSize, gapGraceMillis);
+      feed = new SpaceFeed(space, vertx, bus, changeLog, metrics, pageSize, gapGraceMillis);
       feeds.put(space, feed);
+      metrics.feedStarted();
       feed.start();
     }
     return feed;
@@ -51,6 +55,7 @@ public final class FeedHub {
     if (feed != null && feed.remove(receiver)) {
       feeds.remove(space);
       feed.stop();
+      metrics.feedStopped();
     }
   }
 
@@ -61,7 +66,10 @@ public final class FeedHub {
 
   public void close() {
     vertx.cancelTimer(headCheckTimer);
-    new ArrayList<>(feeds.values()).forEach(SpaceFeed::stop);
+    new ArrayList<>(feeds.values()).forEach(feed -> {
+      feed.stop();
+      metrics.feedStopped();
+    });
     feeds.clear();
   }
 

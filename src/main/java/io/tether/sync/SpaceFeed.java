@@ -4,6 +4,7 @@ import io.tether.bus.BusListener;
 import io.tether.bus.ChangeBus;
 import io.tether.bus.ChangeFrame;
 import io.tether.core.Change;
+import io.tether.ops.Metrics;
 import io.tether.store.ChangeLog;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -39,6 +40,7 @@ final class SpaceFeed implements BusListener {
   private final Vertx vertx;
   private final ChangeBus bus;
   private final ChangeLog changeLog;
+  private final Metrics metrics;
   private final int pageSize;
   private final int gapGraceMillis;
   private final Set<Receiver> receivers = new LinkedHashSet<>();
@@ -51,11 +53,13 @@ final class SpaceFeed implements BusListener {
   private long graceTimer = -1;
   private boolean stopped;
 
-  SpaceFeed(String space, Vertx vertx, ChangeBus bus, ChangeLog changeLog, int pageSize, int gapGraceMillis) {
+  SpaceFeed(String space, Vertx vertx, ChangeBus bus, ChangeLog changeLog, Metrics metrics, int pageSize,
+            int gapGraceMillis) {
     this.space = space;
     this.vertx = vertx;
     this.bus = bus;
     this.changeLog = changeLog;
+    this.metrics = metrics;
     this.pageSize = pageSize;
     this.gapGraceMillis = gapGraceMillis;
   }
@@ -193,6 +197,7 @@ final class SpaceFeed implements BusListener {
     }
     filling = true;
     fillAgain = false;
+    metrics.gapFilled();
     changeLog.readAfter(space, lastSeq, pageSize).onComplete(ar -> {
       filling = false;
       if (stopped) {

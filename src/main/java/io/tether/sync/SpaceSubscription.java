@@ -3,6 +3,7 @@ package io.tether.sync;
 import io.tether.bus.ChangeFrame;
 import io.tether.core.Change;
 import io.tether.core.ErrorCode;
+import io.tether.ops.Metrics;
 import io.tether.store.ChangeLog;
 import java.util.List;
 import org.slf4j.Logger;
@@ -29,12 +30,14 @@ final class SpaceSubscription implements SpaceFeed.Receiver {
   private final ChangeLog changeLog;
   private final int pageSize;
   private final Runnable onEnded;
+  private final Metrics metrics;
   private long cursor;
   private State state = State.CATCHING_UP;
   private boolean syncedSent;
 
   SpaceSubscription(String space, String userId, Object requestId, long since, String epoch, Transport transport, SpaceFeed feed,
-                    ChangeLog changeLog, int pageSize, Runnable onEnded) {
+                    ChangeLog changeLog, int pageSize, Metrics metrics, Runnable onEnded) {
+    this.metrics = metrics;
     this.space = space;
     this.userId = userId;
     this.requestId = requestId;
@@ -85,11 +88,13 @@ final class SpaceSubscription implements SpaceFeed.Receiver {
     }
     if (transport.writeQueueFull()) {
       state = State.LAGGING;
+      metrics.slowConsumer();
       transport.whenDrained(this::catchUp);
       return;
     }
     transport.send(frame.frame());
     cursor = frame.seq();
+    metrics.delivered(frame.commitMillis());
   }
 
   private void catchUp() {
@@ -113,15 +118,21 @@ final class SpaceSubscription implements SpaceFeed.Receiver {
         onEnded.run();
         return;
       }
+      int sent = 0;
       for (Change change : page) {
         transport.send(change.toFrame());
         cursor = change.seq();
+        sent++;
         if (transport.writeQueueFull()) {
           state = State.LAGGING;
+          metrics.deliveredFromLog(sent);
+          metrics.slowConsumer();
           transport.whenDrained(this::catchUp);
           return;
         }
       }
+      metrics.deliveredFromLog(sent);
+      metrics.caughtUp(sent);
       if (page.size() == pageSize) {
         catchUp();
       } else {

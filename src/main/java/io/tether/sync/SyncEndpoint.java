@@ -10,7 +10,11 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.core.Promise;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.Set;
 
 /**
@@ -32,6 +36,10 @@ public final class SyncEndpoint {
     HttpServerRequest request = rc.request();
     if (!request.canUpgradeToWebSocket()) {
       rc.fail(TetherException.badRequest("this endpoint expects a WebSocket upgrade"));
+      return;
+    }
+    if (ctx.drain().draining()) {
+      rc.fail(new TetherException(ErrorCode.UNAVAILABLE, "this node is restarting; connect again (to another node)"));
       return;
     }
     String origin = request.getHeader("Origin");
@@ -57,6 +65,11 @@ public final class SyncEndpoint {
             }));
   }
 
+  /** Subscriptions held by this event loop's sockets. */
+  public int subscriptions() {
+    return sessions.stream().mapToInt(SyncSession::subscriptionCount).sum();
+  }
+
   /** Open sockets on this event loop. */
   public int openSockets() {
     return sessions.size();
@@ -66,9 +79,28 @@ public final class SyncEndpoint {
     ctx.vertx().cancelTimer(heartbeatTimer);
   }
 
+  /**
+   * Closes every socket with 1012 at a random moment within the window, so reconnections spread out.
+   * Completes when the last one is closed. Runs on this endpoint's event loop.
+   */
+  public Future<Void> closeAllSpread(long windowMillis) {
+    List<Future<Void>> closing = new ArrayList<>();
+    for (SyncSession session : sessions.toArray(new SyncSession[0])) {
+      Promise<Void> closed = Promise.promise();
+      closing.add(closed.future());
+      long delay = 1 + ThreadLocalRandom.current().nextLong(Math.max(1, windowMillis));
+      ctx.vertx().setTimer(delay, id -> {
+        session.restart();
+        closed.complete();
+      });
+    }
+    return Future.join(closing).mapEmpty();
+  }
+
   private void accept(ServerWebSocket socket, Principal principal) {
     SyncSession session = new SyncSession(ctx, new WebSocketTransport(socket, ctx.config().writeQueueBytes()), principal);
     sessions.add(session);
+    ctx.metrics().socketOpened();
     MessageAssembler assembler = new MessageAssembler(ctx.config().maxFrameBytes());
     socket.frameHandler(frame -> {
       MessageAssembler.Outcome outcome = assembler.accept(frame);
@@ -90,7 +122,9 @@ public final class SyncEndpoint {
     });
     socket.closeHandler(v -> {
       session.onClosed();
-      sessions.remove(session);
+      if (sessions.remove(session)) {
+        ctx.metrics().socketClosed();
+      }
     });
     session.open();
   }

@@ -161,9 +161,15 @@ public final class SyncSession {
     for (Map.Entry<String, SpaceSubscription> e : new ArrayList<>(subscriptions.entrySet())) {
       e.getValue().close();
       ctx.hub().release(e.getKey(), e.getValue());
+      ctx.metrics().subscriptionEnded();
     }
     subscriptions.clear();
     pendingSubscribes.clear();
+  }
+
+  /** The node is restarting: close with 1012 so the client reconnects, possibly elsewhere. */
+  public void restart() {
+    closeWith(CloseCodes.SERVICE_RESTART, "server restarting");
   }
 
   public boolean isClosed() {
@@ -243,10 +249,11 @@ public final class SyncSession {
     SpaceFeed feed = ctx.hub().acquire(space);
     SpaceSubscription[] holder = new SpaceSubscription[1];
     SpaceSubscription sub = new SpaceSubscription(space, principal.userId(), id, since, head.epoch(), transport, feed, ctx.changeLog(),
-        ctx.config().catchUpPageSize(), () -> end(space, holder[0]));
+        ctx.config().catchUpPageSize(), ctx.metrics(), () -> end(space, holder[0]));
     holder[0] = sub;
     feed.add(sub);
     subscriptions.put(space, sub);
+    ctx.metrics().subscriptionStarted();
     sub.start();
   }
 
@@ -281,6 +288,7 @@ public final class SyncSession {
   private void end(String space, SpaceSubscription sub) {
     if (subscriptions.get(space) == sub) {
       subscriptions.remove(space);
+      ctx.metrics().subscriptionEnded();
       sub.close();
       ctx.hub().release(space, sub);
     }

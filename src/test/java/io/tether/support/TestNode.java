@@ -37,8 +37,9 @@ public final class TestNode implements AutoCloseable {
     }
     config.mergeIn(overrides, true);
     TetherConfig resolved = ConfigLoader.resolve(config, Map.of());
-    Vertx vertx = Vertx.vertx();
-    RunningNode running = Await.result(Main.start(vertx, resolved));
+    String registry = "tether-test-" + java.util.UUID.randomUUID();
+    Vertx vertx = Vertx.vertx(Main.vertxOptions(resolved, registry));
+    RunningNode running = Await.result(Main.start(vertx, resolved, registry));
     return new TestNode(vertx, running, port);
   }
 
