@@ -2,7 +2,7 @@ package io.tether.http;
 
 import io.tether.Node;
 import io.tether.config.TetherConfig;
-import io.tether.sync.SyncEndpoint;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import java.util.Set;
@@ -16,7 +16,7 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 public final class ApiRouter {
   private ApiRouter() {}
 
-  public static Router create(Vertx vertx, Node node, SyncEndpoint sync) {
+  public static Router create(Vertx vertx, Node node, Handler<RoutingContext> sync) {
     TetherConfig config = node.config();
     Router router = Router.router(vertx);
     router.route().handler(AccessLog::handle);
@@ -45,7 +45,7 @@ public final class ApiRouter {
       rc.request().pause();
       node.limits().request(clientIp(rc)).onSuccess(ok -> rc.next()).onFailure(rc::fail);
     });
-    router.get("/v1/sync").handler(sync::handle);
+    router.get("/v1/sync").handler(sync);
 
     router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()));
     AuthRoutes auth = new AuthRoutes(node.accounts(), node.tokens(), node.limits(), node.json());

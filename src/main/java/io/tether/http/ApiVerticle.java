@@ -45,7 +45,7 @@ public final class ApiVerticle extends VerticleBase implements Drain.Drainable {
         .setCompressionSupported(true);
     server = vertx.createHttpServer(options)
         .invalidRequestHandler(ErrorResponses::renderUnparsable)
-        .requestHandler(ApiRouter.create(vertx, node, sync));
+        .requestHandler(ApiRouter.create(vertx, node, sync::handle));
     node.drain().register(this);
     node.stats().register(deploymentID() + "/" + System.identityHashCode(this), context, () -> new JsonObject()
         .put("thread", Thread.currentThread().getName())
