@@ -27,16 +27,18 @@ final class AccessLog {
     long started = System.nanoTime();
     rc.addBodyEndHandler(v -> {
       Principal principal = Requests.principal(rc);
-      LOG.atInfo()
+      var line = LOG.atInfo()
           .addKeyValue("requestId", requestId)
           .addKeyValue("method", rc.request().method().name())
           .addKeyValue("path", rc.request().path())
           .addKeyValue("status", rc.response().getStatusCode())
           .addKeyValue("durationMs", (System.nanoTime() - started) / 1_000_000)
           .addKeyValue("bytes", rc.response().bytesWritten())
-          .addKeyValue("userId", principal == null ? null : principal.userId())
-          .addKeyValue("remote", ApiRouter.clientIp(rc))
-          .log("{} {} {}", rc.request().method().name(), rc.request().path(), rc.response().getStatusCode());
+          .addKeyValue("remote", ApiRouter.clientIp(rc));
+      if (principal != null) {
+        line = line.addKeyValue("userId", principal.userId());
+      }
+      line.log("{} {} {}", rc.request().method().name(), rc.request().path(), rc.response().getStatusCode());
     });
     rc.next();
   }

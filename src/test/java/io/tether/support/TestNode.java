@@ -36,11 +36,24 @@ public final class TestNode implements AutoCloseable {
       config.put("redis", new JsonObject().put("url", REDIS_URL).put("channelPrefix", redisPrefix));
     }
     config.mergeIn(overrides, true);
+    return launch(config, port);
+  }
+
+  private static TestNode launch(JsonObject config, int port) {
     TetherConfig resolved = ConfigLoader.resolve(config, Map.of());
     String registry = "tether-test-" + java.util.UUID.randomUUID();
     Vertx vertx = Vertx.vertx(Main.vertxOptions(resolved, registry));
     RunningNode running = Await.result(Main.start(vertx, resolved, registry));
     return new TestNode(vertx, running, port);
+  }
+
+  /** A node on whatever PostgreSQL and Redis {@code config} names (private instances a test controls). */
+  public static TestNode startWith(JsonObject config) {
+    int port = Ports.free();
+    JsonObject base = new JsonObject()
+        .put("http", new JsonObject().put("port", port).put("host", "127.0.0.1").put("instances", 2))
+        .put("auth", new JsonObject().put("passwordIterations", 1000));
+    return launch(base.mergeIn(config, true), port);
   }
 
   public static TestNode start(TestDatabase db) {

@@ -19,13 +19,17 @@ public final class WsClient implements AutoCloseable {
   private final WebSocket socket;
   private final LinkedBlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
   private final CompletableFuture<Short> closed = new CompletableFuture<>();
+  private volatile long closedAtMillis;
 
   private WsClient(WebSocketClient client, WebSocketConnectOptions options) {
     this.client = client;
     // Handlers are set as the connection completes, on its event loop, so no early frame is missed.
     this.socket = Await.result(client.connect(options).map(ws -> {
       ws.textMessageHandler(text -> frames.add(new JsonObject(text)));
-      ws.closeHandler(v -> closed.complete(ws.closeStatusCode()));
+      ws.closeHandler(v -> {
+        closedAtMillis = System.currentTimeMillis();
+        closed.complete(ws.closeStatusCode());
+      });
       return ws;
     }));
   }
@@ -123,6 +127,11 @@ public final class WsClient implements AutoCloseable {
     } catch (Exception e) {
       throw new AssertionError("socket not closed within " + seconds + " s");
     }
+  }
+
+  /** When the close arrived (0 while open). */
+  public long closedAtMillis() {
+    return closedAtMillis;
   }
 
   public boolean isClosed() {
