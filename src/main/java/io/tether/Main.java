@@ -3,6 +3,7 @@ package io.tether;
 import io.tether.auth.AccountService;
 import io.tether.auth.PasswordHasher;
 import io.tether.auth.SigningKeys;
+import io.tether.bench.Bench;
 import io.tether.auth.SpaceAccess;
 import io.tether.auth.TokenService;
 import io.tether.bus.ChangeBus;
@@ -66,6 +67,10 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("bench")) {
+      Bench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
     TetherConfig config;
     try {
       config = ConfigLoader.fromEnvironment(System.getenv());

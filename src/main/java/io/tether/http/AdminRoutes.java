@@ -7,6 +7,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 
 /** {@code GET /admin/stats}: live counters per API verticle instance, for the admin credential only. */
@@ -33,10 +37,33 @@ final class AdminRoutes {
       rc.fail(new TetherException(ErrorCode.UNAUTHORIZED, "the admin token is required"));
       return;
     }
-    node.stats().collect()
-        .onSuccess(instances -> Requests.json(rc, 200, new JsonObject()
+    boolean gc = "true".equals(rc.request().getParam("gc"));
+    // A full GC blocks its thread: on a worker, never on the event loop.
+    node.vertx().executeBlocking(() -> memory(gc), false)
+        .compose(memory -> node.stats().collect().map(instances -> new JsonObject()
             .put("draining", node.drain().draining())
+            .put("memory", memory)
             .put("instances", instances)))
+        .onSuccess(body -> Requests.json(rc, 200, body))
         .onFailure(rc::fail);
+  }
+
+  /** Heap in use (after a full GC when asked: what the live objects cost) and the process's resident memory. */
+  private static JsonObject memory(boolean gc) {
+    if (gc) {
+      System.gc();
+    }
+    long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    long rss = 0;
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmRSS:")) {
+          rss = Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      rss = -1; // not Linux: unknown
+    }
+    return new JsonObject().put("heapAfterGcBytes", gc ? heap : null).put("heapUsedBytes", heap).put("rssBytes", rss);
   }
 }

@@ -1,0 +1,89 @@
+package io.tether.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.util.UUID;
+
+/** The public REST API as the load generator uses it: nothing but what a client may call. */
+final class BenchApi {
+  private final HttpClient http;
+  private final String host;
+  private final int port;
+  private String token;
+
+  BenchApi(Vertx vertx, String url, int connections) {
+    URI uri = URI.create(url);
+    this.host = uri.getHost();
+    this.port = uri.getPort() > 0 ? uri.getPort() : 80;
+    this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setPipelining(false),
+        new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(100_000));
+  }
+
+  String token() {
+    return token;
+  }
+
+  BenchApi useToken(String token) {
+    this.token = token;
+    return this;
+  }
+
+  Future<BenchApi> register() {
+    JsonObject body = new JsonObject().put("email", "bench-" + UUID.randomUUID() + "@bench.test")
+        .put("password", "bench-password-" + UUID.randomUUID());
+    return call(HttpMethod.POST, "/v1/auth/register", body, null).map(r -> {
+      token = r.getString("accessToken");
+      return this;
+    });
+  }
+
+  Future<JsonObject> createSpace(String space) {
+    return call(HttpMethod.PUT, "/v1/spaces/" + space, null, null);
+  }
+
+  Future<JsonObject> put(String space, String id, JsonObject data) {
+    return call(HttpMethod.PUT, "/v1/spaces/" + space + "/documents/items/" + id, data, null);
+  }
+
+  Future<JsonObject> mutations(String space, io.vertx.core.json.JsonArray batch) {
+    return call(HttpMethod.POST, "/v1/spaces/" + space + "/mutations", new JsonObject().put("mutations", batch), null);
+  }
+
+  Future<JsonObject> list(String space) {
+    return call(HttpMethod.GET, "/v1/spaces/" + space + "/documents?limit=1000", null, null);
+  }
+
+  Future<JsonObject> adminStats(String adminToken, boolean gc) {
+    return call(HttpMethod.GET, "/admin/stats" + (gc ? "?gc=true" : ""), null, adminToken);
+  }
+
+  Future<Void> close() {
+    return http.close();
+  }
+
+  private Future<JsonObject> call(HttpMethod method, String path, JsonObject body, String bearer) {
+    RequestOptions options = new RequestOptions().setMethod(method).setHost(host).setPort(port).setURI(path)
+        .putHeader("Content-Type", "application/json");
+    String auth = bearer != null ? bearer : token;
+    if (auth != null) {
+      options.putHeader("Authorization", "Bearer " + auth);
+    }
+    return http.request(options)
+        .compose(request -> body == null ? request.send() : request.send(body.toBuffer()))
+        .compose(response -> response.body().compose(buffer -> response.statusCode() < 300
+            ? Future.succeededFuture(parse(buffer))
+            : Future.failedFuture(method + " " + path + " answered " + response.statusCode() + " " + buffer)));
+  }
+
+  private static JsonObject parse(Buffer buffer) {
+    return buffer.length() == 0 ? new JsonObject() : buffer.toJsonObject();
+  }
+}

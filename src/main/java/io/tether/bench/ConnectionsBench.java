@@ -1,0 +1,63 @@
+package io.tether.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.UUID;
+import org.HdrHistogram.Recorder;
+
+/** N idle sockets, each subscribed to a space; what they cost the server, read from its admin stats after a GC. */
+final class ConnectionsBench {
+  private final Vertx vertx;
+  private final BenchOptions o;
+
+  ConnectionsBench(Vertx vertx, BenchOptions o) {
+    this.vertx = vertx;
+    this.o = o;
+  }
+
+  Future<JsonObject> run() {
+    BenchApi api = new BenchApi(vertx, o.urls().get(0), 8);
+    List<WebSocketClient> clients = Bench.socketClients(vertx, o.sources());
+    String space = "conn-" + UUID.randomUUID().toString().substring(0, 8);
+    Recorder unused = new Recorder(3);
+    JsonObject result = new JsonObject().put("scenario", "connections").put("target", o.connections());
+    return api.register()
+        .compose(a -> api.createSpace(space))
+        .compose(created -> memory(api))
+        .compose(before -> {
+          long started = System.nanoTime();
+          return Bench.limited(o.connections(), 256, i -> BenchSubscriber.open(clients.get(i % clients.size()),
+                  o.urls().get(0), api.token(), space, 0, unused))
+              .compose(subscribers -> {
+                double seconds = (System.nanoTime() - started) / 1e9;
+                result.put("opened", subscribers.size()).put("secondsToOpenAndSync", Bench.round(seconds))
+                    .put("connectionsPerSecond", Bench.round(subscribers.size() / seconds));
+                return memory(api).map(after -> {
+                  if (before != null && after != null) {
+                    long n = subscribers.size();
+                    result.put("server", new JsonObject()
+                        .put("heapAfterGcBytesBefore", before.getLong("heapAfterGcBytes"))
+                        .put("heapAfterGcBytesAfter", after.getLong("heapAfterGcBytes"))
+                        .put("heapBytesPerSocket", (after.getLong("heapAfterGcBytes") - before.getLong("heapAfterGcBytes")) / n)
+                        .put("rssBytesPerSocket", (after.getLong("rssBytes") - before.getLong("rssBytes")) / n)
+                        .put("rssBytes", after.getLong("rssBytes")));
+                  }
+                  return subscribers;
+                });
+              })
+              .compose(subscribers -> Future.join(subscribers.stream().map(BenchSubscriber::close).toList()));
+        })
+        .map(closed -> result)
+        .eventually(api::close);
+  }
+
+  private Future<JsonObject> memory(BenchApi api) {
+    if (o.adminToken() == null) {
+      return Future.succeededFuture(null);
+    }
+    return api.adminStats(o.adminToken(), true).map(stats -> stats.getJsonObject("memory"));
+  }
+}
