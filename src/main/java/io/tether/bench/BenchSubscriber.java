@@ -16,7 +16,12 @@ import org.HdrHistogram.Recorder;
  * and read after the run.
  */
 final class BenchSubscriber {
-  private static final String CHANGE = "{\"type\":\"change\"";
+  private static final byte[] CHANGE = "{\"type\":\"change\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] SEQ = "\"seq\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] TS = "\"ts\":\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  /** Every subscriber of a space gets the same frame: parse each change's commit time once. */
+  private static final java.util.concurrent.atomic.AtomicLongArray COMMIT_SEQ = new java.util.concurrent.atomic.AtomicLongArray(8192);
+  private static final java.util.concurrent.atomic.AtomicLongArray COMMIT_MICROS = new java.util.concurrent.atomic.AtomicLongArray(8192);
 
   private final Recorder latency;
   private final Promise<Void> synced = Promise.promise();
@@ -44,14 +49,20 @@ final class BenchSubscriber {
         .setURI("/v1/sync").addHeader("Authorization", "Bearer " + token).setAllowOriginHeader(false);
     return client.connect(options).compose(ws -> {
       subscriber.socket = ws;
-      ws.textMessageHandler(subscriber::onText);
+      // Frames are read as bytes: decoding every frame to a String costs the generator more than the server.
+      ws.frameHandler(frame -> {
+        if (frame.isText() && frame.isFinal()) {
+          subscriber.onFrame(frame.binaryData());
+        }
+      });
       ws.closeHandler(v -> subscriber.synced.tryFail("closed " + ws.closeStatusCode()));
       return ws.writeTextMessage(new JsonObject().put("type", "subscribe").put("space", space).put("since", since).encode());
     }).compose(v -> subscriber.synced.future()).map(subscriber);
   }
 
-  private void onText(String text) {
-    if (!text.startsWith(CHANGE)) {
+  private void onFrame(io.vertx.core.buffer.Buffer frame) {
+    if (!startsWith(frame, CHANGE)) {
+      String text = frame.toString();
       if (text.contains("\"type\":\"synced\"")) {
         live = true;
         syncedAtNanos = System.nanoTime();
@@ -61,7 +72,7 @@ final class BenchSubscriber {
       }
       return;
     }
-    long seq = number(text, "\"seq\":");
+    long seq = number(frame, indexOf(frame, SEQ, 0) + SEQ.length);
     if (seq == expected) {
       expected++;
     } else if (seq > expected) {
@@ -74,7 +85,7 @@ final class BenchSubscriber {
     lastSeq = seq;
     received++;
     if (live) {
-      latency.recordValue(Math.max(0, System.currentTimeMillis() * 1000 - commitMicros(text)));
+      latency.recordValue(Math.max(0, System.currentTimeMillis() * 1000 - commitMicros(frame)));
     }
   }
 
@@ -103,11 +114,35 @@ final class BenchSubscriber {
     return socket == null ? Future.succeededFuture() : socket.close();
   }
 
-  private static long number(String text, String key) {
-    int at = text.indexOf(key) + key.length();
+  private static boolean startsWith(io.vertx.core.buffer.Buffer frame, byte[] prefix) {
+    if (frame.length() < prefix.length) {
+      return false;
+    }
+    for (int i = 0; i < prefix.length; i++) {
+      if (frame.getByte(i) != prefix[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static int indexOf(io.vertx.core.buffer.Buffer frame, byte[] needle, int from) {
+    outer:
+    for (int i = from; i <= frame.length() - needle.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (frame.getByte(i + j) != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+
+  private static long number(io.vertx.core.buffer.Buffer frame, int at) {
     long value = 0;
-    for (int i = at; i < text.length(); i++) {
-      char c = text.charAt(i);
+    for (int i = at; i < frame.length(); i++) {
+      byte c = frame.getByte(i);
       if (c < '0' || c > '9') {
         break;
       }
@@ -116,9 +151,23 @@ final class BenchSubscriber {
     return value;
   }
 
-  private static long commitMicros(String text) {
-    int at = text.indexOf("\"ts\":\"") + 6;
-    Instant ts = Instant.parse(text.substring(at, text.indexOf('"', at)));
-    return ts.getEpochSecond() * 1_000_000 + ts.getNano() / 1000;
+  /** The frame's commit time; the same change reaches every subscriber, so each ts is parsed once (keyed by its bytes). */
+  private static long commitMicros(io.vertx.core.buffer.Buffer frame) {
+    int at = indexOf(frame, TS, 0) + TS.length;
+    int end = at;
+    long hash = 0xcbf29ce484222325L;
+    while (frame.getByte(end) != '"') {
+      hash = (hash ^ frame.getByte(end)) * 0x100000001b3L;
+      end++;
+    }
+    int slot = (int) (hash & (COMMIT_SEQ.length() - 1));
+    if (COMMIT_SEQ.get(slot) == hash) {
+      return COMMIT_MICROS.get(slot);
+    }
+    Instant ts = Instant.parse(frame.getString(at, end));
+    long micros = ts.getEpochSecond() * 1_000_000 + ts.getNano() / 1000;
+    COMMIT_MICROS.set(slot, micros);
+    COMMIT_SEQ.set(slot, hash);
+    return micros;
   }
 }

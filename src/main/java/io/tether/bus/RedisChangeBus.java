@@ -261,7 +261,7 @@ public final class RedisChangeBus implements ChangeBus {
       }
       return;
     }
-    ChangeFrame frame = new ChangeFrame(parsed.getString("space"), parsed.getLong("seq", 0L), payload, commitMillis(parsed));
+    ChangeFrame frame = ChangeFrame.of(parsed.getString("space"), parsed.getLong("seq", 0L), payload, commitMillis(parsed));
     for (Registration r : channel.registrations) {
       r.context.runOnContext(v -> r.listener.onChange(frame));
     }

@@ -92,7 +92,7 @@ final class SpaceSubscription implements SpaceFeed.Receiver {
       transport.whenDrained(this::catchUp);
       return;
     }
-    transport.send(frame.frame());
+    transport.sendEncoded(frame.utf8());
     cursor = frame.seq();
     metrics.delivered(frame.commitMillis());
   }

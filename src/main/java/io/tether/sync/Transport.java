@@ -9,6 +9,11 @@ public interface Transport {
   /** Writes one text frame. */
   void send(String frame);
 
+  /** Writes one text frame already encoded as UTF-8 (shared by many sockets; never modified). */
+  default void sendEncoded(byte[] utf8) {
+    send(new String(utf8, java.nio.charset.StandardCharsets.UTF_8));
+  }
+
   /** Whether the socket's write queue is over its bound: the peer is not reading fast enough. */
   boolean writeQueueFull();
 

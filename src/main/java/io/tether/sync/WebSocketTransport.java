@@ -2,6 +2,8 @@ package io.tether.sync;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketFrameType;
+import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,6 +28,15 @@ final class WebSocketTransport implements Transport {
   public void send(String frame) {
     if (!socket.isClosed()) {
       socket.writeTextMessage(frame);
+    }
+  }
+
+  @Override
+  public void sendEncoded(byte[] utf8) {
+    if (!socket.isClosed()) {
+      // Vert.x's own frame type wraps the bytes without copying or re-encoding them; the public API
+      // (writeTextMessage) would encode the same String again for every socket.
+      socket.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, utf8, true));
     }
   }
 
