@@ -1,6 +1,7 @@
 package io.tether;
 
 import io.tether.auth.AccountService;
+import io.tether.auth.MembershipCache;
 import io.tether.auth.PasswordHasher;
 import io.tether.auth.SigningKeys;
 import io.tether.bench.Bench;
@@ -143,10 +144,17 @@ public final class Main {
     return migrator.migrate()
         .compose(applied -> startBus(vertx, config))
         .compose(bus -> {
+          // Invalidations reach this node only once its membership channel is active: wait for it.
+          MembershipCache memberships = new MembershipCache(60_000, 100_000, bus::connected);
+          return bus.subscribe(ChangeBus.MEMBERSHIPS, memberships).map(subscribed -> new Messaging(bus, memberships));
+        })
+        .compose(messaging -> {
+          ChangeBus bus = messaging.bus();
+          MembershipCache memberships = messaging.memberships();
           if (bus instanceof RedisChangeBus redis) {
             metrics.bindCounter("tether.bus.reconnects", "Reconnections of the Redis subscriber", redis::reconnects);
           }
-          Node node = node(vertx, config, pool, bus, users, tokens, accounts, metrics);
+          Node node = node(vertx, config, pool, bus, memberships, users, tokens, accounts, metrics);
           TetherConfig.Retention retention = config.retention();
           RetentionJob job = new RetentionJob(pool, retention.changeMaxCount(), retention.changeMaxAgeHours(),
               retention.mutationMaxAgeHours());
@@ -164,10 +172,12 @@ public final class Main {
         });
   }
 
-  private static Node node(Vertx vertx, TetherConfig config, Pool pool, ChangeBus bus, UserStore users,
-                           TokenService tokens, AccountService accounts, Metrics metrics) {
+  private static Node node(Vertx vertx, TetherConfig config, Pool pool, ChangeBus bus, MembershipCache memberships,
+                           UserStore users, TokenService tokens, AccountService accounts, Metrics metrics) {
     SpaceStore spaces = new SpaceStore(pool);
-    SpaceAccess access = new SpaceAccess(spaces);
+    metrics.bindCounter("tether.membership.cache.hits", "Role lookups answered from the node's cache", memberships::hits);
+    metrics.bindCounter("tether.membership.cache.misses", "Role lookups that went to PostgreSQL", memberships::misses);
+    SpaceAccess access = new SpaceAccess(spaces, memberships, bus);
     ChangeWriter writer = new ChangeWriter(pool, config.limits().maxDocumentBytes());
     DocumentService documents = new DocumentService(access, writer, bus, metrics);
     MutationService mutations = new MutationService(access, new MutationStore(pool, writer), documents,
@@ -181,6 +191,9 @@ public final class Main {
         new RequestLimits(limiter, config.limits(), metrics), new ConnectionCounter(config.sync().maxConnectionsPerUser()),
         metrics, new Drain(), new InstanceStats());
   }
+
+  /** The bus, and the membership cache that listens on it. */
+  private record Messaging(ChangeBus bus, MembershipCache memberships) {}
 
   private static Future<ChangeBus> startBus(Vertx vertx, TetherConfig config) {
     return config.redis().enabled()

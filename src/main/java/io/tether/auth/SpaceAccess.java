@@ -1,9 +1,11 @@
 package io.tether.auth;
 
+import io.tether.bus.ChangeBus;
 import io.tether.core.Role;
 import io.tether.core.TetherException;
 import io.tether.store.SpaceStore;
 import io.vertx.core.Future;
+import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
@@ -12,9 +14,19 @@ import java.util.function.Predicate;
  */
 public final class SpaceAccess {
   private final SpaceStore spaces;
+  private final MembershipCache cache;
+  private final ChangeBus bus;
 
-  public SpaceAccess(SpaceStore spaces) {
+  public SpaceAccess(SpaceStore spaces, MembershipCache cache, ChangeBus bus) {
     this.spaces = spaces;
+    this.cache = cache;
+    this.bus = bus;
+  }
+
+  /** A role changed (or a space was created): forget it here at once, and on every other node. */
+  public Future<Void> changed(String space, String userId) {
+    cache.invalidate(space, userId);
+    return bus.publishMembershipChange(space, userId).otherwiseEmpty();
   }
 
   public Future<Role> toRead(String space, String userId) {
@@ -30,7 +42,12 @@ public final class SpaceAccess {
   }
 
   private Future<Role> require(String space, String userId, Predicate<Role> allowed, String refusal) {
-    return spaces.roleOf(space, userId).compose(role -> {
+    long readAt = cache.generation();
+    Optional<Role> cached = cache.get(space, userId);
+    Future<Optional<Role>> lookup = cached != null
+        ? Future.succeededFuture(cached)
+        : spaces.roleOf(space, userId).onSuccess(found -> cache.put(space, userId, found, readAt));
+    return lookup.compose(role -> {
       if (role.isEmpty()) {
         return Future.failedFuture(TetherException.forbidden("not a member of this space"));
       }

@@ -14,4 +14,8 @@ public interface BusListener {
 
   /** The user was removed from the space: end that user's subscriptions to it at once. */
   void onRevoked(String userId);
+
+  /** Someone's role in a space changed (cache invalidation); only the membership channel carries these. */
+  default void onMembershipChanged(String space, String userId) {
+  }
 }

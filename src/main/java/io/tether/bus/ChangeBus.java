@@ -13,6 +13,17 @@ public interface ChangeBus {
   /** Publishes a committed change (call after commit). Fails only if the bus cannot take it now. */
   Future<Void> publish(Change change);
 
+  /** The pseudo-space whose channel carries membership changes to every node ({@code $} is no space id character). */
+  String MEMBERSHIPS = "$memberships";
+
+  /** Tells every node that a role changed, so their membership caches drop the entry (best effort). */
+  Future<Void> publishMembershipChange(String space, String userId);
+
+  /** Whether messages are flowing now; while not, anything may be missed. */
+  default boolean connected() {
+    return true;
+  }
+
   /** Tells every node that {@code userId} lost access to {@code space} (best effort, like changes). */
   Future<Void> publishRevocation(String space, String userId);
 

@@ -39,6 +39,17 @@ public final class LocalChangeBus implements ChangeBus {
   }
 
   @Override
+  public Future<Void> publishMembershipChange(String space, String userId) {
+    List<Registration> registrations = bySpace.get(MEMBERSHIPS);
+    if (registrations != null) {
+      for (Registration r : registrations) {
+        r.context.runOnContext(v -> r.listener.onMembershipChanged(space, userId));
+      }
+    }
+    return Future.succeededFuture();
+  }
+
+  @Override
   public Future<Void> publishRevocation(String space, String userId) {
     List<Registration> registrations = bySpace.get(space);
     if (registrations != null) {

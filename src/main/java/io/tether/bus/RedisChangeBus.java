@@ -79,6 +79,20 @@ public final class RedisChangeBus implements ChangeBus {
   }
 
   @Override
+  public Future<Void> publishMembershipChange(String space, String userId) {
+    if (closed) {
+      return Future.failedFuture("bus closed");
+    }
+    String message = new JsonObject().put("type", "membership").put("space", space).put("userId", userId).encode();
+    return publisher.send(Request.cmd(Command.PUBLISH).arg(prefix + MEMBERSHIPS).arg(message)).mapEmpty();
+  }
+
+  @Override
+  public boolean connected() {
+    return subscriber != null && !closed;
+  }
+
+  @Override
   public Future<Void> publishRevocation(String space, String userId) {
     if (closed) {
       return Future.failedFuture("bus closed");
@@ -252,6 +266,14 @@ public final class RedisChangeBus implements ChangeBus {
       parsed = new JsonObject(payload);
     } catch (RuntimeException e) {
       LOG.warn("Dropping an unreadable message on {}", name);
+      return;
+    }
+    if ("membership".equals(parsed.getString("type"))) {
+      String space = parsed.getString("space");
+      String userId = parsed.getString("userId");
+      for (Registration r : channel.registrations) {
+        r.context.runOnContext(v -> r.listener.onMembershipChanged(space, userId));
+      }
       return;
     }
     if ("revoke".equals(parsed.getString("type"))) {

@@ -42,7 +42,9 @@ final class SpaceRoutes {
 
   private void createOrJoin(RoutingContext rc) {
     String space = Ids.space(rc.pathParam("space"));
-    spaces.createOrJoin(space, Requests.principal(rc).userId())
+    String userId = Requests.principal(rc).userId();
+    spaces.createOrJoin(space, userId)
+        .compose(joined -> joined.created() ? access.changed(space, userId).map(joined) : Future.succeededFuture(joined))
         .onSuccess(joined -> Requests.json(rc, joined.created() ? 201 : 200, new JsonObject()
             .put("id", space).put("seq", joined.space().seq()).put("epoch", joined.space().epoch())
             .put("role", joined.role().wire())))
@@ -70,6 +72,7 @@ final class SpaceRoutes {
         .compose(exists -> exists
             ? spaces.setMember(space, userId, role)
             : Future.failedFuture(TetherException.notFound("no such user")))
+        .compose(done -> access.changed(space, userId))
         .onSuccess(done -> Requests.json(rc, 200, new JsonObject()
             .put("space", space).put("userId", userId).put("role", role.wire())))
         .onFailure(rc::fail);
@@ -82,6 +85,7 @@ final class SpaceRoutes {
     // Members may leave on their own; removing someone else takes an owner.
     Future<Role> allowed = caller.equals(userId) ? access.toRead(space, caller) : access.toManage(space, caller);
     allowed.compose(ok -> spaces.removeMember(space, userId))
+        .compose(done -> access.changed(space, userId))
         // Every node ends the removed member's live subscriptions; a lost message is caught by the
         // membership check each new subscription makes.
         .compose(done -> bus.publishRevocation(space, userId).otherwiseEmpty())

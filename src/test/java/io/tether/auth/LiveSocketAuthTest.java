@@ -102,4 +102,41 @@ class LiveSocketAuthTest {
       assertThat(onB.next().getString("code")).isEqualTo("forbidden");
     }
   }
+
+  @Test
+  void cachedRolesAreForgottenOnEveryNodeWhenMembershipChanges() {
+    ApiClient viaA = new ApiClient(a.port());
+    ApiClient viaB = new ApiClient(b.port());
+    Account owner = viaA.register();
+    Account member = viaA.register();
+    String space = "cache-" + System.nanoTime();
+    // Node B caches "not a member" before the space even exists, then "writer".
+    assertThat(viaB.send("GET", "/v1/spaces/" + space, member.token(), null).status()).isEqualTo(403);
+    viaA.createSpace(owner, space);
+    viaA.addMember(owner, space, member.userId(), "writer");
+    awaitStatus(viaB, space, member, 200);
+    for (int i = 0; i < 5; i++) {
+      assertThat(viaB.send("GET", "/v1/spaces/" + space, member.token(), null).status()).isEqualTo(200);
+    }
+    // Demoted and removed through node A: node B must stop granting at once (no TTL wait).
+    viaA.addMember(owner, space, member.userId(), "reader");
+    awaitRole(viaB, space, member, "reader");
+    assertThat(viaB.put(member, space, "c", "d", new JsonObject()).status()).isEqualTo(403);
+    viaA.send("DELETE", "/v1/spaces/" + space + "/members/" + member.userId(), owner.token(), null);
+    awaitStatus(viaB, space, member, 403);
+  }
+
+  private static void awaitStatus(ApiClient api, String space, Account who, int status) {
+    long deadline = System.currentTimeMillis() + 2000;
+    while (api.send("GET", "/v1/spaces/" + space, who.token(), null).status() != status) {
+      assertThat(System.currentTimeMillis()).as("status %d within 2 s", status).isLessThan(deadline);
+    }
+  }
+
+  private static void awaitRole(ApiClient api, String space, Account who, String role) {
+    long deadline = System.currentTimeMillis() + 2000;
+    while (!role.equals(api.send("GET", "/v1/spaces/" + space, who.token(), null).json().getString("role"))) {
+      assertThat(System.currentTimeMillis()).as("role %s within 2 s", role).isLessThan(deadline);
+    }
+  }
 }
