@@ -152,7 +152,7 @@ public final class Main {
           ChangeBus bus = messaging.bus();
           MembershipCache memberships = messaging.memberships();
           if (bus instanceof RedisChangeBus redis) {
-            metrics.bindCounter("tether.bus.reconnects", "Reconnections of the Redis subscriber", redis::reconnects);
+            metrics.bindCounter("tether.bus.reconnects", "Reconnections of the Redis subscriber", redis, RedisChangeBus::reconnects);
           }
           Node node = node(vertx, config, pool, bus, memberships, users, tokens, accounts, metrics);
           TetherConfig.Retention retention = config.retention();
@@ -175,8 +175,10 @@ public final class Main {
   private static Node node(Vertx vertx, TetherConfig config, Pool pool, ChangeBus bus, MembershipCache memberships,
                            UserStore users, TokenService tokens, AccountService accounts, Metrics metrics) {
     SpaceStore spaces = new SpaceStore(pool);
-    metrics.bindCounter("tether.membership.cache.hits", "Role lookups answered from the node's cache", memberships::hits);
-    metrics.bindCounter("tether.membership.cache.misses", "Role lookups that went to PostgreSQL", memberships::misses);
+    metrics.bindCounter("tether.membership.cache.hits", "Role lookups answered from the node's cache", memberships,
+        MembershipCache::hits);
+    metrics.bindCounter("tether.membership.cache.misses", "Role lookups that went to PostgreSQL", memberships,
+        MembershipCache::misses);
     SpaceAccess access = new SpaceAccess(spaces, memberships, bus);
     ChangeWriter writer = new ChangeWriter(pool, config.limits().maxDocumentBytes());
     DocumentService documents = new DocumentService(access, writer, bus, metrics);

@@ -10,7 +10,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Tether's own meters, next to Vert.x's in the same registry. Names follow Prometheus conventions
@@ -121,8 +121,11 @@ public final class Metrics {
         .register(registry).increment();
   }
 
-  /** Exposes a counter kept elsewhere (the bus's reconnections). */
-  public void bindCounter(String name, String description, Supplier<Number> value) {
-    FunctionCounter.builder(name, value, v -> v.get().doubleValue()).description(description).register(registry);
+  /**
+   * Exposes a counter kept by {@code owner} (the bus's reconnections, the cache's hits). Micrometer holds
+   * the owner weakly: pass the long-lived object itself, not a lambda nobody else references.
+   */
+  public <T> void bindCounter(String name, String description, T owner, ToDoubleFunction<T> value) {
+    FunctionCounter.builder(name, owner, value).description(description).register(registry);
   }
 }
