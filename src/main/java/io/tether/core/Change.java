@@ -1,6 +1,9 @@
 package io.tether.core;
 
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.Instant;
 
 /**
@@ -23,6 +26,10 @@ public record Change(String space, long seq, String collection, String id, Op op
     }
   }
 
+  /** Commit times on the wire: UTC, always six fractional digits (what PostgreSQL stores). */
+  public static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
+      .withZone(ZoneOffset.UTC);
+
   public JsonObject toJson() {
     return new JsonObject()
         .put("space", space).put("seq", seq)
@@ -30,11 +37,33 @@ public record Change(String space, long seq, String collection, String id, Op op
         .put("op", op.wire()).put("version", version)
         .put("data", data).put("deleted", deleted)
         .put("mutationId", mutationId).put("actor", actor)
-        .put("ts", ts.toString());
+        .put("ts", TS.format(ts));
   }
 
   /** The WebSocket frame for this change: built once, then written to every subscribed socket. */
   public String toFrame() {
-    return new JsonObject().put("type", "change").mergeIn(toJson()).encode();
+    return frame(space, seq, collection, id, op.wire(), version, data == null ? null : data.encode(), deleted, mutationId,
+        actor, TS.format(ts));
+  }
+
+  /**
+   * A change frame from its parts, {@code dataJson} already JSON text (as PostgreSQL returns it), so
+   * frames read from the change log need no JSON parsing. Field order is the protocol's.
+   */
+  public static String frame(String space, long seq, String collection, String id, String op, long version,
+                             String dataJson, boolean deleted, String mutationId, String actor, String ts) {
+    StringBuilder out = new StringBuilder(160 + (dataJson == null ? 4 : dataJson.length()));
+    out.append("{\"type\":\"change\",\"space\":").append(Json.encode(space))
+        .append(",\"seq\":").append(seq)
+        .append(",\"collection\":").append(Json.encode(collection))
+        .append(",\"id\":").append(Json.encode(id))
+        .append(",\"op\":\"").append(op).append('"')
+        .append(",\"version\":").append(version)
+        .append(",\"data\":").append(dataJson == null ? "null" : dataJson)
+        .append(",\"deleted\":").append(deleted)
+        .append(",\"mutationId\":").append(mutationId == null ? "null" : Json.encode(mutationId))
+        .append(",\"actor\":").append(Json.encode(actor))
+        .append(",\"ts\":\"").append(ts).append("\"}");
+    return out.toString();
   }
 }

@@ -1,5 +1,6 @@
 package io.tether.store;
 
+import io.tether.bus.ChangeFrame;
 import io.tether.core.Change;
 import io.tether.core.SpaceInfo;
 import io.vertx.core.Future;
@@ -16,6 +17,9 @@ public interface ChangeLog {
 
   /** Up to {@code limit} changes with {@code seq > since}, in seq order. */
   Future<List<Change>> readAfter(String space, long since, int limit);
+
+  /** The same changes as ready-to-send frames; the fast path of catch-up and gap filling. */
+  Future<List<ChangeFrame>> readFramesAfter(String space, long since, int limit);
 
   /** The space's head (last seq and epoch), empty if the space does not exist. */
   Future<Optional<SpaceInfo>> head(String space);

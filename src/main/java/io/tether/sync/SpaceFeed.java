@@ -198,7 +198,7 @@ final class SpaceFeed implements BusListener {
     filling = true;
     fillAgain = false;
     metrics.gapFilled();
-    changeLog.readAfter(space, lastSeq, pageSize).onComplete(ar -> {
+    changeLog.readFramesAfter(space, lastSeq, pageSize).onComplete(ar -> {
       filling = false;
       if (stopped) {
         return;
@@ -208,13 +208,13 @@ final class SpaceFeed implements BusListener {
         scheduleFill(Math.max(gapGraceMillis, 200));
         return;
       }
-      List<Change> changes = ar.result();
-      for (Change change : changes) {
+      List<ChangeFrame> changes = ar.result();
+      for (ChangeFrame change : changes) {
         // The log is contiguous; a jump means history was compacted, and each subscription that
         // sees the jump works out for itself whether its client must resync.
         if (change.seq() > lastSeq) {
           ChangeFrame known = early.remove(change.seq());
-          deliver(known != null ? known : ChangeFrame.of(change));
+          deliver(known != null ? known : change);
         }
       }
       if (changes.size() == pageSize || fillAgain) {

@@ -102,7 +102,7 @@ final class SpaceSubscription implements SpaceFeed.Receiver {
       return;
     }
     state = State.CATCHING_UP;
-    changeLog.readAfter(space, cursor, pageSize).onComplete(ar -> {
+    changeLog.readFramesAfter(space, cursor, pageSize).onComplete(ar -> {
       if (state == State.CLOSED) {
         return;
       }
@@ -111,7 +111,7 @@ final class SpaceSubscription implements SpaceFeed.Receiver {
         fail();
         return;
       }
-      List<Change> page = ar.result();
+      List<ChangeFrame> page = ar.result();
       if (!page.isEmpty() && page.get(0).seq() != cursor + 1) {
         // History after the cursor was compacted away: never a partial replay.
         transport.send(Frames.resyncRequired(null, space, page.get(0).seq() - 1, epoch));
@@ -119,8 +119,8 @@ final class SpaceSubscription implements SpaceFeed.Receiver {
         return;
       }
       int sent = 0;
-      for (Change change : page) {
-        transport.send(change.toFrame());
+      for (ChangeFrame change : page) {
+        transport.sendEncoded(change.utf8());
         cursor = change.seq();
         sent++;
         if (transport.writeQueueFull()) {

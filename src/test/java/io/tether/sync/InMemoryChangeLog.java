@@ -1,5 +1,6 @@
 package io.tether.sync;
 
+import io.tether.bus.ChangeFrame;
 import io.tether.core.Change;
 import io.tether.core.SpaceInfo;
 import io.tether.store.ChangeLog;
@@ -35,6 +36,11 @@ final class InMemoryChangeLog implements ChangeLog {
       }
     }
     return Future.succeededFuture(out);
+  }
+
+  @Override
+  public Future<List<ChangeFrame>> readFramesAfter(String space, long since, int limit) {
+    return readAfter(space, since, limit).map(changes -> changes.stream().map(ChangeFrame::of).toList());
   }
 
   @Override
