@@ -61,6 +61,23 @@ final class BenchApi {
     return call(HttpMethod.GET, "/v1/spaces/" + space + "/documents?limit=1000", null, null);
   }
 
+  /** A listing request with {@code If-None-Match}; completes with the status (304 when unchanged). */
+  Future<Integer> listIfChanged(String space, String etag) {
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost(host).setPort(port)
+        .setURI("/v1/spaces/" + space + "/documents?limit=1000").putHeader("Authorization", "Bearer " + token)
+        .putHeader("If-None-Match", etag);
+    return http.request(options).compose(request -> request.send())
+        .compose(response -> response.body().map(body -> response.statusCode()));
+  }
+
+  /** The ETag of a listing. */
+  Future<String> listingTag(String space) {
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost(host).setPort(port)
+        .setURI("/v1/spaces/" + space + "/documents?limit=1000").putHeader("Authorization", "Bearer " + token);
+    return http.request(options).compose(request -> request.send())
+        .compose(response -> response.body().map(body -> response.getHeader("ETag")));
+  }
+
   Future<JsonObject> adminStats(String adminToken, boolean gc) {
     return call(HttpMethod.GET, "/admin/stats" + (gc ? "?gc=true" : ""), null, adminToken);
   }

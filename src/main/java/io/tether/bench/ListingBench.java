@@ -30,14 +30,30 @@ final class ListingBench {
     return api.register()
         .compose(a -> api.createSpace(space))
         .compose(created -> api.mutations(space, docs))
-        .compose(filled -> {
+        .compose(filled -> api.listingTag(space))
+        .compose(etag -> {
           long endAt = System.nanoTime() + o.durationSeconds() * 1_000_000_000L;
-          return Bench.limited(o.concurrency(), o.concurrency(), i -> loop(api, space, endAt, requests, failures));
+          return Bench.limited(o.concurrency(), o.concurrency(), i -> o.conditional()
+              ? conditionalLoop(api, space, etag, endAt, requests, failures)
+              : loop(api, space, endAt, requests, failures));
         })
-        .map(done -> new JsonObject().put("scenario", "listing").put("documents", o.documents())
+        .map(done -> new JsonObject().put("scenario", "listing").put("conditional", o.conditional())
+            .put("documents", o.documents())
             .put("connections", o.concurrency()).put("requests", requests.get()).put("failures", failures.get())
             .put("requestsPerSecond", Bench.round(requests.get() / (double) o.durationSeconds())))
         .eventually(api::close);
+  }
+
+  /** A phone that already has the space asks again: If-None-Match, expecting 304. */
+  private Future<Void> conditionalLoop(BenchApi api, String space, String etag, long endAt, AtomicLong requests,
+                                       AtomicLong failures) {
+    if (System.nanoTime() >= endAt) {
+      return Future.succeededFuture();
+    }
+    return api.listIfChanged(space, etag).transform(ar -> {
+      (ar.succeeded() && ar.result() == 304 ? requests : failures).incrementAndGet();
+      return conditionalLoop(api, space, etag, endAt, requests, failures);
+    });
   }
 
   private Future<Void> loop(BenchApi api, String space, long endAt, AtomicLong requests, AtomicLong failures) {

@@ -52,7 +52,8 @@ public final class ApiRouter {
     auth.mount(router);
     router.route("/v1/spaces/*").handler(auth::authenticate);
     new SpaceRoutes(node.spaces(), node.users(), node.access(), node.changeLog(), node.bus(), node.json()).mount(router);
-    new DocumentRoutes(node.documents(), node.documentService(), node.access(), node.json(), config.limits())
+    new DocumentRoutes(node.documents(), node.changeLog(), node.documentService(), node.access(), node.json(),
+        config.limits())
         .mount(router);
     new ChangeRoutes(node.changeLog(), node.access(), config.limits()).mount(router);
     new MutationRoutes(node.mutations(), node.json()).mount(router);

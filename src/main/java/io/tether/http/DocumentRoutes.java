@@ -11,7 +11,11 @@ import io.tether.core.TetherException;
 import io.tether.core.WriteCommand;
 import io.tether.core.WriteResult;
 import io.tether.service.DocumentService;
+import io.tether.core.SpaceInfo;
+import io.tether.store.ChangeLog;
 import io.tether.store.DocumentStore;
+import io.vertx.core.Future;
+import java.util.Optional;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -22,14 +26,16 @@ final class DocumentRoutes {
   private static final String DOC = "/v1/spaces/:space/documents/:collection/:id";
 
   private final DocumentStore documents;
+  private final ChangeLog changeLog;
   private final DocumentService writes;
   private final SpaceAccess access;
   private final JsonLimits json;
   private final TetherConfig.Limits limits;
 
-  DocumentRoutes(DocumentStore documents, DocumentService writes, SpaceAccess access, JsonLimits json,
-                 TetherConfig.Limits limits) {
+  DocumentRoutes(DocumentStore documents, ChangeLog changeLog, DocumentService writes, SpaceAccess access,
+                 JsonLimits json, TetherConfig.Limits limits) {
     this.documents = documents;
+    this.changeLog = changeLog;
     this.writes = writes;
     this.access = access;
     this.json = json;
@@ -55,19 +61,38 @@ final class DocumentRoutes {
     String after = rc.request().getParam("after");
     PageToken token = after == null || after.isEmpty() ? null : PageToken.decode(after);
     DocumentStore.PageStart start = token == null ? DocumentStore.PageStart.FIRST : token.start();
+    String ifNoneMatch = rc.request().getHeader("If-None-Match");
     access.toRead(space, Requests.principal(rc).userId())
-        .compose(role -> documents.page(space, collection, start, limit, includeDeleted))
-        .map(found -> found.orElseThrow(() -> TetherException.forbidden("not a member of this space")))
+        // A phone asking again with its ETag costs one head lookup: every write moves the head.
+        .compose(role -> ifNoneMatch == null ? Future.succeededFuture(Optional.<SpaceInfo>empty()) : changeLog.head(space))
+        .compose(head -> {
+          if (head.isPresent() && listingTag(rc, head.get().epoch(), head.get().seq()).equals(ifNoneMatch.trim())) {
+            rc.response().setStatusCode(304).putHeader("ETag", ifNoneMatch.trim()).end();
+            return Future.succeededFuture(null);
+          }
+          return documents.page(space, collection, start, limit, includeDeleted)
+              .map(found -> found.orElseThrow(() -> TetherException.forbidden("not a member of this space")));
+        })
         .onSuccess(page -> {
+          if (page == null) {
+            return;
+          }
           long cursor = token == null ? page.headSeq() : token.cursor();
           String next = page.hasMore() ? new PageToken(cursor, page.last()).encode() : null;
           String envelope = new JsonObject().put("cursor", cursor).put("epoch", page.epoch()).put("next", next).encode();
           // The documents arrive as JSON text from PostgreSQL: spliced in, not parsed and re-encoded.
           Buffer body = Buffer.buffer(64 + page.documentsJson().size() * 256).appendString("{\"documents\":[")
               .appendString(String.join(",", page.documentsJson())).appendString("],").appendString(envelope.substring(1));
-          rc.response().setStatusCode(200).putHeader("Content-Type", "application/json").end(body);
+          rc.response().setStatusCode(200).putHeader("Content-Type", "application/json")
+              .putHeader("ETag", listingTag(rc, page.epoch(), page.headSeq())).end(body);
         })
         .onFailure(rc::fail);
+  }
+
+  /** A listing's ETag: the space's life and head, and the exact query, so tags never match across URLs. */
+  private static String listingTag(RoutingContext rc, String epoch, long headSeq) {
+    String query = rc.request().query() == null ? "" : rc.request().query();
+    return "\"L" + headSeq + "-" + Integer.toHexString((epoch + "?" + query).hashCode()) + "\"";
   }
 
   private void get(RoutingContext rc) {
@@ -78,8 +103,14 @@ final class DocumentRoutes {
         .compose(role -> documents.get(space, collection, id))
         .map(found -> found.filter(d -> !d.deleted()).orElseThrow(() -> TetherException.notFound("no such document")))
         .onSuccess(doc -> {
-          rc.response().putHeader("ETag", Preconditions.etag(doc.version()));
-          Requests.json(rc, 200, doc.toJson());
+          String etag = Preconditions.etag(doc.version());
+          rc.response().putHeader("ETag", etag);
+          String ifNoneMatch = rc.request().getHeader("If-None-Match");
+          if (ifNoneMatch != null && ifNoneMatch.trim().equals(etag)) {
+            rc.response().setStatusCode(304).end();
+          } else {
+            Requests.json(rc, 200, doc.toJson());
+          }
         })
         .onFailure(rc::fail);
   }

@@ -82,5 +82,9 @@ class BenchSmokeTest {
     JsonObject listing = bench("listing", "--url", one(), "--documents", "20", "--concurrency", "4", "--duration", "1");
     assertThat(listing.getLong("requests")).isPositive();
     assertThat(listing.getLong("failures")).isZero();
+    JsonObject conditional = bench("listing", "--url", one(), "--documents", "20", "--concurrency", "4", "--duration", "1",
+        "--conditional", "true");
+    assertThat(conditional.getLong("requests")).as("all answered 304").isPositive();
+    assertThat(conditional.getLong("failures")).isZero();
   }
 }

@@ -242,6 +242,37 @@ class RestApiTest {
   }
 
   @Test
+  void repeatedReadsAreAnsweredWith304UntilSomethingChanges() {
+    Account owner = api.register();
+    String space = "etag-" + System.nanoTime();
+    api.createSpace(owner, space);
+    api.put(owner, space, "c", "a", new JsonObject().put("n", 1));
+    String doc = "/v1/spaces/" + space + "/documents/c/a";
+    String tag = api.send("GET", doc, owner.token(), null).header("ETag");
+    Response same = api.send("GET", doc, owner.token(), null, "If-None-Match", tag);
+    assertThat(same.status()).isEqualTo(304);
+    assertThat(same.body()).isEmpty();
+
+    String list = "/v1/spaces/" + space + "/documents?limit=10";
+    Response first = api.send("GET", list, owner.token(), null);
+    String listTag = first.header("ETag");
+    assertThat(listTag).startsWith("\"L1-");
+    assertThat(api.send("GET", list, owner.token(), null, "If-None-Match", listTag).status()).isEqualTo(304);
+    assertThat(api.send("GET", list + "&includeDeleted=true", owner.token(), null, "If-None-Match", listTag).status())
+        .as("a tag never matches another query").isEqualTo(200);
+    Account stranger = api.register();
+    assertThat(api.send("GET", list, stranger.token(), null, "If-None-Match", listTag).status())
+        .as("authorization comes before the tag").isEqualTo(403);
+
+    api.put(owner, space, "c", "b", new JsonObject());
+    Response changed = api.send("GET", list, owner.token(), null, "If-None-Match", listTag);
+    assertThat(changed.status()).isEqualTo(200);
+    assertThat(changed.json().getJsonArray("documents")).hasSize(2);
+    assertThat(changed.header("ETag")).isNotEqualTo(listTag);
+    assertThat(api.send("GET", doc, owner.token(), null, "If-None-Match", tag).status()).as("a unchanged").isEqualTo(304);
+  }
+
+  @Test
   void changesSinceACursor() {
     Account owner = api.register();
     String space = "log-" + System.nanoTime();
