@@ -48,7 +48,12 @@ final class ConnectionsBench {
                   return subscribers;
                 });
               })
-              .compose(subscribers -> Future.join(subscribers.stream().map(BenchSubscriber::close).toList()));
+              .compose(subscribers -> {
+                // Optionally keep the sockets open a while (to inspect the server), bounded like everything here.
+                io.vertx.core.Promise<Void> held = io.vertx.core.Promise.promise();
+                vertx.setTimer(Math.max(1, o.durationSeconds() * 1000L), id -> held.complete());
+                return held.future().compose(v -> Future.join(subscribers.stream().map(BenchSubscriber::close).toList()));
+              });
         })
         .map(closed -> result)
         .eventually(api::close);
