@@ -63,7 +63,8 @@ class BenchSmokeTest {
 
   @Test
   void connectionsWritesCatchupAndListing() {
-    JsonObject connections = bench("connections", "--url", one(), "--connections", "50", "--admin-token", "bench-admin-token-1");
+    JsonObject connections = bench("connections", "--url", one(), "--connections", "50", "--duration", "1",
+        "--admin-token", "bench-admin-token-1");
     assertThat(connections.getInteger("opened")).isEqualTo(50);
     assertThat(connections.getJsonObject("server").getLong("rssBytes")).isPositive();
 
