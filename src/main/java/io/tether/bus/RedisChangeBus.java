@@ -34,6 +34,8 @@ import org.slf4j.LoggerFactory;
 public final class RedisChangeBus implements ChangeBus {
   private static final Logger LOG = LoggerFactory.getLogger(RedisChangeBus.class);
 
+  private static final long START_RETRY_MILLIS = 10_000;
+
   private final Vertx vertx;
   private final Context busContext;
   private final Redis publisher;
@@ -62,12 +64,27 @@ public final class RedisChangeBus implements ChangeBus {
     this.subscriberClient = Redis.createClient(vertx, new RedisOptions().setConnectionString(config.url()));
   }
 
-  /** Connects the subscriber connection; fails if Redis cannot be reached now (a misconfigured URL). */
+  /**
+   * Connects the subscriber connection, retrying for a few seconds (Redis may be starting beside us, as
+   * in a compose file); fails if Redis still cannot be reached (a misconfigured URL).
+   */
   public static Future<RedisChangeBus> start(Vertx vertx, TetherConfig.Redis config) {
     RedisChangeBus bus = new RedisChangeBus(vertx, config);
     Promise<RedisChangeBus> started = Promise.promise();
-    bus.busContext.runOnContext(v -> bus.connect().onSuccess(ok -> started.complete(bus)).onFailure(started::fail));
+    long deadline = System.currentTimeMillis() + START_RETRY_MILLIS;
+    bus.busContext.runOnContext(v -> bus.connectAtStart(started, deadline, config.reconnectMinMillis()));
     return started.future();
+  }
+
+  private void connectAtStart(Promise<RedisChangeBus> started, long deadline, long delay) {
+    connect().onSuccess(ok -> started.complete(this)).onFailure(err -> {
+      if (System.currentTimeMillis() + delay > deadline) {
+        started.fail(err);
+      } else {
+        vertx.setTimer(delay, id -> busContext.runOnContext(v -> connectAtStart(started, deadline,
+            Math.min(delay * 2, reconnectMaxMillis))));
+      }
+    });
   }
 
   @Override

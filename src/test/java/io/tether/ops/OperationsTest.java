@@ -144,11 +144,18 @@ class OperationsTest {
         "--appendonly", "no").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     long deadline = System.currentTimeMillis() + 5000;
     while (System.currentTimeMillis() < deadline) {
+      // Listening is not ready: wait for an answer to PING.
       try (java.net.Socket probe = new java.net.Socket("127.0.0.1", port)) {
-        return process;
+        probe.setSoTimeout(500);
+        probe.getOutputStream().write("PING\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        byte[] answer = new byte[7];
+        if (probe.getInputStream().read(answer) > 0 && new String(answer, java.nio.charset.StandardCharsets.US_ASCII).startsWith("+PONG")) {
+          return process;
+        }
       } catch (java.io.IOException notYet) {
-        Thread.sleep(50);
+        // not yet
       }
+      Thread.sleep(50);
     }
     throw new AssertionError("redis-server did not start");
   }
