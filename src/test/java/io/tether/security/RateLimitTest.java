@@ -65,7 +65,8 @@ class RateLimitTest {
         allowed++;
       }
     }
-    assertThat(allowed).as("a burst of 10, whichever node serves it").isBetween(10, 11);
+    // A burst of 10, whichever node serves it (plus a token or two refilled at 1/s if the machine is slow).
+    assertThat(allowed).isBetween(10, 12);
     assertThat(refused.errorCode()).isEqualTo("rate_limited");
     assertThat(Long.parseLong(refused.header("Retry-After"))).isBetween(1L, 2L);
     assertThat(refused.json().getLong("retryAfter")).isPositive();
