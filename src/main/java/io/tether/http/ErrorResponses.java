@@ -77,6 +77,10 @@ final class ErrorResponses {
     if (status >= 400 && status < 500) {
       return fromStatus(status); // a handler (CORS, body limits) refused the request with a status of its own
     }
+    if (failure instanceof PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("40")) {
+      // Deadlock or serialization failure: nothing was committed, and the same request can simply be retried.
+      return new TetherException(ErrorCode.UNAVAILABLE, "conflicting concurrent transaction; retry");
+    }
     if (failure instanceof PgException || failure == null && status >= 500) {
       return new TetherException(ErrorCode.INTERNAL, "internal error");
     }
