@@ -6,9 +6,6 @@ import io.tether.support.ApiClient;
 import io.tether.support.ApiClient.Account;
 import io.tether.support.ApiClient.Response;
 import io.tether.support.TestCluster;
-import io.tether.support.TestDatabase;
-import io.tether.support.TestNode;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.HashSet;
@@ -20,17 +17,11 @@ import org.junit.jupiter.api.Test;
 /** Every REST route against a real node and a real PostgreSQL: happy paths and error paths. */
 class RestApiTest {
   private static TestCluster cluster;
-  private static Vertx vertx;
-  private static TestDatabase db;
-  private static TestNode node;
   private static ApiClient api;
 
   @BeforeAll
   static void start() {
     cluster = TestCluster.single(new JsonObject().put("limits", new JsonObject().put("maxDocumentBytes", 4096)));
-    vertx = cluster.vertx();
-    db = cluster.db();
-    node = cluster.node();
     api = cluster.api();
   }
 

@@ -7,10 +7,7 @@ import io.tether.support.ApiClient.Account;
 import io.tether.support.ApiClient.Response;
 import io.tether.support.Await;
 import io.tether.support.TestCluster;
-import io.tether.support.TestDatabase;
-import io.tether.support.TestNode;
 import io.tether.support.WsClient;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -20,17 +17,11 @@ import org.junit.jupiter.api.Test;
 /** Object- and property-level authorization: nobody reaches a space they do not belong to, or sets what the server owns. */
 class AuthorizationTest {
   private static TestCluster cluster;
-  private static Vertx vertx;
-  private static TestDatabase db;
-  private static TestNode node;
   private static ApiClient api;
 
   @BeforeAll
   static void start() {
     cluster = TestCluster.single(new JsonObject());
-    vertx = cluster.vertx();
-    db = cluster.db();
-    node = cluster.node();
     api = cluster.api();
   }
 
@@ -72,7 +63,7 @@ class AuthorizationTest {
       assertThat(attempt.errorCode()).isEqualTo("forbidden");
       assertThat(attempt.body()).doesNotContain("1234").doesNotContain(alice.userId());
     }
-    try (WsClient ws = WsClient.connect(vertx, node.port(), token)) {
+    try (WsClient ws = WsClient.connect(cluster.vertx(), cluster.node().port(), token)) {
       ws.send(new JsonObject().put("type", "subscribe").put("space", a).put("since", 0));
       assertThat(ws.next().getString("code")).isEqualTo("forbidden");
       ws.send(new JsonObject().put("type", "mutate").put("space", a).put("mutations", mutation));
@@ -101,7 +92,7 @@ class AuthorizationTest {
     JsonObject batch = new JsonObject().put("mutations", new JsonArray().add(new JsonObject().put("mutationId", "r1")
         .put("op", "put").put("collection", "c").put("id", "d").put("data", new JsonObject())));
     assertThat(api.send("POST", "/v1/spaces/" + space + "/mutations", reader.token(), batch.encode()).status()).isEqualTo(403);
-    try (WsClient ws = WsClient.connect(vertx, node.port(), reader.token())) {
+    try (WsClient ws = WsClient.connect(cluster.vertx(), cluster.node().port(), reader.token())) {
       ws.send(new JsonObject().put("type", "mutate").put("space", space).put("mutations", batch.getJsonArray("mutations")));
       assertThat(ws.next().getString("code")).isEqualTo("forbidden");
       ws.send(new JsonObject().put("type", "subscribe").put("space", space).put("since", 0));

@@ -7,10 +7,7 @@ import io.tether.support.ApiClient.Account;
 import io.tether.support.ApiClient.Response;
 import io.tether.support.Await;
 import io.tether.support.TestCluster;
-import io.tether.support.TestDatabase;
-import io.tether.support.TestNode;
 import io.tether.support.WsClient;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
@@ -23,9 +20,6 @@ class HttpHygieneTest {
   private static final String APP = "https://app.example.test";
 
   private static TestCluster cluster;
-  private static Vertx vertx;
-  private static TestDatabase db;
-  private static TestNode node;
   private static ApiClient api;
 
   @BeforeAll
@@ -33,9 +27,6 @@ class HttpHygieneTest {
     cluster = TestCluster.single(new JsonObject()
         .put("http", new JsonObject().put("corsOrigins", APP))
         .put("sync", new JsonObject().put("allowedOrigins", APP)));
-    vertx = cluster.vertx();
-    db = cluster.db();
-    node = cluster.node();
     api = cluster.api();
   }
 
@@ -76,17 +67,17 @@ class HttpHygieneTest {
   @Test
   void socketsFromForeignOriginsAreRefused() {
     Account user = api.register();
-    Throwable refused = Await.failure(vertx.createWebSocketClient().connect(new WebSocketConnectOptions().setHost("127.0.0.1")
-        .setPort(node.port()).setURI("/v1/sync").addHeader("Origin", "https://evil.test")
+    Throwable refused = Await.failure(cluster.vertx().createWebSocketClient().connect(new WebSocketConnectOptions().setHost("127.0.0.1")
+        .setPort(cluster.node().port()).setURI("/v1/sync").addHeader("Origin", "https://evil.test")
         .addHeader("Authorization", "Bearer " + user.token())));
     assertThat(((UpgradeRejectedException) refused).getStatus()).isEqualTo(403);
-    try (WsClient fromApp = WsClient.connect(vertx, new WebSocketConnectOptions().setHost("127.0.0.1").setPort(node.port())
+    try (WsClient fromApp = WsClient.connect(cluster.vertx(), new WebSocketConnectOptions().setHost("127.0.0.1").setPort(cluster.node().port())
         .setURI("/v1/sync").addHeader("Origin", APP).addHeader("Authorization", "Bearer " + user.token()))) {
       fromApp.send(new JsonObject().put("type", "ping"));
       assertThat(fromApp.next().getString("type")).isEqualTo("pong");
     }
     // Native apps send no Origin at all.
-    try (WsClient nativeApp = WsClient.connect(vertx, node.port(), user.token())) {
+    try (WsClient nativeApp = WsClient.connect(cluster.vertx(), cluster.node().port(), user.token())) {
       nativeApp.send(new JsonObject().put("type", "ping"));
       assertThat(nativeApp.next().getString("type")).isEqualTo("pong");
     }

@@ -7,10 +7,7 @@ import io.tether.support.ApiClient.Account;
 import io.tether.support.ApiClient.Response;
 import io.tether.support.Await;
 import io.tether.support.TestCluster;
-import io.tether.support.TestDatabase;
-import io.tether.support.TestNode;
 import io.tether.support.WsClient;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
@@ -22,17 +19,11 @@ import org.junit.jupiter.api.Test;
 /** Compaction of the change log, and the documented recovery of a client whose cursor was compacted away. */
 class RetentionTest {
   private static TestCluster cluster;
-  private static Vertx vertx;
-  private static TestDatabase db;
-  private static TestNode node;
   private static ApiClient api;
 
   @BeforeAll
   static void start() {
     cluster = TestCluster.nodes(1, new JsonObject());
-    vertx = cluster.vertx();
-    db = cluster.db();
-    node = cluster.node();
     api = cluster.api();
   }
 
@@ -55,7 +46,7 @@ class RetentionTest {
   void afterCompactionOldCursorsResyncAndTheDocumentedRecoveryWorks() {
     Account owner = api.register();
     String space = spaceWithChanges(owner, 50);
-    RetentionJob.Stats stats = Await.result(new RetentionJob(db.pool(), 10, 0, 0).runOnce());
+    RetentionJob.Stats stats = Await.result(new RetentionJob(cluster.db().pool(), 10, 0, 0).runOnce());
     assertThat(stats.ran()).isTrue();
     assertThat(stats.changesDeleted()).isGreaterThanOrEqualTo(40);
 
@@ -69,7 +60,7 @@ class RetentionTest {
     assertThat(kept.json().getJsonArray("changes")).hasSize(10);
     assertThat(kept.json().getJsonArray("changes").getJsonObject(0).getLong("seq")).isEqualTo(41);
 
-    try (WsClient ws = WsClient.connect(vertx, node.port(), owner.token())) {
+    try (WsClient ws = WsClient.connect(cluster.vertx(), cluster.node().port(), owner.token())) {
       ws.send(new JsonObject().put("type", "subscribe").put("id", "old").put("space", space).put("since", 5));
       JsonObject resync = ws.next();
       assertThat(resync.getString("type")).isEqualTo("resync_required");
@@ -95,14 +86,14 @@ class RetentionTest {
   void ageCompactsOnlyWhatIsOlderThanTheLimit() {
     Account owner = api.register();
     String space = spaceWithChanges(owner, 30);
-    Await.result(db.pool().preparedQuery("UPDATE changes SET ts = now() - interval '3 days' WHERE space_id = $1 AND seq <= 12")
+    Await.result(cluster.db().pool().preparedQuery("UPDATE changes SET ts = now() - interval '3 days' WHERE space_id = $1 AND seq <= 12")
         .execute(Tuple.of(space)));
-    RetentionJob.Stats stats = Await.result(new RetentionJob(db.pool(), 0, 48, 0).runOnce());
+    RetentionJob.Stats stats = Await.result(new RetentionJob(cluster.db().pool(), 0, 48, 0).runOnce());
     assertThat(stats.ran()).isTrue();
-    long minSeq = Await.result(db.pool().preparedQuery("SELECT compacted_seq FROM spaces WHERE id = $1").execute(Tuple.of(space)))
+    long minSeq = Await.result(cluster.db().pool().preparedQuery("SELECT compacted_seq FROM spaces WHERE id = $1").execute(Tuple.of(space)))
         .iterator().next().getLong(0);
     assertThat(minSeq).isEqualTo(12);
-    long left = Await.result(db.pool().preparedQuery("SELECT count(*) FROM changes WHERE space_id = $1").execute(Tuple.of(space)))
+    long left = Await.result(cluster.db().pool().preparedQuery("SELECT count(*) FROM changes WHERE space_id = $1").execute(Tuple.of(space)))
         .iterator().next().getLong(0);
     assertThat(left).isEqualTo(18);
   }
@@ -115,20 +106,20 @@ class RetentionTest {
         .add(new JsonObject().put("mutationId", "old").put("op", "put").put("collection", "c").put("id", "d").put("data", new JsonObject()))
         .add(new JsonObject().put("mutationId", "new").put("op", "put").put("collection", "c").put("id", "e").put("data", new JsonObject())))
         .encode());
-    Await.result(db.pool().preparedQuery("UPDATE mutations SET created_at = now() - interval '10 days' WHERE space_id = $1 AND mutation_id = 'old'")
+    Await.result(cluster.db().pool().preparedQuery("UPDATE mutations SET created_at = now() - interval '10 days' WHERE space_id = $1 AND mutation_id = 'old'")
         .execute(Tuple.of(space)));
 
-    SqlConnection holder = Await.result(db.pool().getConnection());
+    SqlConnection holder = Await.result(cluster.db().pool().getConnection());
     try {
       Await.result(holder.preparedQuery("SELECT pg_advisory_lock($1)").execute(Tuple.of(0x7e7e_5e5e_0002L)));
-      assertThat(Await.result(new RetentionJob(db.pool(), 0, 0, 24).runOnce()).ran()).as("another node holds the lock").isFalse();
+      assertThat(Await.result(new RetentionJob(cluster.db().pool(), 0, 0, 24).runOnce()).ran()).as("another node holds the lock").isFalse();
       Await.result(holder.preparedQuery("SELECT pg_advisory_unlock($1)").execute(Tuple.of(0x7e7e_5e5e_0002L)));
     } finally {
       Await.result(holder.close());
     }
-    RetentionJob.Stats stats = Await.result(new RetentionJob(db.pool(), 0, 0, 24).runOnce());
+    RetentionJob.Stats stats = Await.result(new RetentionJob(cluster.db().pool(), 0, 0, 24).runOnce());
     assertThat(stats.mutationsForgotten()).isGreaterThanOrEqualTo(1);
-    long remaining = Await.result(db.pool().preparedQuery("SELECT count(*) FROM mutations WHERE space_id = $1").execute(Tuple.of(space)))
+    long remaining = Await.result(cluster.db().pool().preparedQuery("SELECT count(*) FROM mutations WHERE space_id = $1").execute(Tuple.of(space)))
         .iterator().next().getLong(0);
     assertThat(remaining).isEqualTo(1);
   }

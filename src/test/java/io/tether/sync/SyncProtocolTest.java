@@ -6,10 +6,7 @@ import io.tether.support.ApiClient;
 import io.tether.support.ApiClient.Account;
 import io.tether.support.Await;
 import io.tether.support.TestCluster;
-import io.tether.support.TestDatabase;
-import io.tether.support.TestNode;
 import io.tether.support.WsClient;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
@@ -27,9 +24,6 @@ import org.junit.jupiter.api.Test;
 /** The WebSocket protocol of PROTOCOL.md against a real node, with a real WebSocket client. */
 class SyncProtocolTest {
   private static TestCluster cluster;
-  private static Vertx vertx;
-  private static TestDatabase db;
-  private static TestNode node;
   private static ApiClient api;
 
   @BeforeAll
@@ -37,9 +31,6 @@ class SyncProtocolTest {
     cluster = TestCluster.single(new JsonObject()
         .put("sync", new JsonObject().put("authTimeoutSeconds", 1).put("pingIntervalSeconds", 1)
             .put("idleTimeoutSeconds", 3).put("maxSubscriptions", 3).put("maxFrameBytes", 64 * 1024)));
-    vertx = cluster.vertx();
-    db = cluster.db();
-    node = cluster.node();
     api = cluster.api();
   }
 
@@ -65,7 +56,7 @@ class SyncProtocolTest {
     String space = newSpace(owner);
     api.put(owner, space, "todos", "a", new JsonObject().put("n", 1));
     api.put(owner, space, "todos", "b", new JsonObject().put("n", 2));
-    try (WsClient ws = WsClient.connect(vertx, node.port(), owner.token())) {
+    try (WsClient ws = WsClient.connect(cluster.vertx(), cluster.node().port(), owner.token())) {
       ws.send(subscribe(space, 0));
       JsonObject first = ws.next();
       assertThat(first.getString("type")).isEqualTo("change");
@@ -90,12 +81,12 @@ class SyncProtocolTest {
   void tokenInQueryParameterOrFirstFrame() {
     Account owner = api.register();
     String space = newSpace(owner);
-    try (WsClient query = WsClient.connect(vertx, new WebSocketConnectOptions().setHost("127.0.0.1")
-        .setPort(node.port()).setURI("/v1/sync?access_token=" + owner.token()))) {
+    try (WsClient query = WsClient.connect(cluster.vertx(), new WebSocketConnectOptions().setHost("127.0.0.1")
+        .setPort(cluster.node().port()).setURI("/v1/sync?access_token=" + owner.token()))) {
       query.send(subscribe(space, 0));
       assertThat(query.next().getString("type")).isEqualTo("synced");
     }
-    try (WsClient frame = WsClient.connect(vertx, node.port(), null)) {
+    try (WsClient frame = WsClient.connect(cluster.vertx(), cluster.node().port(), null)) {
       frame.send(new JsonObject().put("type", "auth").put("id", 1).put("token", owner.token()));
       JsonObject authed = frame.next();
       assertThat(authed.getString("type")).isEqualTo("authenticated");
@@ -108,8 +99,8 @@ class SyncProtocolTest {
 
   @Test
   void aRefusedUpgradeAnswers401NotBadGateway() {
-    Throwable refused = Await.failure(vertx.createWebSocketClient().connect(new WebSocketConnectOptions()
-        .setHost("127.0.0.1").setPort(node.port()).setURI("/v1/sync").addHeader("Authorization", "Bearer not-a-jwt")));
+    Throwable refused = Await.failure(cluster.vertx().createWebSocketClient().connect(new WebSocketConnectOptions()
+        .setHost("127.0.0.1").setPort(cluster.node().port()).setURI("/v1/sync").addHeader("Authorization", "Bearer not-a-jwt")));
     assertThat(refused).isInstanceOf(UpgradeRejectedException.class);
     assertThat(((UpgradeRejectedException) refused).getStatus()).isEqualTo(401);
     assertThat(((UpgradeRejectedException) refused).getBody().toJsonObject().getJsonObject("error").getString("code"))
@@ -118,11 +109,11 @@ class SyncProtocolTest {
 
   @Test
   void framesBeforeAuthAndBadAuthFramesClose1008() {
-    try (WsClient ws = WsClient.connect(vertx, node.port(), null)) {
+    try (WsClient ws = WsClient.connect(cluster.vertx(), cluster.node().port(), null)) {
       ws.send(new JsonObject().put("type", "ping"));
       assertThat(ws.closeCode(5)).isEqualTo((short) 1008);
     }
-    try (WsClient ws = WsClient.connect(vertx, node.port(), null)) {
+    try (WsClient ws = WsClient.connect(cluster.vertx(), cluster.node().port(), null)) {
       ws.send(new JsonObject().put("type", "auth").put("token", "forged.token.value"));
       assertThat(ws.closeCode(5)).isEqualTo((short) 1008);
     }
@@ -130,7 +121,7 @@ class SyncProtocolTest {
 
   @Test
   void aSocketThatNeverAuthenticatesIsClosedAfterTheAuthTimeout() {
-    try (WsClient ws = WsClient.connect(vertx, node.port(), null)) {
+    try (WsClient ws = WsClient.connect(cluster.vertx(), cluster.node().port(), null)) {
       assertThat(ws.closeCode(5)).isEqualTo((short) 1008);
     }
   }
@@ -139,7 +130,7 @@ class SyncProtocolTest {
   void badFramesGetErrorFramesAndTheConnectionStaysOpen() {
     Account owner = api.register();
     String space = newSpace(owner);
-    try (WsClient ws = WsClient.connect(vertx, node.port(), owner.token())) {
+    try (WsClient ws = WsClient.connect(cluster.vertx(), cluster.node().port(), owner.token())) {
       ws.sendRaw("{not json");
       assertThat(ws.next().getString("code")).isEqualTo("bad_request");
       ws.sendRaw("[1,2,3]");
@@ -168,7 +159,7 @@ class SyncProtocolTest {
     Account owner = api.register();
     Account stranger = api.register();
     String space = newSpace(owner);
-    try (WsClient ws = WsClient.connect(vertx, node.port(), stranger.token())) {
+    try (WsClient ws = WsClient.connect(cluster.vertx(), cluster.node().port(), stranger.token())) {
       ws.send(subscribe(space, 0).put("id", "x"));
       JsonObject refused = ws.next();
       ws.send(subscribe("missing-" + System.nanoTime(), 0).put("id", "x"));
@@ -187,7 +178,7 @@ class SyncProtocolTest {
     Account owner = api.register();
     String space = newSpace(owner);
     api.put(owner, space, "c", "d", new JsonObject());
-    try (WsClient ws = WsClient.connect(vertx, node.port(), owner.token())) {
+    try (WsClient ws = WsClient.connect(cluster.vertx(), cluster.node().port(), owner.token())) {
       ws.send(subscribe(space, 0).put("epoch", "some-other-life"));
       JsonObject epoch = ws.next();
       assertThat(epoch.getString("type")).isEqualTo("resync_required");
@@ -205,7 +196,7 @@ class SyncProtocolTest {
   void unsubscribeStopsDeliveryAndLimitsApply() {
     Account owner = api.register();
     String space = newSpace(owner);
-    try (WsClient ws = WsClient.connect(vertx, node.port(), owner.token())) {
+    try (WsClient ws = WsClient.connect(cluster.vertx(), cluster.node().port(), owner.token())) {
       ws.send(subscribe(space, 0));
       ws.awaitType("synced");
       ws.send(subscribe(space, 0).put("id", "dup"));
@@ -227,7 +218,7 @@ class SyncProtocolTest {
   @Test
   void aFrameOverTheLimitCloses1009() {
     Account owner = api.register();
-    try (WsClient ws = WsClient.connect(vertx, node.port(), owner.token())) {
+    try (WsClient ws = WsClient.connect(cluster.vertx(), cluster.node().port(), owner.token())) {
       ws.sendRaw(new JsonObject().put("type", "ping").put("pad", "x".repeat(100 * 1024)).encode());
       assertThat(ws.closeCode(5)).isEqualTo((short) 1009);
     }
@@ -238,13 +229,13 @@ class SyncProtocolTest {
   @Test
   void silentSocketsAreClosedAndAnsweringOnesStay() throws Exception {
     Account owner = api.register();
-    try (WsClient answering = WsClient.connect(vertx, node.port(), owner.token())) {
+    try (WsClient answering = WsClient.connect(cluster.vertx(), cluster.node().port(), owner.token())) {
       // Vert.x's client answers pings with pongs on its own: that counts as activity.
       Thread.sleep(4500);
       assertThat(answering.isClosed()).isFalse();
     }
     // A raw client that completes the handshake, then never answers: it sees pings, then a 1001 close.
-    try (Socket raw = new Socket("127.0.0.1", node.port())) {
+    try (Socket raw = new Socket("127.0.0.1", cluster.node().port())) {
       raw.setSoTimeout(10_000);
       OutputStream out = raw.getOutputStream();
       out.write(("GET /v1/sync HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
