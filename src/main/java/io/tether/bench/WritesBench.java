@@ -70,15 +70,19 @@ final class WritesBench {
     String script = """
         \\set id random(0, 99)
         BEGIN;
-        UPDATE spaces SET seq = seq + 1 WHERE id = %1$s RETURNING seq AS next \\gset
+        SELECT seq AS cur FROM spaces WHERE id = %1$s FOR NO KEY UPDATE \\gset
+        \\set next :cur + 1
         SELECT collection, id, version, data, deleted, seq FROM documents WHERE space_id = %1$s AND collection = 'items' AND id = 'd' || :id;
+        \\startpipeline
+        UPDATE spaces SET seq = :next WHERE id = %1$s;
         INSERT INTO documents (space_id, collection, id, version, data, deleted, seq, updated_at) VALUES (%1$s, 'items', 'd' || :id, 1, '{"n":1}', false, :next, now()) ON CONFLICT (space_id, collection, id) DO UPDATE SET version = documents.version + 1, data = EXCLUDED.data, deleted = EXCLUDED.deleted, seq = EXCLUDED.seq, updated_at = EXCLUDED.updated_at;
         INSERT INTO changes (space_id, seq, collection, doc_id, op, version, data, deleted, mutation_id, actor) VALUES (%1$s, :next, 'items', 'd' || :id, 'put', 1, '{"n":1}', false, NULL, 'pgbench');
+        \\endpipeline
         COMMIT;
         """.formatted(space);
     Path file = Files.createTempFile("tether-pgbench-", ".sql");
     Files.writeString(file, script, StandardCharsets.UTF_8);
-    Process process = new ProcessBuilder("pgbench", "-n", "-f", file.toString(), "-c", String.valueOf(o.writers()),
+    Process process = new ProcessBuilder("pgbench", "-n", "-M", "extended", "-f", file.toString(), "-c", String.valueOf(o.writers()),
         "-j", String.valueOf(Math.min(o.writers(), 2)), "-T", String.valueOf(o.durationSeconds()), "-d", o.pgUrl())
         .redirectErrorStream(true).start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

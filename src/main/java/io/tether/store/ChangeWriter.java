@@ -12,18 +12,23 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowIterator;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 
 /**
- * The write path: one transaction that takes the next seq of the space (its row lock orders the
- * space's writers, so seq order is commit order), checks the precondition, writes the document and
- * appends the change. Any refusal rolls the whole transaction back, so a refused write leaves no
- * gap in seq. Publishing is the caller's job, after this future completes (after commit).
+ * The write path: one transaction that locks the space's row (the lock orders the space's writers,
+ * so seq order is commit order), reads the document, checks the precondition, and only then advances
+ * the seq, writes the document and appends the change in one pipelined round trip. A refusal is
+ * found before anything is modified, so it leaves no gap in seq and needs no savepoint inside a
+ * caller's transaction. Publishing is the caller's job, after this future completes (after commit).
  */
 public final class ChangeWriter {
-  private static final String NEXT_SEQ = "UPDATE spaces SET seq = seq + 1 WHERE id = $1 RETURNING seq";
+  // NO KEY UPDATE: conflicts with other writers of the space, not with the key-share locks that
+  // foreign-key checks of concurrent inserts take on the same row.
+  private static final String LOCK = "SELECT seq FROM spaces WHERE id = $1 FOR NO KEY UPDATE";
+  private static final String ADVANCE = "UPDATE spaces SET seq = $2 WHERE id = $1";
   private static final String CURRENT = "SELECT " + Rows.DOCUMENT_COLUMNS
       + " FROM documents WHERE space_id = $1 AND collection = $2 AND id = $3";
   private static final String UPSERT = """
@@ -44,24 +49,32 @@ public final class ChangeWriter {
     this.maxDocumentBytes = maxDocumentBytes;
   }
 
-  public Future<WriteResult> write(WriteCommand cmd) {
-    return pool.withTransaction(tx -> write(tx, cmd));
+  /** A caller's statement sent in the write's round trip, once the write's seq and version are known. */
+  @FunctionalInterface
+  public interface Alongside {
+    Alongside NOTHING = (tx, seq, version) -> Future.succeededFuture();
+
+    Future<?> send(SqlClient tx, long seq, long version);
   }
 
-  /** The same write inside a caller's transaction (the mutation queue adds its idempotency record). */
-  public Future<WriteResult> write(SqlClient tx, WriteCommand cmd) {
-    return tx.preparedQuery(NEXT_SEQ).execute(Tuple.of(cmd.space()))
+  public Future<WriteResult> write(WriteCommand cmd) {
+    return pool.withTransaction(tx -> write(tx, cmd, Alongside.NOTHING));
+  }
+
+  /** The same write inside a caller's transaction (the mutation queue records its result alongside). */
+  public Future<WriteResult> write(SqlClient tx, WriteCommand cmd, Alongside alongside) {
+    return tx.preparedQuery(LOCK).execute(Tuple.of(cmd.space()))
         .compose(rows -> {
           if (rows.size() == 0) {
             return Future.failedFuture(TetherException.notFound("no such space"));
           }
-          long seq = rows.iterator().next().getLong(0);
+          long seq = rows.iterator().next().getLong(0) + 1;
           return tx.preparedQuery(CURRENT).execute(Tuple.of(cmd.space(), cmd.collection(), cmd.id()))
-              .compose(current -> apply(tx, cmd, seq, single(current.iterator())));
+              .compose(current -> apply(tx, cmd, seq, single(current.iterator()), alongside));
         });
   }
 
-  private Future<WriteResult> apply(SqlClient tx, WriteCommand cmd, long seq, Document current) {
+  private Future<WriteResult> apply(SqlClient tx, WriteCommand cmd, long seq, Document current, Alongside alongside) {
     if (!cmd.precondition().holdsFor(current)) {
       return Future.failedFuture(preconditionFailed(current));
     }
@@ -81,16 +94,19 @@ public final class ChangeWriter {
     long version = current == null ? 1 : current.version() + 1;
     boolean deleted = cmd.op() == Change.Op.DELETE;
     Document after = new Document(cmd.collection(), cmd.id(), version, data, deleted, seq);
-    return tx.preparedQuery(UPSERT)
-        .execute(Tuple.of(cmd.space(), cmd.collection(), cmd.id(), version, data, deleted, seq))
-        .compose(done -> tx.preparedQuery(APPEND).execute(Tuple.from(new Object[] {cmd.space(), seq,
-            cmd.collection(), cmd.id(), cmd.op().wire(), version, data, deleted, cmd.mutationId(), cmd.actor()})))
-        .map(rows -> {
-          OffsetDateTime ts = rows.iterator().next().getOffsetDateTime(0);
-          Change change = new Change(cmd.space(), seq, cmd.collection(), cmd.id(), cmd.op(), version, data, deleted,
-              cmd.mutationId(), cmd.actor(), ts.toInstant());
-          return new WriteResult(change, after, !exists);
-        });
+    // Sent together: the connection pipelines them, so the space stays locked for one round trip.
+    Future<?> advanced = tx.preparedQuery(ADVANCE).execute(Tuple.of(cmd.space(), seq));
+    Future<?> upserted = tx.preparedQuery(UPSERT)
+        .execute(Tuple.of(cmd.space(), cmd.collection(), cmd.id(), version, data, deleted, seq));
+    Future<RowSet<Row>> appended = tx.preparedQuery(APPEND).execute(Tuple.from(new Object[] {cmd.space(), seq,
+        cmd.collection(), cmd.id(), cmd.op().wire(), version, data, deleted, cmd.mutationId(), cmd.actor()}));
+    Future<?> extra = alongside.send(tx, seq, version);
+    return Future.all(advanced, upserted, appended, extra).map(all -> {
+      OffsetDateTime ts = appended.result().iterator().next().getOffsetDateTime(0);
+      Change change = new Change(cmd.space(), seq, cmd.collection(), cmd.id(), cmd.op(), version, data, deleted,
+          cmd.mutationId(), cmd.actor(), ts.toInstant());
+      return new WriteResult(change, after, !exists);
+    });
   }
 
   private static Document single(RowIterator<Row> rows) {
