@@ -42,7 +42,11 @@ public final class ApiVerticle extends VerticleBase implements Drain.Drainable {
         .setMaxWebSocketFrameSize(syncConfig.maxFrameBytes())
         .setMaxWebSocketMessageSize(syncConfig.maxFrameBytes())
         .setMaxHeaderSize(config.http().maxHeaderBytes())
-        .setCompressionSupported(true);
+        .setCompressionSupported(true)
+        // Every response is written on its connection's event loop (handlers never hop threads), so
+        // connections can write directly instead of through a cross-thread queue (a 4 KiB array each,
+        // kept alive as long as an upgraded WebSocket lives).
+        .setStrictThreadMode(true);
     server = vertx.createHttpServer(options)
         .invalidRequestHandler(ErrorResponses::renderUnparsable)
         .requestHandler(ApiRouter.create(vertx, node, sync::handle));
