@@ -142,6 +142,9 @@ public final class Main {
     AccountService accounts = new AccountService(vertx, users,
         new RefreshTokenStore(pool, config.auth().refreshTokenTtlDays()), hasher, tokens, config.auth().minPasswordLength());
     return migrator.migrate()
+        .recover(err -> Future.failedFuture(new IllegalStateException("PostgreSQL (" + Database.describe(pgUrl)
+            + ") could not be migrated: " + err.getMessage() + " (connections wait at most pg.connectTimeoutMillis = "
+            + config.pg().connectTimeoutMillis() + " ms)", err)))
         .compose(applied -> startBus(vertx, config))
         .compose(bus -> {
           // Invalidations reach this node only once its membership channel is active: wait for it.

@@ -10,6 +10,8 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import io.vertx.pgclient.PgException;
+import io.vertx.core.VertxException;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
 import java.net.ConnectException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,6 +83,14 @@ final class ErrorResponses {
       // Deadlock or serialization failure: nothing was committed, and the same request can simply be retried.
       return new TetherException(ErrorCode.UNAVAILABLE, "conflicting concurrent transaction; retry");
     }
+    if (failure instanceof PgException pg && isServerGoingAway(pg.getSqlState())) {
+      return new TetherException(ErrorCode.UNAVAILABLE, "the database is restarting or overloaded; retry later");
+    }
+    if (failure instanceof ConnectionPoolTooBusyException || isPoolWaitTimeout(failure)) {
+      // The pool's wait queue is full, or no connection came free within pg.connectTimeoutMillis:
+      // refuse rather than queue without bound.
+      return new TetherException(ErrorCode.UNAVAILABLE, "the server is busy; retry later");
+    }
     if (failure instanceof PgException || failure == null && status >= 500) {
       return new TetherException(ErrorCode.INTERNAL, "internal error");
     }
@@ -89,6 +99,22 @@ final class ErrorResponses {
       return new TetherException(ErrorCode.UNAVAILABLE, "temporarily unavailable; retry later");
     }
     return failure == null ? fromStatus(status) : new TetherException(ErrorCode.INTERNAL, "internal error");
+  }
+
+  /**
+   * Connection exceptions (08), insufficient resources (53: too many connections, out of memory or
+   * disk) and operator intervention (57P01-57P03: shutdown, crash recovery, starting up): the
+   * transaction did not commit, and a retry on a recovered server will do.
+   */
+  private static boolean isServerGoingAway(String sqlState) {
+    return sqlState != null && (sqlState.startsWith("08") || sqlState.startsWith("53")
+        || sqlState.equals("57P01") || sqlState.equals("57P02") || sqlState.equals("57P03"));
+  }
+
+  /** Vert.x 5's pool reports its wait timeout as a plain VertxException: its message is all there is to go by. */
+  private static boolean isPoolWaitTimeout(Throwable failure) {
+    return failure instanceof VertxException && failure.getMessage() != null
+        && failure.getMessage().startsWith("Timeout waiting for connection");
   }
 
   /** Failures of a dependency that should pass (a connection refused or lost, a pool or query timeout). */

@@ -26,4 +26,10 @@ public final class Database {
         .setName("tether-pg");
     return PgBuilder.pool().with(pool).with(net).connectingTo(connect).using(vertx).build();
   }
+
+  /** host:port/database of a URL, without its credentials, for messages and logs. */
+  public static String describe(String url) {
+    PgConnectOptions options = PgConnectOptions.fromUri(url);
+    return options.getHost() + ":" + options.getPort() + "/" + options.getDatabase();
+  }
 }

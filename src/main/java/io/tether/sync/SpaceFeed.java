@@ -152,7 +152,12 @@ final class SpaceFeed implements BusListener {
   private void deliver(ChangeFrame frame) {
     lastSeq = frame.seq();
     for (Receiver r : new ArrayList<>(receivers)) {
-      r.onLive(frame);
+      try {
+        r.onLive(frame);
+      } catch (RuntimeException e) {
+        // One socket's failure must not keep the change from the sockets after it in the list.
+        LOG.warn("Delivery of {}#{} to one subscriber failed: {}", frame.space(), frame.seq(), e.toString());
+      }
     }
   }
 

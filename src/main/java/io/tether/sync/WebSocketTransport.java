@@ -42,7 +42,9 @@ final class WebSocketTransport implements Transport {
 
   @Override
   public boolean writeQueueFull() {
-    return socket.writeQueueFull();
+    // Vert.x throws on a closed socket. A socket that closed under a live change is full for good:
+    // nothing more is written to it, and its close handler ends its subscriptions.
+    return socket.isClosed() || socket.writeQueueFull();
   }
 
   @Override

@@ -26,6 +26,26 @@ public final class Await {
     }
   }
 
+  /** Polls until the condition holds; fails with the description after the timeout. */
+  public static void until(String what, int seconds, java.util.function.BooleanSupplier condition) {
+    long deadline = System.currentTimeMillis() + seconds * 1000L;
+    while (!condition.getAsBoolean()) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new AssertionError("not within " + seconds + " s: " + what);
+      }
+      sleep(50);
+    }
+  }
+
+  public static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
   public static Throwable failure(Future<?> future) {
     try {
       future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);

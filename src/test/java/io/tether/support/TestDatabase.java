@@ -16,22 +16,30 @@ public final class TestDatabase implements AutoCloseable {
       "postgresql://postgres@127.0.0.1:5432/postgres");
 
   private final Vertx vertx;
+  private final String serverUrl;
   private final String name;
   private Pool pool;
 
-  private TestDatabase(Vertx vertx, String name) {
+  private TestDatabase(Vertx vertx, String serverUrl, String name) {
     this.vertx = vertx;
+    this.serverUrl = serverUrl;
     this.name = name;
   }
 
   public static TestDatabase create(Vertx vertx) {
-    TestDatabase db = new TestDatabase(vertx, "tether_t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12));
+    return create(vertx, SERVER_URL);
+  }
+
+  /** A fresh database on another server, such as a test's {@link PrivatePostgres}. */
+  public static TestDatabase create(Vertx vertx, String serverUrl) {
+    TestDatabase db = new TestDatabase(vertx, serverUrl,
+        "tether_t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12));
     db.admin("CREATE DATABASE " + db.name);
     return db;
   }
 
   public String url() {
-    PgConnectOptions server = PgConnectOptions.fromUri(SERVER_URL);
+    PgConnectOptions server = PgConnectOptions.fromUri(serverUrl);
     String auth = server.getUser() + (server.getPassword() == null || server.getPassword().isEmpty() ? "" : ":" + server.getPassword());
     return "postgresql://" + auth + "@" + server.getHost() + ":" + server.getPort() + "/" + name;
   }
@@ -53,7 +61,7 @@ public final class TestDatabase implements AutoCloseable {
   }
 
   private void admin(String sql) {
-    Pool admin = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(SERVER_URL)).using(vertx).build();
+    Pool admin = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(serverUrl)).using(vertx).build();
     try {
       Await.result(admin.query(sql).execute());
     } finally {
