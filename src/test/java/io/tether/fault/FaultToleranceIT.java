@@ -35,10 +35,14 @@ import org.junit.jupiter.api.Timeout;
  * Faults injected into a running cluster: Tether nodes as child JVMs (killable with SIGKILL), with
  * their own PostgreSQL and Redis on spare ports (restartable), writers and reconnecting subscribers
  * on loopback. After each run {@link Invariants} checks the guarantee of PROTOCOL.md and prints a
- * FAULT-SUMMARY line. Each scenario is bounded (well under a minute of traffic).
+ * FAULT-SUMMARY line. Each scenario is bounded (well under a minute of traffic). With
+ * {@code -Dtether.fault.soakSeconds=N} (the {@code soak} Maven profile) the Redis-restart and node-kill
+ * scenarios repeat their faults for N seconds instead of once.
  */
-@Timeout(180)
+@Timeout(value = 180 + FaultToleranceIT.SOAK_SECONDS_MAX, unit = java.util.concurrent.TimeUnit.SECONDS)
 class FaultToleranceIT {
+  static final int SOAK_SECONDS_MAX = 3600;
+  private static final long SOAK_MILLIS = Math.min(SOAK_SECONDS_MAX, Integer.getInteger("tether.fault.soakSeconds", 0)) * 1000L;
   private static PrivatePostgres postgres;
   private static PrivateRedis redis;
   private static Vertx vertx;
@@ -81,11 +85,16 @@ class FaultToleranceIT {
     startNodes(2, Map.of());
     Run run = new Run(10, 40);
     Await.sleep(2000);
-    redis.stop();
-    Await.sleep(500);
-    redis.restart();
-    Await.sleep(3000);
-    run.finish("redis-restarted", 1);
+    long until = System.currentTimeMillis() + SOAK_MILLIS;
+    int faults = 0;
+    do {
+      redis.stop();
+      Await.sleep(500);
+      redis.restart();
+      faults++;
+      Await.sleep(3000);
+    } while (System.currentTimeMillis() < until);
+    run.finish("redis-restarted", faults);
   }
 
   @Test
@@ -128,11 +137,22 @@ class FaultToleranceIT {
     startNodes(3, Map.of("TETHER_DRAIN_NOT_READY_SECONDS", "1", "TETHER_DRAIN_SOCKET_CLOSE_WINDOW_SECONDS", "2"));
     Run run = new Run(15, 40);
     Await.sleep(2000);
-    nodes.get(0).kill();
-    Await.sleep(2000);
-    assertThat(nodes.get(1).terminate(30)).as("a drained node exits 0").isZero();
-    Await.sleep(3000);
-    Invariants.Summary summary = run.finish("node-sigkill-and-sigterm", 2);
+    long until = System.currentTimeMillis() + SOAK_MILLIS;
+    int faults = 0;
+    do {
+      ChildNode killed = nodes.get(faults % 3);
+      ChildNode drained = nodes.get((faults + 1) % 3);
+      killed.kill();
+      Await.sleep(2000);
+      assertThat(drained.terminate(30)).as("a drained node exits 0").isZero();
+      faults += 2;
+      Await.sleep(3000);
+      if (System.currentTimeMillis() < until) {
+        killed.relaunch();
+        drained.relaunch();
+      }
+    } while (System.currentTimeMillis() < until);
+    Invariants.Summary summary = run.finish("node-sigkill-and-sigterm", faults);
     assertThat(summary.reconnects()).as("the killed and the drained nodes' clients reconnected").isGreaterThanOrEqualTo(10);
   }
 

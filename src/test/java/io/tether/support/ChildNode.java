@@ -66,6 +66,15 @@ public final class ChildNode implements AutoCloseable {
     return waitForExit(seconds);
   }
 
+  /** Starts the node again, same port and settings, after it was killed or drained. */
+  public void relaunch() {
+    try {
+      launch();
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
   public String log() {
     try {
       return Files.readString(log);
