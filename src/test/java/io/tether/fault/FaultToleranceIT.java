@@ -221,13 +221,19 @@ class FaultToleranceIT {
 
   @Test
   void subscriberThatStopsReadingDoesNotHoldUpTheOthers() {
-    startNodes(1, Map.of("TETHER_SYNC_WRITE_QUEUE_BYTES", "65536"));
+    startNodes(1, Map.of("TETHER_SYNC_WRITE_QUEUE_BYTES", "65536", "TETHER_SERVER_ADMIN_TOKEN", ADMIN_TOKEN));
     Run run = new Run(4);
     Subscriber slow = subscribers.get(0);
     slow.pauseReading(true);
+    long heapBefore = heapAfterGc(nodes.get(0));
     run.writer = new Writer(ports(), run.owner.token(), run.space, 100, 16_384);
     Await.sleep(8000);
     run.writer.close();
+    long heapGrowth = heapAfterGc(nodes.get(0)) - heapBefore;
+    long unread = run.writer.acks().size() * 16_384L;
+    System.out.println("FAULT-DETAIL slow reader: " + unread / 1024 + " KiB written that it did not read; server heap after GC grew "
+        + heapGrowth / 1024 + " KiB (write queue bound 64 KiB)");
+    assertThat(heapGrowth).as("the server does not hold what the stuck socket did not read").isLessThan(unread / 2);
     long head = headOf(run.space);
     Await.until("readers keep up while one socket is stuck", 5,
         () -> subscribers.subList(1, subscribers.size()).stream().allMatch(s -> s.cursor() == head));
@@ -331,6 +337,14 @@ class FaultToleranceIT {
     List<CompletableFuture<ChildNode>> starting = IntStream.range(0, count)
         .mapToObj(i -> CompletableFuture.supplyAsync(() -> ChildNode.start(env))).toList();
     starting.forEach(node -> nodes.add(node.join()));
+  }
+
+  private static final String ADMIN_TOKEN = "fault-suite-admin-token";
+
+  private static long heapAfterGc(ChildNode node) {
+    Response stats = node.api().send("GET", "/admin/stats?gc=true", ADMIN_TOKEN, null);
+    assertThat(stats.status()).isEqualTo(200);
+    return stats.json().getJsonObject("memory").getLong("heapAfterGcBytes");
   }
 
   private List<Integer> ports() {
