@@ -27,6 +27,8 @@ import io.tether.ops.LogSetup;
 import io.tether.ops.Metrics;
 import io.tether.service.DocumentService;
 import io.tether.service.MutationService;
+import io.tether.service.ReadService;
+import io.tether.store.ChangeLog;
 import io.tether.store.ChangeWriter;
 import io.tether.store.Database;
 import io.tether.store.DocumentStore;
@@ -191,8 +193,10 @@ public final class Main {
         ? new RedisRateLimiter(Redis.createClient(vertx, new RedisOptions().setConnectionString(config.redis().url())
             .setMaxPoolSize(config.redis().poolSize()).setMaxPoolWaiting(10_000)), config.redis().channelPrefix())
         : new LocalRateLimiter();
-    return new Node(vertx, config, pool, bus, users, spaces, new DocumentStore(pool), new PgChangeLog(pool),
-        tokens, accounts, access, documents, mutations, new JsonLimits(config.limits().maxJsonDepth()),
+    DocumentStore documentStore = new DocumentStore(pool);
+    ChangeLog changeLog = new PgChangeLog(pool);
+    return new Node(vertx, config, pool, bus, users, spaces, documentStore, changeLog,
+        tokens, accounts, access, documents, new ReadService(access, documentStore, changeLog), mutations, new JsonLimits(config.limits().maxJsonDepth()),
         new RequestLimits(limiter, config.limits(), metrics), new ConnectionCounter(config.sync().maxConnectionsPerUser()),
         metrics, new Drain(), new InstanceStats());
   }

@@ -13,6 +13,7 @@ import io.tether.ops.InstanceStats;
 import io.tether.ops.Metrics;
 import io.tether.service.DocumentService;
 import io.tether.service.MutationService;
+import io.tether.service.ReadService;
 import io.tether.store.ChangeLog;
 import io.tether.store.DocumentStore;
 import io.tether.store.SpaceStore;
@@ -26,6 +27,6 @@ import io.vertx.sqlclient.Pool;
  */
 public record Node(Vertx vertx, TetherConfig config, Pool pool, ChangeBus bus, UserStore users, SpaceStore spaces,
                    DocumentStore documents, ChangeLog changeLog, TokenService tokens, AccountService accounts,
-                   SpaceAccess access, DocumentService documentService, MutationService mutations, JsonLimits json,
+                   SpaceAccess access, DocumentService documentService, ReadService reads, MutationService mutations, JsonLimits json,
                    RequestLimits limits, ConnectionCounter connections, Metrics metrics, Drain drain,
                    InstanceStats stats) {}

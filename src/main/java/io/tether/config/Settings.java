@@ -1,5 +1,6 @@
 package io.tether.config;
 
+import static io.tether.config.Setting.Type.BOOLEAN;
 import static io.tether.config.Setting.Type.INT;
 import static io.tether.config.Setting.Type.JSON;
 import static io.tether.config.Setting.Type.STRING;
@@ -87,7 +88,10 @@ public final class Settings {
       Setting.of("retention.changeMaxAgeHours", INT, 720, "Changes older than this are compacted away (0: keep regardless of age)"),
       Setting.of("retention.changeMaxCount", INT, 0, "Changes kept per space, newest first (0: no count limit)"),
       Setting.of("retention.mutationMaxAgeHours", INT, 720, "How long a mutationId is remembered, so a replay returns its first result"),
-      Setting.of("retention.intervalSeconds", INT, 3600, "How often the retention job runs (one node at a time)"));
+      Setting.of("retention.intervalSeconds", INT, 3600, "How often the retention job runs (one node at a time)"),
+      Setting.of("graphql.maxDepth", INT, 12, "Deepest GraphQL query accepted; deeper ones are refused before they run"),
+      Setting.of("graphql.maxCost", INT, 20_000, "Costliest GraphQL query accepted: each field costs 1, a page costs its fields times its limit"),
+      Setting.of("graphql.introspection", BOOLEAN, true, "Whether GraphQL introspection (__schema, __type) is answered; the SDL stays at /graphql/schema.graphql"));
 
   private Settings() {}
 

@@ -10,7 +10,7 @@ import java.util.Map;
 
 /** The typed, validated configuration of one node. Built once by {@link ConfigLoader}. */
 public record TetherConfig(boolean production, Server server, Http http, Pg pg, Redis redis, Auth auth, Sync sync,
-                           Limits limits, Retention retention) {
+                           Limits limits, Retention retention, Graphql graphql) {
 
   public record Server(int eventLoops, String adminToken, String logLevel, String logFormat, int notReadySeconds,
                        int socketCloseWindowSeconds, int drainTimeoutSeconds) {}
@@ -61,6 +61,8 @@ public record TetherConfig(boolean production, Server server, Http http, Pg pg, 
                        int ipBurst, int loginAttemptsPerMinute) {}
 
   public record Retention(int changeMaxAgeHours, int changeMaxCount, int mutationMaxAgeHours, int intervalSeconds) {}
+
+  public record Graphql(int maxDepth, int maxCost, boolean introspection) {}
 
   static TetherConfig from(Map<String, Object> v) {
     Values values = new Values(v);
@@ -132,7 +134,9 @@ public record TetherConfig(boolean production, Server server, Http http, Pg pg, 
     Retention retention = new Retention(values.range("retention.changeMaxAgeHours", 0, 1_000_000),
         values.range("retention.changeMaxCount", 0, Integer.MAX_VALUE),
         values.range("retention.mutationMaxAgeHours", 0, 1_000_000), values.positive("retention.intervalSeconds"));
-    return new TetherConfig(production, server, http, pg, redis, auth, sync, limits, retention);
+    Graphql graphql = new Graphql(values.range("graphql.maxDepth", 2, 100), values.positive("graphql.maxCost"),
+        (Boolean) v.get("graphql.introspection"));
+    return new TetherConfig(production, server, http, pg, redis, auth, sync, limits, retention, graphql);
   }
 
   private static List<ExternalIssuer> externalIssuers(JsonArray raw) {

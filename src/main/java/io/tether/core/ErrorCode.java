@@ -33,4 +33,14 @@ public enum ErrorCode {
   public String code() {
     return code;
   }
+
+  /** The first code with this wire name (several statuses share "too_large"); unknown names are internal. */
+  public static ErrorCode fromCode(String code) {
+    for (ErrorCode candidate : values()) {
+      if (candidate.code.equals(code)) {
+        return candidate;
+      }
+    }
+    return INTERNAL;
+  }
 }

@@ -1,5 +1,6 @@
 package io.tether.http;
 
+import io.tether.graphql.GraphQLApi;
 import io.tether.Node;
 import io.tether.config.TetherConfig;
 import io.vertx.core.Handler;
@@ -16,7 +17,7 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 public final class ApiRouter {
   private ApiRouter() {}
 
-  public static Router create(Vertx vertx, Node node, Handler<RoutingContext> sync) {
+  public static Router create(Vertx vertx, Node node, Handler<RoutingContext> sync, GraphQLApi graphQL) {
     TetherConfig config = node.config();
     Router router = Router.router(vertx);
     router.route().handler(AccessLog::handle);
@@ -40,22 +41,26 @@ public final class ApiRouter {
           .onFailure(rc::fail));
     }
 
-    router.route("/v1/*").handler(rc -> {
+    Handler<RoutingContext> ipLimit = rc -> {
       // Paused while the (possibly remote) check runs, so the body handler after it still sees the body.
       rc.request().pause();
       node.limits().request(clientIp(rc)).onSuccess(ok -> rc.next()).onFailure(rc::fail);
-    });
+    };
+    router.route("/v1/*").handler(ipLimit);
+    router.route(GraphQLApi.PATH).handler(ipLimit);
     router.get("/v1/sync").handler(sync);
 
-    router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()));
+    BodyHandler bodies = BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes());
+    router.route("/v1/*").handler(bodies);
     AuthRoutes auth = new AuthRoutes(node.accounts(), node.tokens(), node.limits(), node.json());
+    graphQL.mount(router, bodies, auth::authenticate);
     auth.mount(router);
     router.route("/v1/spaces/*").handler(auth::authenticate);
-    new SpaceRoutes(node.spaces(), node.users(), node.access(), node.changeLog(), node.bus(), node.json()).mount(router);
-    new DocumentRoutes(node.documents(), node.changeLog(), node.documentService(), node.access(), node.json(),
+    new SpaceRoutes(node.spaces(), node.users(), node.access(), node.reads(), node.bus(), node.json()).mount(router);
+    new DocumentRoutes(node.reads(), node.changeLog(), node.documentService(), node.access(), node.json(),
         config.limits())
         .mount(router);
-    new ChangeRoutes(node.changeLog(), node.access(), config.limits()).mount(router);
+    new ChangeRoutes(node.reads(), config.limits()).mount(router);
     new MutationRoutes(node.mutations(), node.json()).mount(router);
 
     router.route().failureHandler(ErrorResponses::render);

@@ -1,5 +1,7 @@
 package io.tether.http;
 
+import io.tether.graphql.GraphQLApi;
+import io.tether.sync.ChangeStreams;
 import io.tether.Node;
 import io.tether.config.TetherConfig;
 import io.tether.sync.FeedHub;
@@ -34,8 +36,10 @@ public final class ApiVerticle extends VerticleBase implements Drain.Drainable {
     TetherConfig.Sync syncConfig = config.sync();
     hub = new FeedHub(vertx, node.bus(), node.changeLog(), node.metrics(), syncConfig.catchUpPageSize(),
         syncConfig.gapGraceMillis(), syncConfig.headCheckIntervalSeconds());
-    sync = new SyncEndpoint(new SyncContext(vertx, node.tokens(), node.access(), node.changeLog(), hub,
-        node.mutations(), node.json(), node.limits(), node.connections(), node.metrics(), node.drain(), syncConfig));
+    SyncContext syncContext = new SyncContext(vertx, node.tokens(), node.access(), node.changeLog(), hub,
+        node.mutations(), node.json(), node.limits(), node.connections(), node.metrics(), node.drain(), syncConfig);
+    sync = new SyncEndpoint(syncContext);
+    GraphQLApi graphQL = new GraphQLApi(node, new ChangeStreams(syncContext));
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.http().host())
         .setPort(config.http().port())
@@ -46,10 +50,11 @@ public final class ApiVerticle extends VerticleBase implements Drain.Drainable {
         // Every response is written on its connection's event loop (handlers never hop threads), so
         // connections can write directly instead of through a cross-thread queue (a 4 KiB array each,
         // kept alive as long as an upgraded WebSocket lives).
-        .setStrictThreadMode(true);
+        .setStrictThreadMode(true)
+        .setWebSocketSubProtocols(java.util.List.of(GraphQLApi.SUBPROTOCOL));
     server = vertx.createHttpServer(options)
         .invalidRequestHandler(ErrorResponses::renderUnparsable)
-        .requestHandler(ApiRouter.create(vertx, node, sync::handle));
+        .requestHandler(ApiRouter.create(vertx, node, sync::handle, graphQL));
     node.drain().register(this);
     node.stats().register(deploymentID() + "/" + System.identityHashCode(this), context, () -> new JsonObject()
         .put("thread", Thread.currentThread().getName())

@@ -1,5 +1,6 @@
 package io.tether.http;
 
+import io.tether.service.ReadService;
 import io.tether.auth.SpaceAccess;
 import io.tether.config.TetherConfig;
 import io.tether.core.Change;
@@ -25,16 +26,16 @@ import io.vertx.ext.web.RoutingContext;
 final class DocumentRoutes {
   private static final String DOC = "/v1/spaces/:space/documents/:collection/:id";
 
-  private final DocumentStore documents;
+  private final ReadService reads;
   private final ChangeLog changeLog;
   private final DocumentService writes;
   private final SpaceAccess access;
   private final JsonLimits json;
   private final TetherConfig.Limits limits;
 
-  DocumentRoutes(DocumentStore documents, ChangeLog changeLog, DocumentService writes, SpaceAccess access,
+  DocumentRoutes(ReadService reads, ChangeLog changeLog, DocumentService writes, SpaceAccess access,
                  JsonLimits json, TetherConfig.Limits limits) {
-    this.documents = documents;
+    this.reads = reads;
     this.changeLog = changeLog;
     this.writes = writes;
     this.access = access;
@@ -70,8 +71,7 @@ final class DocumentRoutes {
             rc.response().setStatusCode(304).putHeader("ETag", ifNoneMatch.trim()).end();
             return Future.succeededFuture(null);
           }
-          return documents.page(space, collection, start, limit, includeDeleted)
-              .map(found -> found.orElseThrow(() -> TetherException.forbidden("not a member of this space")));
+          return reads.page(space, Requests.principal(rc).userId(), collection, start, limit, includeDeleted);
         })
         .onSuccess(page -> {
           if (page == null) {
@@ -99,9 +99,7 @@ final class DocumentRoutes {
     String space = Ids.space(rc.pathParam("space"));
     String collection = Ids.collection(rc.pathParam("collection"));
     String id = Ids.document(rc.pathParam("id"));
-    access.toRead(space, Requests.principal(rc).userId())
-        .compose(role -> documents.get(space, collection, id))
-        .map(found -> found.filter(d -> !d.deleted()).orElseThrow(() -> TetherException.notFound("no such document")))
+    reads.document(space, Requests.principal(rc).userId(), collection, id)
         .onSuccess(doc -> {
           String etag = Preconditions.etag(doc.version());
           rc.response().putHeader("ETag", etag);

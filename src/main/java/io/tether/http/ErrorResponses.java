@@ -17,7 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The one place failures become responses: every error path answers {@code {"error": {code, message}}}. */
-final class ErrorResponses {
+public final class ErrorResponses {
   private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
 
   private ErrorResponses() {}
@@ -66,7 +66,7 @@ final class ErrorResponses {
         .onComplete(done -> request.connection().close());
   }
 
-  static TetherException toTetherException(Throwable failure, int status) {
+  public static TetherException toTetherException(Throwable failure, int status) {
     if (failure instanceof TetherException te) {
       return te;
     }

@@ -11,15 +11,15 @@ import java.util.Base64;
  * The opaque {@code next} token of a document listing: where the next page starts, and the cursor of
  * the first page, which every later page repeats so a client can subscribe from any of them.
  */
-record PageToken(long cursor, DocumentStore.PageStart start) {
+public record PageToken(long cursor, DocumentStore.PageStart start) {
 
-  String encode() {
+  public String encode() {
     JsonObject json = new JsonObject().put("c", cursor)
         .put("k", new JsonArray().add(start.collection()).add(start.id()));
     return Base64.getUrlEncoder().withoutPadding().encodeToString(json.toBuffer().getBytes());
   }
 
-  static PageToken decode(String token) {
+  public static PageToken decode(String token) {
     try {
       JsonObject json = new JsonObject(new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8));
       JsonArray key = json.getJsonArray("k");

@@ -1,12 +1,12 @@
 package io.tether.http;
 
+import io.tether.service.ReadService;
 import io.tether.auth.SpaceAccess;
 import io.tether.bus.ChangeBus;
 import io.tether.core.Ids;
 import io.tether.core.JsonLimits;
 import io.tether.core.Role;
 import io.tether.core.TetherException;
-import io.tether.store.ChangeLog;
 import io.tether.store.SpaceStore;
 import io.tether.store.UserStore;
 import io.vertx.core.Future;
@@ -19,17 +19,17 @@ final class SpaceRoutes {
   private final SpaceStore spaces;
   private final UserStore users;
   private final SpaceAccess access;
-  private final ChangeLog changeLog;
+  private final ReadService reads;
   private final ChangeBus bus;
   private final JsonLimits json;
 
-  SpaceRoutes(SpaceStore spaces, UserStore users, SpaceAccess access, ChangeLog changeLog, ChangeBus bus,
+  SpaceRoutes(SpaceStore spaces, UserStore users, SpaceAccess access, ReadService reads, ChangeBus bus,
               JsonLimits json) {
     this.bus = bus;
     this.spaces = spaces;
     this.users = users;
     this.access = access;
-    this.changeLog = changeLog;
+    this.reads = reads;
     this.json = json;
   }
 
@@ -52,13 +52,7 @@ final class SpaceRoutes {
   }
 
   private void get(RoutingContext rc) {
-    String space = Ids.space(rc.pathParam("space"));
-    access.toRead(space, Requests.principal(rc).userId())
-        .compose(role -> changeLog.head(space).map(head -> new JsonObject()
-            .put("id", space)
-            .put("seq", head.orElseThrow().seq())
-            .put("epoch", head.orElseThrow().epoch())
-            .put("role", role.wire())))
+    reads.space(Ids.space(rc.pathParam("space")), Requests.principal(rc).userId())
         .onSuccess(body -> Requests.json(rc, 200, body))
         .onFailure(rc::fail);
   }

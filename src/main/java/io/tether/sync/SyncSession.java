@@ -246,15 +246,9 @@ public final class SyncSession {
       transport.send(Frames.resyncRequired(id, space, head.minSeq(), head.epoch()));
       return;
     }
-    SpaceFeed feed = ctx.hub().acquire(space);
     SpaceSubscription[] holder = new SpaceSubscription[1];
-    SpaceSubscription sub = new SpaceSubscription(space, principal.userId(), id, since, head.epoch(), transport, feed, ctx.changeLog(),
-        ctx.config().catchUpPageSize(), ctx.metrics(), () -> end(space, holder[0]));
-    holder[0] = sub;
-    feed.add(sub);
-    subscriptions.put(space, sub);
-    ctx.metrics().subscriptionStarted();
-    sub.start();
+    holder[0] = ChangeStreams.start(ctx, principal.userId(), id, space, since, head.epoch(), transport, () -> end(space, holder[0]));
+    subscriptions.put(space, holder[0]);
   }
 
   private void mutate(Object id, JsonObject frame) {
@@ -288,9 +282,7 @@ public final class SyncSession {
   private void end(String space, SpaceSubscription sub) {
     if (subscriptions.get(space) == sub) {
       subscriptions.remove(space);
-      ctx.metrics().subscriptionEnded();
-      sub.close();
-      ctx.hub().release(space, sub);
+      ChangeStreams.stop(ctx, space, sub);
     }
   }
 

@@ -1,0 +1,197 @@
+package io.tether.graphql;
+
+import io.tether.core.ErrorCode;
+import io.tether.core.TetherException;
+import io.tether.sync.ChangeStreams;
+import io.tether.sync.Transport;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.reactivestreams.Publisher;
+import org.reactivestreams.Subscriber;
+import org.reactivestreams.Subscription;
+
+/**
+ * A GraphQL subscription to a space's changes: the native protocol's subscription (catch-up, then
+ * live, exactly once and in order) with its frames turned into {@code SyncEvent}s. The subscriber's
+ * demand is the write queue: while events wait undelivered the subscription counts as lagging and
+ * is caught up from the change log later, so a slow GraphQL client costs bounded memory too.
+ * Everything runs on the event loop that created it.
+ */
+final class ChangePublisher implements Publisher<Object>, Transport {
+  private static final int MAX_BUFFERED = 256;
+  private static final Object END = new Object();
+
+  private final Context context = Vertx.currentContext();
+  private final ChangeStreams streams;
+  private final String userId;
+  private final String space;
+  private final long since;
+  private final String epoch;
+  private final ArrayDeque<Object> buffered = new ArrayDeque<>();
+  private final List<Runnable> whenDrained = new ArrayList<>();
+  private Subscriber<? super Object> subscriber;
+  private Runnable stop;
+  private long demand;
+  private boolean done;
+
+  ChangePublisher(ChangeStreams streams, String userId, String space, long since, String epoch) {
+    this.streams = streams;
+    this.userId = userId;
+    this.space = space;
+    this.since = since;
+    this.epoch = epoch;
+  }
+
+  /** The answer when {@code since} cannot be served: one RESYNC_REQUIRED event, then the end. */
+  static Publisher<Object> resyncRequired(long minSeq, String epoch) {
+    return subscriber -> subscriber.onSubscribe(new Subscription() {
+      private boolean sent;
+
+      @Override
+      public void request(long n) {
+        if (!sent && n > 0) {
+          sent = true;
+          subscriber.onNext(Map.of("kind", "RESYNC_REQUIRED", "minSeq", minSeq, "epoch", epoch));
+          subscriber.onComplete();
+        }
+      }
+
+      @Override
+      public void cancel() {
+        sent = true;
+      }
+    });
+  }
+
+  @Override
+  public void subscribe(Subscriber<? super Object> s) {
+    onContext(() -> {
+      if (subscriber != null) {
+        s.onError(new IllegalStateException("one subscriber per subscription"));
+        return;
+      }
+      subscriber = s;
+      s.onSubscribe(new Subscription() {
+        @Override
+        public void request(long n) {
+          onContext(() -> {
+            demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
+            drain();
+          });
+        }
+
+        @Override
+        public void cancel() {
+          onContext(() -> finish(null, false));
+        }
+      });
+      stop = streams.open(userId, null, space, since, epoch, this, () -> enqueue(END));
+    });
+  }
+
+  // Transport: the native subscription writes its frames here.
+
+  @Override
+  public void send(String frame) {
+    enqueue(event(new JsonObject(frame)));
+  }
+
+  @Override
+  public void sendEncoded(byte[] utf8) {
+    send(new String(utf8, StandardCharsets.UTF_8));
+  }
+
+  @Override
+  public boolean writeQueueFull() {
+    return done || buffered.size() >= MAX_BUFFERED;
+  }
+
+  @Override
+  public void whenDrained(Runnable action) {
+    whenDrained.add(action);
+  }
+
+  @Override
+  public void ping() {
+    // graphql-transport-ws has its own ping; the socket is kept alive by the GraphQL handler
+  }
+
+  @Override
+  public void close(short code, String reason) {
+    enqueue(new TetherException(ErrorCode.UNAVAILABLE, reason));
+  }
+
+  private static Object event(JsonObject frame) {
+    return switch (frame.getString("type", "")) {
+      case "change" -> {
+        frame.remove("type");
+        yield Map.of("kind", "CHANGE", "change", frame.getMap());
+      }
+      case "synced" -> Map.of("kind", "SYNCED", "cursor", frame.getLong("cursor"), "epoch", frame.getString("epoch"));
+      case "resync_required" -> Map.of("kind", "RESYNC_REQUIRED", "minSeq", frame.getLong("minSeq"),
+          "epoch", frame.getString("epoch"));
+      default -> new TetherException(ErrorCode.fromCode(frame.getString("code")), frame.getString("message", "subscription ended"));
+    };
+  }
+
+  private void enqueue(Object item) {
+    if (!done) {
+      buffered.add(item);
+      drain();
+    }
+  }
+
+  private void drain() {
+    while (!done && !buffered.isEmpty() && (demand > 0 || buffered.peek() == END || buffered.peek() instanceof Throwable)) {
+      Object item = buffered.poll();
+      if (item == END) {
+        finish(null, true);
+      } else if (item instanceof Throwable error) {
+        finish(error, true);
+      } else {
+        demand--;
+        subscriber.onNext(item);
+        if (item instanceof Map<?, ?> map && "RESYNC_REQUIRED".equals(map.get("kind"))) {
+          finish(null, true);
+        }
+      }
+    }
+    if (!done && buffered.size() < MAX_BUFFERED / 2 && !whenDrained.isEmpty()) {
+      List<Runnable> ready = new ArrayList<>(whenDrained);
+      whenDrained.clear();
+      ready.forEach(Runnable::run);
+    }
+  }
+
+  private void finish(Throwable error, boolean tell) {
+    if (done) {
+      return;
+    }
+    done = true;
+    buffered.clear();
+    if (stop != null) {
+      stop.run();
+    }
+    if (tell) {
+      if (error == null) {
+        subscriber.onComplete();
+      } else {
+        subscriber.onError(error);
+      }
+    }
+  }
+
+  private void onContext(Runnable action) {
+    if (Vertx.currentContext() == context) {
+      action.run();
+    } else {
+      context.runOnContext(v -> action.run());
+    }
+  }
+}

@@ -1,0 +1,81 @@
+package io.tether.graphql;
+
+import graphql.GraphQLError;
+import graphql.GraphqlErrorBuilder;
+import graphql.analysis.MaxQueryComplexityInstrumentation;
+import graphql.analysis.MaxQueryDepthInstrumentation;
+import graphql.execution.AbortExecutionException;
+import graphql.execution.DataFetcherExceptionHandler;
+import graphql.execution.DataFetcherExceptionHandlerParameters;
+import graphql.execution.DataFetcherExceptionHandlerResult;
+import graphql.execution.instrumentation.ChainedInstrumentation;
+import graphql.execution.instrumentation.Instrumentation;
+import io.tether.core.ErrorCode;
+import io.tether.core.TetherException;
+import io.tether.http.ErrorResponses;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * GraphQL errors carry REST's machine codes in {@code extensions.code} (plus REST's details, such as
+ * {@code current} or {@code minSeq}), and the depth and cost limits refuse a query before it runs.
+ */
+final class GraphQLErrors implements DataFetcherExceptionHandler {
+
+  @Override
+  public CompletableFuture<DataFetcherExceptionHandlerResult> handleException(DataFetcherExceptionHandlerParameters params) {
+    TetherException error = toTether(params.getException());
+    GraphQLError graphQLError = GraphqlErrorBuilder.newError()
+        .message(error.getMessage())
+        .path(params.getPath())
+        .location(params.getSourceLocation())
+        .extensions(extensions(error))
+        .build();
+    return CompletableFuture.completedFuture(DataFetcherExceptionHandlerResult.newResult(graphQLError).build());
+  }
+
+  static TetherException toTether(Throwable failure) {
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    return ErrorResponses.toTetherException(cause, 500);
+  }
+
+  static Map<String, Object> extensions(TetherException error) {
+    Map<String, Object> extensions = new LinkedHashMap<>();
+    extensions.put("code", error.code().code());
+    if (error.details() != null) {
+      extensions.putAll(error.details().getMap());
+    }
+    return extensions;
+  }
+
+  /** Depth first (cheap), then cost: each field costs 1, and a page costs its children times its limit. */
+  static Instrumentation limits(int maxDepth, int maxComplexity, int defaultPageSize) {
+    Instrumentation depth = new MaxQueryDepthInstrumentation(maxDepth) {
+      @Override
+      protected AbortExecutionException mkAbortException(int depth, int max) {
+        return refused("the query is " + depth + " levels deep; at most " + max + " are allowed");
+      }
+    };
+    Instrumentation cost = new MaxQueryComplexityInstrumentation(maxComplexity, (env, children) -> {
+      Object limit = env.getArguments().get("limit");
+      boolean page = env.getParentType().getName().equals("Query")
+          && (env.getField().getName().equals("documents") || env.getField().getName().equals("changes"));
+      int rows = !page ? 1 : limit instanceof Number n ? Math.max(1, n.intValue()) : defaultPageSize;
+      return 1 + children * rows;
+    }) {
+      @Override
+      protected AbortExecutionException mkAbortException(int complexity, int max) {
+        return refused("the query costs " + complexity + "; at most " + max + " is allowed (each field 1, pages times their limit)");
+      }
+    };
+    return new ChainedInstrumentation(List.of(depth, cost));
+  }
+
+  private static AbortExecutionException refused(String message) {
+    return new AbortExecutionException(List.of(GraphqlErrorBuilder.newError().message(message)
+        .extensions(Map.of("code", ErrorCode.TOO_LARGE.code())).build()));
+  }
+}

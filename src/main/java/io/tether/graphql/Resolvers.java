@@ -1,0 +1,146 @@
+package io.tether.graphql;
+
+import graphql.schema.DataFetcher;
+import graphql.schema.DataFetchingEnvironment;
+import io.tether.Node;
+import io.tether.core.Change;
+import io.tether.core.Ids;
+import io.tether.core.Precondition;
+import io.tether.core.Principal;
+import io.tether.core.TetherException;
+import io.tether.core.WriteCommand;
+import io.tether.http.PageToken;
+import io.tether.store.DocumentStore;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Queries and mutations: argument checks and shapes only. The work is done by the services the REST
+ * handlers call (reads, documents, the mutation queue), so both APIs answer alike.
+ */
+final class Resolvers {
+  static final String PRINCIPAL = "tether.principal";
+
+  private final Node node;
+
+  Resolvers(Node node) {
+    this.node = node;
+  }
+
+  DataFetcher<CompletionStage<Object>> space() {
+    return env -> run(node.reads().space(Ids.space(env.getArgument("id")), user(env)).map(JsonObject::getMap));
+  }
+
+  DataFetcher<CompletionStage<Object>> document() {
+    return env -> run(node.reads().document(Ids.space(env.getArgument("space")), user(env),
+            Ids.collection(env.getArgument("collection")), Ids.document(env.getArgument("id")))
+        .map(doc -> doc.toJson().getMap())
+        .recover(err -> err instanceof TetherException te && te.code() == io.tether.core.ErrorCode.NOT_FOUND
+            ? Future.succeededFuture() : Future.failedFuture(err)));
+  }
+
+  DataFetcher<CompletionStage<Object>> documents() {
+    return env -> {
+      String collection = env.getArgument("collection");
+      String after = env.getArgument("after");
+      PageToken token = after == null || after.isEmpty() ? null : PageToken.decode(after);
+      DocumentStore.PageStart start = token == null ? DocumentStore.PageStart.FIRST : token.start();
+      return run(node.reads().page(Ids.space(env.getArgument("space")), user(env),
+              collection == null ? null : Ids.collection(collection), start, limit(env), Boolean.TRUE.equals(env.getArgument("includeDeleted")))
+          .map(page -> {
+            long cursor = token == null ? page.headSeq() : token.cursor();
+            JsonArray documents = new JsonArray();
+            page.documentsJson().forEach(json -> documents.add(new JsonObject(json).getMap()));
+            return new JsonObject().put("documents", documents.getList()).put("cursor", cursor).put("epoch", page.epoch())
+                .put("next", page.hasMore() ? new PageToken(cursor, page.last()).encode() : null).getMap();
+          }));
+    };
+  }
+
+  DataFetcher<CompletionStage<Object>> changes() {
+    return env -> {
+      long since = env.<Long>getArgument("since");
+      if (since < 0) {
+        throw TetherException.badRequest("since must be 0 or more");
+      }
+      return run(node.reads().changes(Ids.space(env.getArgument("space")), user(env), since, env.getArgument("epoch"), limit(env))
+          .map(page -> {
+            JsonArray changes = new JsonArray();
+            page.getJsonArray("changes").forEach(c -> changes.add(((JsonObject) c).getMap()));
+            return page.put("changes", changes.getList()).getMap();
+          }));
+    };
+  }
+
+  DataFetcher<CompletionStage<Object>> write(Change.Op op) {
+    return env -> {
+      Object data = op == Change.Op.PUT ? env.getArgument("data") : op == Change.Op.PATCH ? env.getArgument("patch") : null;
+      Long expected = env.getArgument("expectedVersion");
+      Precondition precondition = expected == null ? Precondition.NONE
+          : expected == 0 ? Precondition.ABSENT : Precondition.version(expected);
+      WriteCommand command = new WriteCommand(Ids.space(env.getArgument("space")), Ids.collection(env.getArgument("collection")),
+          Ids.document(env.getArgument("id")), op, op == Change.Op.DELETE ? null : object(data), precondition, null, user(env));
+      return run(node.documentService().write(command).map(result -> op == Change.Op.DELETE
+          ? new JsonObject().put("version", result.document().version()).put("seq", result.change().seq()).getMap()
+          : new JsonObject().put("document", result.document().toJson().getMap()).put("seq", result.change().seq()).getMap()));
+    };
+  }
+
+  DataFetcher<CompletionStage<Object>> mutate() {
+    return env -> {
+      List<Map<String, Object>> mutations = env.getArgument("mutations");
+      // The same parser as REST and the mutate frame: drop absent optional fields so both see the same input.
+      JsonArray batch = new JsonArray();
+      mutations.forEach(m -> {
+        JsonObject mutation = new JsonObject();
+        m.forEach((key, value) -> {
+          if (value != null) {
+            mutation.put(key, value instanceof Map<?, ?> map ? checked(map) : value);
+          }
+        });
+        batch.add(mutation);
+      });
+      return run(node.mutations().apply(Ids.space(env.getArgument("space")), user(env), batch)
+          .map(results -> results.stream().map(JsonObject::getMap).toList()));
+    };
+  }
+
+  private int limit(DataFetchingEnvironment env) {
+    Integer limit = env.getArgument("limit");
+    int max = node.config().limits().maxPageSize();
+    if (limit != null && (limit < 1 || limit > max)) {
+      throw TetherException.badRequest("limit must be between 1 and " + max);
+    }
+    return limit == null ? node.config().limits().defaultPageSize() : limit;
+  }
+
+  /** Document data must be an object, and passes the same checks as a REST body (depth, no U+0000). */
+  private JsonObject object(Object data) {
+    if (!(data instanceof Map<?, ?> map)) {
+      throw TetherException.badRequest("data must be a JSON object");
+    }
+    return checked(map);
+  }
+
+  @SuppressWarnings("unchecked")
+  private JsonObject checked(Map<?, ?> map) {
+    return node.json().parseObject(new JsonObject((Map<String, Object>) map).encode());
+  }
+
+  static String user(DataFetchingEnvironment env) {
+    Principal principal = env.getGraphQlContext().get(PRINCIPAL);
+    if (principal == null) {
+      throw new TetherException(io.tether.core.ErrorCode.UNAUTHORIZED, "a bearer token is required");
+    }
+    return principal.userId();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> CompletionStage<Object> run(Future<T> future) {
+    return (CompletionStage<Object>) future.toCompletionStage();
+  }
+}

@@ -1,0 +1,84 @@
+package io.tether.service;
+
+import io.tether.auth.SpaceAccess;
+import io.tether.core.Change;
+import io.tether.core.Document;
+import io.tether.core.ErrorCode;
+import io.tether.core.SpaceInfo;
+import io.tether.core.TetherException;
+import io.tether.store.ChangeLog;
+import io.tether.store.DocumentStore;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/**
+ * The reads every API serves (REST and GraphQL): a space's head, one document, a page of the
+ * listing, a page of the change log. Each checks the caller's role first.
+ */
+public final class ReadService {
+  private final SpaceAccess access;
+  private final DocumentStore documents;
+  private final ChangeLog changeLog;
+
+  public ReadService(SpaceAccess access, DocumentStore documents, ChangeLog changeLog) {
+    this.access = access;
+    this.documents = documents;
+    this.changeLog = changeLog;
+  }
+
+  /** {@code {id, seq, epoch, role}}. */
+  public Future<JsonObject> space(String space, String userId) {
+    return access.toRead(space, userId).compose(role -> changeLog.head(space).map(head -> new JsonObject()
+        .put("id", space)
+        .put("seq", head.orElseThrow().seq())
+        .put("epoch", head.orElseThrow().epoch())
+        .put("role", role.wire())));
+  }
+
+  /** The live document; tombstones are not found. */
+  public Future<Document> document(String space, String userId, String collection, String id) {
+    return access.toRead(space, userId)
+        .compose(role -> documents.get(space, collection, id))
+        .map(found -> found.filter(d -> !d.deleted()).orElseThrow(() -> TetherException.notFound("no such document")));
+  }
+
+  /** One page of the snapshot-consistent listing. */
+  public Future<DocumentStore.Page> page(String space, String userId, String collection, DocumentStore.PageStart start,
+                                         int limit, boolean includeDeleted) {
+    return access.toRead(space, userId)
+        .compose(role -> documents.page(space, collection, start, limit, includeDeleted))
+        .map(found -> found.orElseThrow(() -> TetherException.forbidden("not a member of this space")));
+  }
+
+  /** {@code {changes, cursor, epoch, hasMore}}, or a resync_required failure when {@code since} cannot be served. */
+  public Future<JsonObject> changes(String space, String userId, long since, String epoch, int limit) {
+    return access.toRead(space, userId)
+        .compose(role -> changeLog.head(space))
+        .compose(head -> {
+          SpaceInfo info = head.orElseThrow();
+          if (!info.canServe(since, epoch)) {
+            return Future.failedFuture(resyncRequired(info, info.minSeq()));
+          }
+          return changeLog.readAfter(space, since, limit + 1).map(changes -> changesPage(changes, since, limit, info));
+        });
+  }
+
+  private static JsonObject changesPage(List<Change> changes, long since, int limit, SpaceInfo info) {
+    if (!changes.isEmpty() && changes.get(0).seq() != since + 1) {
+      throw resyncRequired(info, changes.get(0).seq() - 1);
+    }
+    boolean more = changes.size() > limit;
+    List<Change> shown = more ? changes.subList(0, limit) : changes;
+    JsonArray out = new JsonArray();
+    shown.forEach(c -> out.add(c.toJson()));
+    long cursor = shown.isEmpty() ? since : shown.get(shown.size() - 1).seq();
+    return new JsonObject().put("changes", out).put("cursor", cursor).put("epoch", info.epoch()).put("hasMore", more);
+  }
+
+  private static TetherException resyncRequired(SpaceInfo info, long minSeq) {
+    return new TetherException(ErrorCode.RESYNC_REQUIRED, "this cursor cannot be served; reload the space",
+        new JsonObject().put("minSeq", minSeq).put("epoch", info.epoch()));
+  }
+}
