@@ -35,12 +35,14 @@ final class ChangePublisher implements Publisher<Object>, Transport {
   private final String epoch;
   private final ArrayDeque<Object> buffered = new ArrayDeque<>();
   private final List<Runnable> whenDrained = new ArrayList<>();
+  private final Runnable onFinish;
   private Subscriber<? super Object> subscriber;
   private Runnable stop;
   private long demand;
   private boolean done;
 
-  ChangePublisher(ChangeStreams streams, String userId, String space, long since, String epoch) {
+  ChangePublisher(ChangeStreams streams, String userId, String space, long since, String epoch, Runnable onFinish) {
+    this.onFinish = onFinish;
     this.streams = streams;
     this.userId = userId;
     this.space = space;
@@ -175,6 +177,7 @@ final class ChangePublisher implements Publisher<Object>, Transport {
     }
     done = true;
     buffered.clear();
+    onFinish.run();
     if (stop != null) {
       stop.run();
     }

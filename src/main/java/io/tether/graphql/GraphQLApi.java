@@ -2,6 +2,7 @@ package io.tether.graphql;
 
 import graphql.GraphQL;
 import graphql.introspection.Introspection;
+import graphql.schema.DataFetchingEnvironment;
 import graphql.schema.GraphQLSchema;
 import graphql.schema.idl.RuntimeWiring;
 import graphql.schema.idl.SchemaGenerator;
@@ -11,7 +12,6 @@ import io.tether.auth.TokenService;
 import io.tether.config.TetherConfig;
 import io.tether.core.Change;
 import io.tether.core.Ids;
-import io.tether.core.SpaceInfo;
 import io.tether.core.TetherException;
 import io.tether.sync.ChangeStreams;
 import io.vertx.core.Future;
@@ -42,6 +42,7 @@ public final class GraphQLApi {
   /** The subprotocol graphql-ws clients (Apollo, urql) ask for; the HTTP server must offer it. */
   public static final String SUBPROTOCOL = "graphql-transport-ws";
   static final String SCHEMA_RESOURCE = "graphql/schema.graphql";
+  private static final String OPEN_SUBSCRIPTIONS = "tether.graphql.subscriptions";
 
   private final Node node;
   private final GraphQL graphQL;
@@ -62,8 +63,7 @@ public final class GraphQLApi {
             .dataFetcher("patchDocument", resolvers.write(Change.Op.PATCH))
             .dataFetcher("deleteDocument", resolvers.write(Change.Op.DELETE))
             .dataFetcher("mutate", resolvers.mutate()))
-        .type("Subscription", t -> t.dataFetcher("changes", env -> subscribe(streams, Resolvers.user(env),
-            Ids.space(env.getArgument("space")), env.<Long>getArgument("since"), env.getArgument("epoch"))))
+        .type("Subscription", t -> t.dataFetcher("changes", env -> subscribe(env, resolvers, streams)))
         .build();
     GraphQLSchema schema = new SchemaGenerator().makeExecutableSchema(new SchemaParser().parse(sdl), wiring);
     TetherConfig.Graphql config = node.config().graphql();
@@ -93,15 +93,17 @@ public final class GraphQLApi {
         .build());
     router.route(PATH).method(HttpMethod.GET).method(HttpMethod.POST)
         .handler(bodyHandler).handler(authenticate).handler(GraphQLHandler.builder(graphQL)
-        .beforeExecute(input -> input.builder().graphQLContext(ctx -> context(ctx, input.context().get(Resolvers.PRINCIPAL))))
+        .beforeExecute(input -> input.builder().graphQLContext(ctx -> context(ctx, input.context().get(Resolvers.PRINCIPAL))
+            .put(Resolvers.ADMITTED, Future.succeededFuture())))
         .build());
   }
 
-  private void context(graphql.GraphQLContext.Builder context, Object principal) {
+  private graphql.GraphQLContext.Builder context(graphql.GraphQLContext.Builder context, Object principal) {
     context.put(Resolvers.PRINCIPAL, principal);
     if (!node.config().graphql().introspection()) {
       context.put(Introspection.INTROSPECTION_DISABLED, true);
     }
+    return context;
   }
 
   /**
@@ -141,20 +143,36 @@ public final class GraphQLApi {
     return value.regionMatches(true, 0, "Bearer ", 0, 7) ? value.substring(7).trim() : value.trim();
   }
 
-  private static java.util.concurrent.CompletionStage<Object> subscribe(ChangeStreams streams, String userId, String space,
-                                                                       long since, String epoch) {
+  /**
+   * Subscriptions over the socket count against the same per-user rate limit as native frames, and
+   * at most {@code sync.maxSubscriptions} run per socket, as on the native one.
+   */
+  private java.util.concurrent.CompletionStage<Object> subscribe(DataFetchingEnvironment env, Resolvers resolvers,
+                                                                ChangeStreams streams) {
+    String userId = Resolvers.user(env);
+    String space = Ids.space(env.getArgument("space"));
+    long since = env.<Long>getArgument("since");
+    String epoch = env.getArgument("epoch");
     if (since < 0) {
       throw TetherException.badRequest("since must be 0 or more");
     }
-    Future<Object> publisher = streams.check(space, userId).map(head -> publisherFor(streams, userId, space, since, epoch, head));
+    RoutingContext socket = env.getGraphQlContext().get(RoutingContext.class);
+    int max = node.config().sync().maxSubscriptions();
+    Future<Object> publisher = resolvers.admitted(env)
+        .compose(ok -> streams.check(space, userId))
+        .map(head -> {
+          if (!head.canServe(since, epoch)) {
+            return ChangePublisher.resyncRequired(head.minSeq(), head.epoch());
+          }
+          int open = socket.get(OPEN_SUBSCRIPTIONS, 0);
+          if (open >= max) {
+            throw new TetherException(io.tether.core.ErrorCode.TOO_LARGE, "at most " + max + " subscriptions per connection");
+          }
+          socket.put(OPEN_SUBSCRIPTIONS, open + 1);
+          return new ChangePublisher(streams, userId, space, since, head.epoch(),
+              () -> socket.put(OPEN_SUBSCRIPTIONS, socket.<Integer>get(OPEN_SUBSCRIPTIONS) - 1));
+        });
     return publisher.toCompletionStage();
-  }
-
-  private static Object publisherFor(ChangeStreams streams, String userId, String space, long since, String epoch, SpaceInfo head) {
-    if (!head.canServe(since, epoch)) {
-      return ChangePublisher.resyncRequired(head.minSeq(), head.epoch());
-    }
-    return new ChangePublisher(streams, userId, space, since, head.epoch());
   }
 
   private static String readSchema() {

@@ -1,5 +1,6 @@
 package io.tether.graphql;
 
+import graphql.GraphQLContext;
 import graphql.schema.DataFetcher;
 import graphql.schema.DataFetchingEnvironment;
 import io.tether.Node;
@@ -24,6 +25,8 @@ import java.util.concurrent.CompletionStage;
  */
 final class Resolvers {
   static final String PRINCIPAL = "tether.principal";
+  /** The operation's admission under the per-user rate limit: taken by REST's handler over HTTP, here over the socket. */
+  static final String ADMITTED = "tether.admitted";
 
   private final Node node;
 
@@ -32,12 +35,15 @@ final class Resolvers {
   }
 
   DataFetcher<CompletionStage<Object>> space() {
-    return env -> run(node.reads().space(Ids.space(env.getArgument("id")), user(env)).map(JsonObject::getMap));
+    return env -> {
+      String space = Ids.space(env.getArgument("id"));
+      return run(admitted(env).compose(ok -> node.reads().space(space, user(env))).map(JsonObject::getMap));
+    };
   }
 
   DataFetcher<CompletionStage<Object>> document() {
-    return env -> run(node.reads().document(Ids.space(env.getArgument("space")), user(env),
-            Ids.collection(env.getArgument("collection")), Ids.document(env.getArgument("id")))
+    return env -> run(admitted(env).compose(ok -> node.reads().document(Ids.space(env.getArgument("space")), user(env),
+            Ids.collection(env.getArgument("collection")), Ids.document(env.getArgument("id"))))
         .map(doc -> doc.toJson().getMap())
         .recover(err -> err instanceof TetherException te && te.code() == io.tether.core.ErrorCode.NOT_FOUND
             ? Future.succeededFuture() : Future.failedFuture(err)));
@@ -49,8 +55,11 @@ final class Resolvers {
       String after = env.getArgument("after");
       PageToken token = after == null || after.isEmpty() ? null : PageToken.decode(after);
       DocumentStore.PageStart start = token == null ? DocumentStore.PageStart.FIRST : token.start();
-      return run(node.reads().page(Ids.space(env.getArgument("space")), user(env),
-              collection == null ? null : Ids.collection(collection), start, limit(env), Boolean.TRUE.equals(env.getArgument("includeDeleted")))
+      String space = Ids.space(env.getArgument("space"));
+      String checkedCollection = collection == null ? null : Ids.collection(collection);
+      int limit = limit(env);
+      boolean includeDeleted = Boolean.TRUE.equals(env.getArgument("includeDeleted"));
+      return run(admitted(env).compose(ok -> node.reads().page(space, user(env), checkedCollection, start, limit, includeDeleted))
           .map(page -> {
             long cursor = token == null ? page.headSeq() : token.cursor();
             JsonArray documents = new JsonArray();
@@ -67,7 +76,9 @@ final class Resolvers {
       if (since < 0) {
         throw TetherException.badRequest("since must be 0 or more");
       }
-      return run(node.reads().changes(Ids.space(env.getArgument("space")), user(env), since, env.getArgument("epoch"), limit(env))
+      String space = Ids.space(env.getArgument("space"));
+      int limit = limit(env);
+      return run(admitted(env).compose(ok -> node.reads().changes(space, user(env), since, env.getArgument("epoch"), limit))
           .map(page -> {
             JsonArray changes = new JsonArray();
             page.getJsonArray("changes").forEach(c -> changes.add(((JsonObject) c).getMap()));
@@ -84,7 +95,7 @@ final class Resolvers {
           : expected == 0 ? Precondition.ABSENT : Precondition.version(expected);
       WriteCommand command = new WriteCommand(Ids.space(env.getArgument("space")), Ids.collection(env.getArgument("collection")),
           Ids.document(env.getArgument("id")), op, op == Change.Op.DELETE ? null : object(data), precondition, null, user(env));
-      return run(node.documentService().write(command).map(result -> op == Change.Op.DELETE
+      return run(admitted(env).compose(ok -> node.documentService().write(command)).map(result -> op == Change.Op.DELETE
           ? new JsonObject().put("version", result.document().version()).put("seq", result.change().seq()).getMap()
           : new JsonObject().put("document", result.document().toJson().getMap()).put("seq", result.change().seq()).getMap()));
     };
@@ -104,9 +115,21 @@ final class Resolvers {
         });
         batch.add(mutation);
       });
-      return run(node.mutations().apply(Ids.space(env.getArgument("space")), user(env), batch)
+      String space = Ids.space(env.getArgument("space"));
+      return run(admitted(env).compose(ok -> node.mutations().apply(space, user(env), batch))
           .map(results -> results.stream().map(JsonObject::getMap).toList()));
     };
+  }
+
+  /** Once per operation, however many root fields it has. */
+  Future<Void> admitted(DataFetchingEnvironment env) {
+    GraphQLContext context = env.getGraphQlContext();
+    Future<Void> admitted = context.get(ADMITTED);
+    if (admitted == null) {
+      admitted = node.limits().user(user(env));
+      context.put(ADMITTED, admitted);
+    }
+    return admitted;
   }
 
   private int limit(DataFetchingEnvironment env) {

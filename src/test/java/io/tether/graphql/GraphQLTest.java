@@ -29,7 +29,8 @@ class GraphQLTest {
 
   @BeforeAll
   static void start() {
-    cluster = TestCluster.nodes(2, new JsonObject().put("graphql", new JsonObject().put("maxDepth", 5).put("maxCost", 5000)));
+    cluster = TestCluster.nodes(2, new JsonObject().put("graphql", new JsonObject().put("maxDepth", 5).put("maxCost", 5000))
+        .put("sync", new JsonObject().put("maxSubscriptions", 3)));
     a = cluster.api(0);
     b = cluster.api(1);
   }
@@ -235,6 +236,34 @@ class GraphQLTest {
     assertThat(refused.getJsonArray("errors").getJsonObject(0).getString("message")).contains("costs");
     assertThat(graphql(a, owner, "{ documents(space: \"" + space + "\", limit: 10) { cursor documents { id } } }", null)
         .getValue("errors")).as("an ordinary listing passes").isNull();
+  }
+
+  @Test
+  void aSocketRunsAtMostMaxSubscriptions() {
+    Account owner = a.register();
+    String space = newSpace(owner);
+    try (WsClient ws = connect(new JsonObject().put("token", owner.token()))) {
+      for (int i = 1; i <= 4; i++) {
+        ws.send(new JsonObject().put("id", "s" + i).put("type", "subscribe").put("payload", new JsonObject()
+            .put("query", "subscription { changes(space: \"" + space + "\", since: 0) { kind } }")));
+      }
+      // The four are checked concurrently: which one is refused is not fixed, that one is.
+      java.util.Map<String, JsonObject> first = new java.util.HashMap<>();
+      while (first.size() < 4) {
+        JsonObject message = ws.next(10);
+        first.putIfAbsent(message.getString("id"), message);
+      }
+      List<String> refused = first.entrySet().stream().filter(e -> e.getValue().encode().contains("too_large"))
+          .map(java.util.Map.Entry::getKey).toList();
+      assertThat(refused).as(first.toString()).hasSize(1);
+      String running = first.keySet().stream().filter(id -> !refused.contains(id)).findFirst().orElseThrow();
+      ws.send(new JsonObject().put("id", running).put("type", "complete"));
+      ws.drain(300);
+      ws.send(new JsonObject().put("id", "s5").put("type", "subscribe").put("payload", new JsonObject()
+          .put("query", "subscription { changes(space: \"" + space + "\", since: 0) { kind } }")));
+      JsonObject accepted = ws.awaitFrame(m -> "s5".equals(m.getString("id")), 10);
+      assertThat(accepted.getString("type")).as("a slot freed by complete is reused: " + accepted.encode()).isEqualTo("next");
+    }
   }
 
   @Test
