@@ -1,5 +1,17 @@
 package io.tether;
 
+import io.tether.jobs.Backoff;
+import io.tether.jobs.JobHandler;
+import io.tether.jobs.JobQueue;
+import io.tether.jobs.JobRunner;
+import io.tether.jobs.JobVerticle;
+import io.tether.webhooks.WebhookDelivery;
+import io.tether.webhooks.WebhookStore;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.PoolOptions;
+import java.util.Map;
+
 import io.tether.auth.AccountService;
 import io.tether.auth.MembershipCache;
 import io.tether.auth.PasswordHasher;
@@ -165,7 +177,8 @@ public final class Main {
               retention.mutationMaxAgeHours());
           return vertx.deployVerticle(new RetentionVerticle(job, retention.intervalSeconds() * 1000L),
                   new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
-              .compose(retentionId -> vertx.deployVerticle(() -> new ApiVerticle(node),
+              .compose(retentionId -> vertx.deployVerticle(jobVerticle(vertx, node)))
+              .compose(jobsId -> vertx.deployVerticle(() -> new ApiVerticle(node),
                   new DeploymentOptions().setInstances(config.http().effectiveInstances())))
               .map(deployment -> new RunningNode(vertx, node, deployment, embedded));
         })
@@ -175,6 +188,18 @@ public final class Main {
             embedded.close();
           }
         });
+  }
+
+  /** Background jobs on their own event loop: the outgoing webhook deliveries. */
+  private static JobVerticle jobVerticle(Vertx vertx, Node node) {
+    TetherConfig.Jobs jobs = node.config().jobs();
+    HttpClient http = vertx.createHttpClient(new HttpClientOptions().setMaxRedirects(0),
+        new PoolOptions().setHttp1MaxSize(jobs.concurrency()));
+    Map<String, JobHandler> handlers = Map.of(WebhookStore.JOB_KIND,
+        new WebhookDelivery(node.webhooks(), node.changeLog(), http, node.config().webhooks().timeoutMillis()));
+    JobRunner runner = new JobRunner(node.jobs(), handlers, jobs.concurrency(), jobs.maxAttempts(), jobs.leaseSeconds(),
+        new Backoff(jobs.backoffBaseMillis(), jobs.backoffMaxMillis()), node.metrics());
+    return new JobVerticle(runner, jobs.pollMillis());
   }
 
   private static Node node(Vertx vertx, TetherConfig config, Pool pool, ChangeBus bus, MembershipCache memberships,
@@ -198,7 +223,7 @@ public final class Main {
     return new Node(vertx, config, pool, bus, users, spaces, documentStore, changeLog,
         tokens, accounts, access, documents, new ReadService(access, documentStore, changeLog), mutations, new JsonLimits(config.limits().maxJsonDepth()),
         new RequestLimits(limiter, config.limits(), metrics), new ConnectionCounter(config.sync().maxConnectionsPerUser()),
-        metrics, new Drain(), new InstanceStats());
+        metrics, new Drain(), new InstanceStats(), new WebhookStore(pool), new JobQueue(pool));
   }
 
   /** The bus, and the membership cache that listens on it. */

@@ -14,6 +14,8 @@ import io.tether.ops.Metrics;
 import io.tether.service.DocumentService;
 import io.tether.service.MutationService;
 import io.tether.service.ReadService;
+import io.tether.jobs.JobQueue;
+import io.tether.webhooks.WebhookStore;
 import io.tether.store.ChangeLog;
 import io.tether.store.DocumentStore;
 import io.tether.store.SpaceStore;
@@ -29,4 +31,4 @@ public record Node(Vertx vertx, TetherConfig config, Pool pool, ChangeBus bus, U
                    DocumentStore documents, ChangeLog changeLog, TokenService tokens, AccountService accounts,
                    SpaceAccess access, DocumentService documentService, ReadService reads, MutationService mutations, JsonLimits json,
                    RequestLimits limits, ConnectionCounter connections, Metrics metrics, Drain drain,
-                   InstanceStats stats) {}
+                   InstanceStats stats, WebhookStore webhooks, JobQueue jobs) {}

@@ -77,6 +77,7 @@ final class WritesBench {
         UPDATE spaces SET seq = :next WHERE id = %1$s;
         INSERT INTO documents (space_id, collection, id, version, data, deleted, seq, updated_at) VALUES (%1$s, 'items', 'd' || :id, 1, '{"n":1}', false, :next, now()) ON CONFLICT (space_id, collection, id) DO UPDATE SET version = documents.version + 1, data = EXCLUDED.data, deleted = EXCLUDED.deleted, seq = EXCLUDED.seq, updated_at = EXCLUDED.updated_at;
         INSERT INTO changes (space_id, seq, collection, doc_id, op, version, data, deleted, mutation_id, actor) VALUES (%1$s, :next, 'items', 'd' || :id, 'put', 1, '{"n":1}', false, NULL, 'pgbench');
+        INSERT INTO jobs (kind, ordering_key, payload) SELECT 'webhook', 'webhook:' || w.space_id || '/' || w.id, jsonb_build_object('space', w.space_id, 'webhook', w.id, 'seq', :next::bigint) FROM webhooks w WHERE w.space_id = %1$s;
         \\endpipeline
         COMMIT;
         """.formatted(space);

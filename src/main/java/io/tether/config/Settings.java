@@ -91,7 +91,15 @@ public final class Settings {
       Setting.of("retention.intervalSeconds", INT, 3600, "How often the retention job runs (one node at a time)"),
       Setting.of("graphql.maxDepth", INT, 12, "Deepest GraphQL query accepted; deeper ones are refused before they run"),
       Setting.of("graphql.maxCost", INT, 20_000, "Costliest GraphQL query accepted: each field costs 1, a page costs its fields times its limit"),
-      Setting.of("graphql.introspection", BOOLEAN, true, "Whether GraphQL introspection (__schema, __type) is answered; the SDL stays at /graphql/schema.graphql"));
+      Setting.of("graphql.introspection", BOOLEAN, true, "Whether GraphQL introspection (__schema, __type) is answered; the SDL stays at /graphql/schema.graphql"),
+      Setting.of("jobs.concurrency", INT, 8, "Background jobs (webhook deliveries) one node runs at once"),
+      Setting.of("jobs.maxAttempts", INT, 10, "Attempts before a job is dead (kept, visible at /admin/jobs, retryable there)"),
+      Setting.of("jobs.backoffBaseMillis", INT, 1000, "First retry delay ceiling; doubles per attempt, with full jitter"),
+      Setting.of("jobs.backoffMaxMillis", INT, 600_000, "Longest retry delay"),
+      Setting.of("jobs.pollMillis", INT, 500, "How often a node looks for runnable jobs when idle"),
+      Setting.of("jobs.leaseSeconds", INT, 60, "How long an attempt may run before another node may take the job over"),
+      Setting.of("webhooks.timeoutMillis", INT, 10000, "Connect and idle timeout of one webhook delivery"),
+      Setting.of("webhooks.allowPrivateTargets", BOOLEAN, false, "Whether webhook URLs may point at loopback, private or link-local addresses (off: no requests into your own network)"));
 
   private Settings() {}
 

@@ -10,7 +10,7 @@ import java.util.Map;
 
 /** The typed, validated configuration of one node. Built once by {@link ConfigLoader}. */
 public record TetherConfig(boolean production, Server server, Http http, Pg pg, Redis redis, Auth auth, Sync sync,
-                           Limits limits, Retention retention, Graphql graphql) {
+                           Limits limits, Retention retention, Graphql graphql, Jobs jobs, Webhooks webhooks) {
 
   public record Server(int eventLoops, String adminToken, String logLevel, String logFormat, int notReadySeconds,
                        int socketCloseWindowSeconds, int drainTimeoutSeconds) {}
@@ -63,6 +63,11 @@ public record TetherConfig(boolean production, Server server, Http http, Pg pg, 
   public record Retention(int changeMaxAgeHours, int changeMaxCount, int mutationMaxAgeHours, int intervalSeconds) {}
 
   public record Graphql(int maxDepth, int maxCost, boolean introspection) {}
+
+  public record Jobs(int concurrency, int maxAttempts, int backoffBaseMillis, int backoffMaxMillis, int pollMillis,
+                     int leaseSeconds) {}
+
+  public record Webhooks(int timeoutMillis, boolean allowPrivateTargets) {}
 
   static TetherConfig from(Map<String, Object> v) {
     Values values = new Values(v);
@@ -136,7 +141,11 @@ public record TetherConfig(boolean production, Server server, Http http, Pg pg, 
         values.range("retention.mutationMaxAgeHours", 0, 1_000_000), values.positive("retention.intervalSeconds"));
     Graphql graphql = new Graphql(values.range("graphql.maxDepth", 2, 100), values.positive("graphql.maxCost"),
         (Boolean) v.get("graphql.introspection"));
-    return new TetherConfig(production, server, http, pg, redis, auth, sync, limits, retention, graphql);
+    Jobs jobs = new Jobs(values.positive("jobs.concurrency"), values.positive("jobs.maxAttempts"),
+        values.positive("jobs.backoffBaseMillis"), values.positive("jobs.backoffMaxMillis"), values.positive("jobs.pollMillis"),
+        values.positive("jobs.leaseSeconds"));
+    Webhooks webhooks = new Webhooks(values.positive("webhooks.timeoutMillis"), (Boolean) v.get("webhooks.allowPrivateTargets"));
+    return new TetherConfig(production, server, http, pg, redis, auth, sync, limits, retention, graphql, jobs, webhooks);
   }
 
   private static List<ExternalIssuer> externalIssuers(JsonArray raw) {

@@ -22,10 +22,14 @@ final class AdminRoutes {
   }
 
   void mount(Router router) {
+    router.route("/admin/*").handler(this::authorize);
     router.get("/admin/stats").handler(this::stats);
+    router.get("/admin/jobs").handler(rc -> node.jobs().overview(50)
+        .onSuccess(body -> Requests.json(rc, 200, body)).onFailure(rc::fail));
+    router.post("/admin/jobs/:id/retry").handler(this::retryJob);
   }
 
-  private void stats(RoutingContext rc) {
+  private void authorize(RoutingContext rc) {
     String token = node.config().server().adminToken();
     if (token == null) {
       rc.fail(TetherException.notFound("no such resource"));
@@ -37,6 +41,30 @@ final class AdminRoutes {
       rc.fail(new TetherException(ErrorCode.UNAUTHORIZED, "the admin token is required"));
       return;
     }
+    rc.next();
+  }
+
+  /** A dead job gets a fresh set of attempts. */
+  private void retryJob(RoutingContext rc) {
+    long id;
+    try {
+      id = Long.parseLong(rc.pathParam("id"));
+    } catch (NumberFormatException e) {
+      rc.fail(TetherException.badRequest("job ids are numbers"));
+      return;
+    }
+    node.jobs().revive(id)
+        .onSuccess(revived -> {
+          if (revived) {
+            Requests.json(rc, 200, new JsonObject().put("id", id).put("state", "pending"));
+          } else {
+            rc.fail(TetherException.notFound("no dead job " + id));
+          }
+        })
+        .onFailure(rc::fail);
+  }
+
+  private void stats(RoutingContext rc) {
     boolean gc = "true".equals(rc.request().getParam("gc"));
     // A full GC blocks its thread: on a worker, never on the event loop.
     node.vertx().executeBlocking(() -> memory(gc), false)

@@ -62,6 +62,7 @@ public final class ApiRouter {
         .mount(router);
     new ChangeRoutes(node.reads(), config.limits()).mount(router);
     new MutationRoutes(node.mutations(), node.json()).mount(router);
+    new WebhookRoutes(vertx, node.webhooks(), node.access(), node.json(), config.webhooks().allowPrivateTargets()).mount(router);
 
     router.route().failureHandler(ErrorResponses::render);
     for (int status : new int[] {400, 401, 403, 404, 405, 413, 415, 429, 431, 500, 503}) {

@@ -116,6 +116,12 @@ public final class Metrics {
         .register(registry).increment();
   }
 
+  /** A job attempt's outcome: done, retry or dead. */
+  public void jobFinished(String kind, String outcome) {
+    Counter.builder("tether.jobs").tag("kind", kind).tag("outcome", outcome)
+        .description("Background job attempts by kind and outcome (done, retry, dead)").register(registry).increment();
+  }
+
   public void authFailed(String reason) {
     Counter.builder("tether.auth.failures").tag("reason", reason).description("Refused credentials, by reason")
         .register(registry).increment();

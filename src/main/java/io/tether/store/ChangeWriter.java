@@ -15,14 +15,16 @@ import io.vertx.sqlclient.RowIterator;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import io.tether.webhooks.WebhookStore;
 import java.time.OffsetDateTime;
+import java.util.List;
 
 /**
  * The write path: one transaction that locks the space's row (the lock orders the space's writers,
  * so seq order is commit order), reads the document, checks the precondition, and only then advances
- * the seq, writes the document and appends the change in one pipelined round trip. A refusal is
- * found before anything is modified, so it leaves no gap in seq and needs no savepoint inside a
- * caller's transaction. Publishing is the caller's job, after this future completes (after commit).
+ * the seq, writes the document, appends the change and enqueues the space's webhook deliveries in
+ * one pipelined round trip. A refusal is found before anything is modified, so it leaves no gap in
+ * seq and needs no savepoint inside a caller's transaction. Publishing is the caller's job, after this future completes (after commit).
  */
 public final class ChangeWriter {
   // NO KEY UPDATE: conflicts with other writers of the space, not with the key-share locks that
@@ -100,8 +102,9 @@ public final class ChangeWriter {
         .execute(Tuple.of(cmd.space(), cmd.collection(), cmd.id(), version, data, deleted, seq));
     Future<RowSet<Row>> appended = tx.preparedQuery(APPEND).execute(Tuple.from(new Object[] {cmd.space(), seq,
         cmd.collection(), cmd.id(), cmd.op().wire(), version, data, deleted, cmd.mutationId(), cmd.actor()}));
+    Future<?> hooked = tx.preparedQuery(WebhookStore.ENQUEUE_DELIVERIES).execute(Tuple.of(cmd.space(), seq));
     Future<?> extra = alongside.send(tx, seq, version);
-    return Future.all(advanced, upserted, appended, extra).map(all -> {
+    return Future.all(List.of(advanced, upserted, appended, hooked, extra)).map(all -> {
       OffsetDateTime ts = appended.result().iterator().next().getOffsetDateTime(0);
       Change change = new Change(cmd.space(), seq, cmd.collection(), cmd.id(), cmd.op(), version, data, deleted,
           cmd.mutationId(), cmd.actor(), ts.toInstant());

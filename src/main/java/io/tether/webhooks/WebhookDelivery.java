@@ -1,0 +1,85 @@
+package io.tether.webhooks;
+
+import io.tether.core.Change;
+import io.tether.jobs.JobFailure;
+import io.tether.jobs.JobHandler;
+import io.tether.jobs.JobQueue;
+import io.tether.store.ChangeLog;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Delivers one change to one webhook: POSTs {@code {webhook, change}} signed with the webhook's
+ * secret. 2xx is delivered; 408, 429 and 5xx are retried (after Retry-After when given), as are
+ * network failures; other answers will not change, so the job is dead at once. A webhook deleted
+ * meanwhile has nothing left to deliver.
+ */
+public final class WebhookDelivery implements JobHandler {
+  private final WebhookStore webhooks;
+  private final ChangeLog changeLog;
+  private final HttpClient http;
+  private final long timeoutMillis;
+
+  public WebhookDelivery(WebhookStore webhooks, ChangeLog changeLog, HttpClient http, long timeoutMillis) {
+    this.webhooks = webhooks;
+    this.changeLog = changeLog;
+    this.http = http;
+    this.timeoutMillis = timeoutMillis;
+  }
+
+  @Override
+  public Future<Void> attempt(JobQueue.Job job) {
+    String space = job.payload().getString("space");
+    String id = job.payload().getString("webhook");
+    long seq = job.payload().getLong("seq");
+    return webhooks.get(space, id).compose(found -> found.isEmpty()
+        ? Future.succeededFuture()
+        : changeLog.readAfter(space, seq - 1, 1).compose(changes -> {
+          if (changes.isEmpty() || changes.get(0).seq() != seq) {
+            return Future.failedFuture(JobFailure.permanent("change " + seq + " of " + space + " was compacted before delivery"));
+          }
+          return post(found.get(), job.id(), changes.get(0));
+        }));
+  }
+
+  private Future<Void> post(WebhookStore.Webhook webhook, long jobId, Change change) {
+    Buffer body = new JsonObject().put("webhook", webhook.id()).put("change", change.toJson()).toBuffer();
+    long now = System.currentTimeMillis() / 1000;
+    RequestOptions request = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(webhook.url())
+        .setConnectTimeout(timeoutMillis).setIdleTimeout(timeoutMillis)
+        .putHeader("Content-Type", "application/json")
+        .putHeader("User-Agent", "Tether-Webhooks")
+        .putHeader("Tether-Delivery", String.valueOf(jobId))
+        .putHeader("Tether-Signature", WebhookSignature.header(webhook.secret(), now, body.getBytes()));
+    return http.request(request)
+        .compose(req -> req.send(body))
+        .recover(err -> Future.failedFuture(JobFailure.retry(webhook.url() + " unreachable: " + err.getMessage(), 0)))
+        .compose(response -> response.body().transform(ignored -> {
+          int status = response.statusCode();
+          if (status >= 200 && status < 300) {
+            return Future.succeededFuture();
+          }
+          String why = webhook.url() + " answered " + status;
+          if (status == 408 || status == 429 || status >= 500) {
+            return Future.failedFuture(JobFailure.retry(why, retryAfterMillis(response.getHeader("Retry-After"))));
+          }
+          return Future.failedFuture(JobFailure.permanent(why));
+        }));
+  }
+
+  /** Retry-After in seconds (the HTTP-date form is rare from webhook receivers and is ignored). */
+  static long retryAfterMillis(String header) {
+    if (header == null) {
+      return 0;
+    }
+    try {
+      return Math.max(0, Long.parseLong(header.trim())) * 1000;
+    } catch (NumberFormatException httpDate) {
+      return 0;
+    }
+  }
+}
