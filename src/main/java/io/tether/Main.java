@@ -1,6 +1,7 @@
 package io.tether;
 
 import io.tether.jobs.Backoff;
+import io.tether.push.DeviceStore;
 import io.tether.jobs.JobHandler;
 import io.tether.jobs.JobQueue;
 import io.tether.jobs.JobRunner;
@@ -223,7 +224,8 @@ public final class Main {
     return new Node(vertx, config, pool, bus, users, spaces, documentStore, changeLog,
         tokens, accounts, access, documents, new ReadService(access, documentStore, changeLog), mutations, new JsonLimits(config.limits().maxJsonDepth()),
         new RequestLimits(limiter, config.limits(), metrics), new ConnectionCounter(config.sync().maxConnectionsPerUser()),
-        metrics, new Drain(), new InstanceStats(), new WebhookStore(pool), new JobQueue(pool));
+        metrics, new Drain(), new InstanceStats(), new WebhookStore(pool), new JobQueue(pool),
+        new DeviceStore(pool));
   }
 
   /** The bus, and the membership cache that listens on it. */

@@ -15,6 +15,7 @@ import io.tether.service.DocumentService;
 import io.tether.service.MutationService;
 import io.tether.service.ReadService;
 import io.tether.jobs.JobQueue;
+import io.tether.push.DeviceStore;
 import io.tether.webhooks.WebhookStore;
 import io.tether.store.ChangeLog;
 import io.tether.store.DocumentStore;
@@ -31,4 +32,4 @@ public record Node(Vertx vertx, TetherConfig config, Pool pool, ChangeBus bus, U
                    DocumentStore documents, ChangeLog changeLog, TokenService tokens, AccountService accounts,
                    SpaceAccess access, DocumentService documentService, ReadService reads, MutationService mutations, JsonLimits json,
                    RequestLimits limits, ConnectionCounter connections, Metrics metrics, Drain drain,
-                   InstanceStats stats, WebhookStore webhooks, JobQueue jobs) {}
+                   InstanceStats stats, WebhookStore webhooks, JobQueue jobs, DeviceStore devices) {}

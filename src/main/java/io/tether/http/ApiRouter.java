@@ -56,12 +56,14 @@ public final class ApiRouter {
     graphQL.mount(router, bodies, auth::authenticate);
     auth.mount(router);
     router.route("/v1/spaces/*").handler(auth::authenticate);
+    router.route("/v1/devices*").handler(auth::authenticate);
     new SpaceRoutes(node.spaces(), node.users(), node.access(), node.reads(), node.bus(), node.json()).mount(router);
     new DocumentRoutes(node.reads(), node.changeLog(), node.documentService(), node.access(), node.json(),
         config.limits())
         .mount(router);
     new ChangeRoutes(node.reads(), config.limits()).mount(router);
     new MutationRoutes(node.mutations(), node.json()).mount(router);
+    new DeviceRoutes(node.devices(), node.json()).mount(router);
     new WebhookRoutes(vertx, node.webhooks(), node.access(), node.json(), config.webhooks().allowPrivateTargets()).mount(router);
 
     router.route().failureHandler(ErrorResponses::render);

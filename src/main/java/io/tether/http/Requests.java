@@ -29,6 +29,14 @@ final class Requests {
     throw TetherException.badRequest(key + " must be a string");
   }
 
+  static String requiredString(JsonObject body, String key) {
+    String value = string(body, key);
+    if (value == null || value.isBlank()) {
+      throw TetherException.badRequest(key + " is required");
+    }
+    return value;
+  }
+
   static int intParam(RoutingContext rc, String name, int fallback, int min, int max) {
     String raw = rc.request().getParam(name);
     if (raw == null || raw.isEmpty()) {

@@ -56,7 +56,7 @@ final class WebhookRoutes {
     String space = Ids.space(rc.pathParam("space"));
     String id = Ids.document(rc.pathParam("id"));
     JsonObject body = Requests.body(rc, json);
-    URI url = url(Requests.string(body, "url"));
+    URI url = url(Requests.requiredString(body, "url"));
     String secret = body.getString("secret");
     if (secret == null) {
       byte[] bytes = new byte[32];

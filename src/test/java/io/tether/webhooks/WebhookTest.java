@@ -161,6 +161,7 @@ class WebhookTest {
       assertThat(refused.status()).as(bad).isEqualTo(400);
       assertThat(refused.errorCode()).isEqualTo("bad_request");
     }
+    assertThat(api.send("PUT", "/v1/spaces/" + space + "/webhooks/w", owner.token(), "{}").errorCode()).isEqualTo("bad_request");
     assertThat(api.send("DELETE", "/v1/spaces/" + space + "/webhooks/none", owner.token(), null).status()).isEqualTo(404);
     try (TestCluster guarded = TestCluster.single(new JsonObject())) {
       Account someone = guarded.api().register();
