@@ -10,6 +10,7 @@ import io.tether.support.ChildNode;
 import io.tether.support.PrivatePostgres;
 import io.tether.support.PrivateRedis;
 import io.tether.support.TestDatabase;
+import io.tether.support.WebhookReceiver;
 import io.tether.support.WsClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -326,6 +327,39 @@ class FaultToleranceIT {
         assertThat(write.get(10, TimeUnit.SECONDS).status()).as("the waiting writes complete").isIn(200, 201, 503);
       }
       assertThat(api.send("GET", "/v1/spaces/" + other + "/documents", owner.token(), null).status()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void aJobSurvivesTheKillOfTheNodeThatTookIt() {
+    Map<String, String> jobs = Map.of("TETHER_WEBHOOKS_ALLOW_PRIVATE_TARGETS", "true", "TETHER_JOBS_LEASE_SECONDS", "3",
+        "TETHER_JOBS_POLL_MILLIS", "100");
+    startNodes(1, jobs);
+    try (WebhookReceiver receiver = new WebhookReceiver(vertx)) {
+      ApiClient api = nodes.get(0).api();
+      Account owner = api.register();
+      String space = "jobs-" + System.nanoTime();
+      api.createSpace(owner, space);
+      assertThat(api.send("PUT", "/v1/spaces/" + space + "/webhooks/w", owner.token(),
+          new JsonObject().put("url", receiver.url()).encode()).status()).isEqualTo(200);
+      java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+      receiver.answer(() -> calls.incrementAndGet() == 1 ? -1 : 200); // the first attempt hangs
+      api.put(owner, space, "items", "x", new JsonObject().put("v", 1));
+      Await.until("the first node's attempt reached the receiver", 15, () -> receiver.received().size() == 1);
+      nodes.get(0).kill();
+      long killed = System.currentTimeMillis();
+      startNodes(1, jobs); // another node; the job is its once the dead node's lease ends
+      Await.until("delivered by the other node", 30, () -> receiver.accepted().size() == 1);
+      System.out.println("FAULT-DETAIL job re-run " + (System.currentTimeMillis() - killed) + " ms after the kill (lease 3 s)");
+      Await.sleep(1000);
+      assertThat(receiver.accepted()).as("delivered once").hasSize(1);
+      assertThat(receiver.received()).hasSize(2);
+      assertThat(receiver.received().get(1).delivery()).as("the same delivery id, so the receiver can tell")
+          .isEqualTo(receiver.received().get(0).delivery());
+      Response jobsLeft = nodes.get(1).api().send("GET", "/v1/spaces/" + space, owner.token(), null);
+      assertThat(jobsLeft.status()).isEqualTo(200);
+      long remaining = Await.result(db.pool().query("SELECT count(*) FROM jobs").execute()).iterator().next().getLong(0);
+      assertThat(remaining).as("the finished job is gone").isZero();
     }
   }
 

@@ -7,6 +7,7 @@ import io.tether.support.ApiClient.Account;
 import io.tether.support.ApiClient.Response;
 import io.tether.support.Await;
 import io.tether.support.TestCluster;
+import io.tether.support.WebhookReceiver;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

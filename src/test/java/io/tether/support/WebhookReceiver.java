@@ -1,6 +1,5 @@
-package io.tether.webhooks;
+package io.tether.support;
 
-import io.tether.support.Await;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
@@ -8,14 +7,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntSupplier;
 
-/** A real HTTP server that receives webhooks and answers what the test says (200, 503, 400, …). */
-final class WebhookReceiver implements AutoCloseable {
-  record Received(String delivery, String signature, byte[] body, int answered) {
-    JsonObject json() {
+/**
+ * A real HTTP server that receives webhooks and answers what the test says (200, 503, 400, …; a
+ * negative status holds the request open without answering, like a receiver that hangs).
+ */
+public final class WebhookReceiver implements AutoCloseable {
+  public record Received(String delivery, String signature, byte[] body, int answered) {
+    public JsonObject json() {
       return new JsonObject(new String(body, java.nio.charset.StandardCharsets.UTF_8));
     }
 
-    long seq() {
+    public long seq() {
       return json().getJsonObject("change").getLong("seq");
     }
   }
@@ -24,31 +26,33 @@ final class WebhookReceiver implements AutoCloseable {
   private final List<Received> received = new ArrayList<>();
   private volatile IntSupplier answer = () -> 200;
 
-  WebhookReceiver(Vertx vertx) {
+  public WebhookReceiver(Vertx vertx) {
     server = Await.result(vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
       int status = answer.getAsInt();
       synchronized (this) {
         received.add(new Received(request.getHeader("Tether-Delivery"), request.getHeader("Tether-Signature"), body.getBytes(), status));
       }
-      request.response().setStatusCode(status).putHeader("Retry-After", "0").end();
+      if (status >= 0) {
+        request.response().setStatusCode(status).putHeader("Retry-After", "0").end();
+      }
     })).listen(0, "127.0.0.1"));
   }
 
-  String url() {
+  public String url() {
     return "http://127.0.0.1:" + server.actualPort() + "/hook";
   }
 
-  void answer(IntSupplier status) {
+  public void answer(IntSupplier status) {
     this.answer = status;
   }
 
-  synchronized List<Received> received() {
+  public synchronized List<Received> received() {
     return new ArrayList<>(received);
   }
 
   /** The deliveries the receiver accepted (2xx), in arrival order. */
-  synchronized List<Received> accepted() {
-    return received.stream().filter(r -> r.answered() < 300).toList();
+  public synchronized List<Received> accepted() {
+    return received.stream().filter(r -> r.answered() >= 200 && r.answered() < 300).toList();
   }
 
   @Override
