@@ -1,5 +1,18 @@
 package io.tether;
 
+import io.tether.config.ConfigException;
+import io.tether.limits.ConnectionCounter;
+import io.tether.push.ApnsProvider;
+import io.tether.push.FcmProvider;
+import io.tether.push.LocalOnlineUsers;
+import io.tether.push.OnlineUsers;
+import io.tether.push.PushJobs;
+import io.tether.push.PushProvider;
+import io.tether.push.RedisOnlineUsers;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+
 import io.tether.jobs.Backoff;
 import io.tether.push.DeviceStore;
 import io.tether.jobs.JobHandler;
@@ -191,16 +204,54 @@ public final class Main {
         });
   }
 
-  /** Background jobs on their own event loop: the outgoing webhook deliveries. */
+  /** Background jobs on their own event loop: webhook deliveries and push notifications. */
   private static JobVerticle jobVerticle(Vertx vertx, Node node) {
     TetherConfig.Jobs jobs = node.config().jobs();
     HttpClient http = vertx.createHttpClient(new HttpClientOptions().setMaxRedirects(0),
         new PoolOptions().setHttp1MaxSize(jobs.concurrency()));
-    Map<String, JobHandler> handlers = Map.of(WebhookStore.JOB_KIND,
+    Map<String, JobHandler> handlers = new HashMap<>();
+    handlers.put(WebhookStore.JOB_KIND,
         new WebhookDelivery(node.webhooks(), node.changeLog(), http, node.config().webhooks().timeoutMillis()));
+    if (node.push() != null) {
+      handlers.put(PushJobs.FANOUT, node.push().fanout());
+      handlers.put(PushJobs.SEND, node.push().send());
+    }
     JobRunner runner = new JobRunner(node.jobs(), handlers, jobs.concurrency(), jobs.maxAttempts(), jobs.leaseSeconds(),
         new Backoff(jobs.backoffBaseMillis(), jobs.backoffMaxMillis()), node.metrics());
     return new JobVerticle(runner, jobs.pollMillis());
+  }
+
+  /** Push notifications when FCM or APNs credentials are configured; null otherwise. */
+  private static PushJobs push(Vertx vertx, TetherConfig config, Pool pool, ConnectionCounter connections, DeviceStore devices) {
+    TetherConfig.Push push = config.push();
+    if (!push.enabled()) {
+      return null;
+    }
+    Map<String, PushProvider> providers = new HashMap<>();
+    if (push.fcm()) {
+      JsonObject account = new JsonObject(readFile(push.fcmServiceAccountFile(), "push.fcm.serviceAccountFile"));
+      providers.put("fcm", new FcmProvider(vertx, vertx.createHttpClient(), account, push.fcmEndpoint()));
+    }
+    if (push.apns()) {
+      // APNs speaks HTTP/2 only: ALPN over TLS, or prior knowledge over cleartext (local test servers).
+      HttpClient http2 = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+          .setUseAlpn(true).setHttp2ClearTextUpgrade(false).setSsl(push.apnsEndpoint().startsWith("https:")));
+      providers.put("apns", new ApnsProvider(vertx, http2, readFile(push.apnsKeyFile(), "push.apns.keyFile"), push.apnsKeyId(),
+          push.apnsTeamId(), push.apnsTopic(), push.apnsEndpoint()));
+    }
+    OnlineUsers online = config.redis().enabled()
+        ? new RedisOnlineUsers(vertx, Redis.createClient(vertx, new RedisOptions().setConnectionString(config.redis().url())),
+            config.redis().channelPrefix(), connections, 10_000)
+        : new LocalOnlineUsers(connections);
+    return new PushJobs(pool, online, devices, providers);
+  }
+
+  private static String readFile(String path, String setting) {
+    try {
+      return java.nio.file.Files.readString(Path.of(path));
+    } catch (java.io.IOException e) {
+      throw new ConfigException(setting, "cannot read " + path + ": " + e.getMessage());
+    }
   }
 
   private static Node node(Vertx vertx, TetherConfig config, Pool pool, ChangeBus bus, MembershipCache memberships,
@@ -211,7 +262,8 @@ public final class Main {
     metrics.bindCounter("tether.membership.cache.misses", "Role lookups that went to PostgreSQL", memberships,
         MembershipCache::misses);
     SpaceAccess access = new SpaceAccess(spaces, memberships, bus);
-    ChangeWriter writer = new ChangeWriter(pool, config.limits().maxDocumentBytes());
+    ChangeWriter writer = new ChangeWriter(pool, config.limits().maxDocumentBytes(),
+        config.push().enabled() ? config.push().collapseSeconds() : -1);
     DocumentService documents = new DocumentService(access, writer, bus, metrics);
     MutationService mutations = new MutationService(access, new MutationStore(pool, writer), documents,
         new MutationParser(config.limits().maxDocumentBytes()), config.limits().maxMutationsPerBatch());
@@ -221,11 +273,13 @@ public final class Main {
         : new LocalRateLimiter();
     DocumentStore documentStore = new DocumentStore(pool);
     ChangeLog changeLog = new PgChangeLog(pool);
+    ConnectionCounter connections = new ConnectionCounter(config.sync().maxConnectionsPerUser());
+    DeviceStore devices = new DeviceStore(pool);
     return new Node(vertx, config, pool, bus, users, spaces, documentStore, changeLog,
-        tokens, accounts, access, documents, new ReadService(access, documentStore, changeLog), mutations, new JsonLimits(config.limits().maxJsonDepth()),
-        new RequestLimits(limiter, config.limits(), metrics), new ConnectionCounter(config.sync().maxConnectionsPerUser()),
+        tokens, accounts, access, documents, new ReadService(access, documentStore, changeLog), mutations,
+        new JsonLimits(config.limits().maxJsonDepth()), new RequestLimits(limiter, config.limits(), metrics), connections,
         metrics, new Drain(), new InstanceStats(), new WebhookStore(pool), new JobQueue(pool),
-        new DeviceStore(pool));
+        devices, push(vertx, config, pool, connections, devices));
   }
 
   /** The bus, and the membership cache that listens on it. */

@@ -16,6 +16,7 @@ import io.tether.service.MutationService;
 import io.tether.service.ReadService;
 import io.tether.jobs.JobQueue;
 import io.tether.push.DeviceStore;
+import io.tether.push.PushJobs;
 import io.tether.webhooks.WebhookStore;
 import io.tether.store.ChangeLog;
 import io.tether.store.DocumentStore;
@@ -32,4 +33,5 @@ public record Node(Vertx vertx, TetherConfig config, Pool pool, ChangeBus bus, U
                    DocumentStore documents, ChangeLog changeLog, TokenService tokens, AccountService accounts,
                    SpaceAccess access, DocumentService documentService, ReadService reads, MutationService mutations, JsonLimits json,
                    RequestLimits limits, ConnectionCounter connections, Metrics metrics, Drain drain,
-                   InstanceStats stats, WebhookStore webhooks, JobQueue jobs, DeviceStore devices) {}
+                   InstanceStats stats, WebhookStore webhooks, JobQueue jobs, DeviceStore devices,
+                   PushJobs push) {}

@@ -99,7 +99,15 @@ public final class Settings {
       Setting.of("jobs.pollMillis", INT, 500, "How often a node looks for runnable jobs when idle"),
       Setting.of("jobs.leaseSeconds", INT, 60, "How long an attempt may run before another node may take the job over"),
       Setting.of("webhooks.timeoutMillis", INT, 10000, "Connect and idle timeout of one webhook delivery"),
-      Setting.of("webhooks.allowPrivateTargets", BOOLEAN, false, "Whether webhook URLs may point at loopback, private or link-local addresses (off: no requests into your own network)"));
+      Setting.of("webhooks.allowPrivateTargets", BOOLEAN, false, "Whether webhook URLs may point at loopback, private or link-local addresses (off: no requests into your own network)"),
+      Setting.of("push.collapseSeconds", INT, 10, "Changes to one space within this window wake each offline member once (one push per user and space per window)"),
+      Setting.of("push.fcm.serviceAccountFile", STRING, null, "Firebase service-account JSON (client_email, private_key, token_uri, project_id); unset: no FCM pushes"),
+      Setting.of("push.fcm.endpoint", STRING, "https://fcm.googleapis.com", "FCM HTTP v1 base URL"),
+      Setting.of("push.apns.keyFile", STRING, null, "APNs token-auth key (.p8); unset: no APNs pushes"),
+      Setting.of("push.apns.keyId", STRING, null, "The .p8 key's id (kid)"),
+      Setting.of("push.apns.teamId", STRING, null, "Apple developer team id (iss)"),
+      Setting.of("push.apns.topic", STRING, null, "The app's bundle id (apns-topic)"),
+      Setting.of("push.apns.endpoint", STRING, "https://api.push.apple.com", "APNs base URL (https://api.sandbox.push.apple.com for development builds)"));
 
   private Settings() {}
 

@@ -10,7 +10,7 @@ import java.util.Map;
 
 /** The typed, validated configuration of one node. Built once by {@link ConfigLoader}. */
 public record TetherConfig(boolean production, Server server, Http http, Pg pg, Redis redis, Auth auth, Sync sync,
-                           Limits limits, Retention retention, Graphql graphql, Jobs jobs, Webhooks webhooks) {
+                           Limits limits, Retention retention, Graphql graphql, Jobs jobs, Webhooks webhooks, Push push) {
 
   public record Server(int eventLoops, String adminToken, String logLevel, String logFormat, int notReadySeconds,
                        int socketCloseWindowSeconds, int drainTimeoutSeconds) {}
@@ -68,6 +68,21 @@ public record TetherConfig(boolean production, Server server, Http http, Pg pg, 
                      int leaseSeconds) {}
 
   public record Webhooks(int timeoutMillis, boolean allowPrivateTargets) {}
+
+  public record Push(int collapseSeconds, String fcmServiceAccountFile, String fcmEndpoint, String apnsKeyFile,
+                     String apnsKeyId, String apnsTeamId, String apnsTopic, String apnsEndpoint) {
+    public boolean fcm() {
+      return fcmServiceAccountFile != null;
+    }
+
+    public boolean apns() {
+      return apnsKeyFile != null;
+    }
+
+    public boolean enabled() {
+      return fcm() || apns();
+    }
+  }
 
   static TetherConfig from(Map<String, Object> v) {
     Values values = new Values(v);
@@ -145,7 +160,13 @@ public record TetherConfig(boolean production, Server server, Http http, Pg pg, 
         values.positive("jobs.backoffBaseMillis"), values.positive("jobs.backoffMaxMillis"), values.positive("jobs.pollMillis"),
         values.positive("jobs.leaseSeconds"));
     Webhooks webhooks = new Webhooks(values.positive("webhooks.timeoutMillis"), (Boolean) v.get("webhooks.allowPrivateTargets"));
-    return new TetherConfig(production, server, http, pg, redis, auth, sync, limits, retention, graphql, jobs, webhooks);
+    Push push = new Push(values.range("push.collapseSeconds", 0, 86_400), values.strOrNull("push.fcm.serviceAccountFile"),
+        values.str("push.fcm.endpoint"), values.strOrNull("push.apns.keyFile"), values.strOrNull("push.apns.keyId"),
+        values.strOrNull("push.apns.teamId"), values.strOrNull("push.apns.topic"), values.str("push.apns.endpoint"));
+    if (push.apns() && (push.apnsKeyId() == null || push.apnsTeamId() == null || push.apnsTopic() == null)) {
+      throw new ConfigException("push.apns.keyFile", "APNs also needs push.apns.keyId, push.apns.teamId and push.apns.topic");
+    }
+    return new TetherConfig(production, server, http, pg, redis, auth, sync, limits, retention, graphql, jobs, webhooks, push);
   }
 
   private static List<ExternalIssuer> externalIssuers(JsonArray raw) {

@@ -64,6 +64,7 @@ public final class ApiRouter {
     new ChangeRoutes(node.reads(), config.limits()).mount(router);
     new MutationRoutes(node.mutations(), node.json()).mount(router);
     new DeviceRoutes(node.devices(), node.json()).mount(router);
+    new PushRoutes(node.push(), node.access(), node.pool(), node.json()).mount(router);
     new WebhookRoutes(vertx, node.webhooks(), node.access(), node.json(), config.webhooks().allowPrivateTargets()).mount(router);
 
     router.route().failureHandler(ErrorResponses::render);

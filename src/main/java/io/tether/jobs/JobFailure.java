@@ -23,6 +23,18 @@ public final class JobFailure extends RuntimeException {
     return new JobFailure(message, false, 0);
   }
 
+  /** An HTTP Retry-After in seconds, as milliseconds (the HTTP-date form is rare here and reads as 0). */
+  public static long retryAfterMillis(String header) {
+    if (header == null) {
+      return 0;
+    }
+    try {
+      return Math.max(0, Long.parseLong(header.trim())) * 1000;
+    } catch (NumberFormatException httpDate) {
+      return 0;
+    }
+  }
+
   public boolean retryable() {
     return retry;
   }

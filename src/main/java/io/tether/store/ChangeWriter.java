@@ -15,6 +15,7 @@ import io.vertx.sqlclient.RowIterator;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import io.tether.push.PushJobs;
 import io.tether.webhooks.WebhookStore;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -22,8 +23,8 @@ import java.util.List;
 /**
  * The write path: one transaction that locks the space's row (the lock orders the space's writers,
  * so seq order is commit order), reads the document, checks the precondition, and only then advances
- * the seq, writes the document, appends the change and enqueues the space's webhook deliveries in
- * one pipelined round trip. A refusal is found before anything is modified, so it leaves no gap in
+ * the seq, writes the document, appends the change and enqueues the space's webhook deliveries and
+ * push job in one pipelined round trip. A refusal is found before anything is modified, so it leaves no gap in
  * seq and needs no savepoint inside a caller's transaction. Publishing is the caller's job, after this future completes (after commit).
  */
 public final class ChangeWriter {
@@ -45,10 +46,13 @@ public final class ChangeWriter {
 
   private final Pool pool;
   private final int maxDocumentBytes;
+  private final int pushCollapseSeconds;
 
-  public ChangeWriter(Pool pool, int maxDocumentBytes) {
+  /** {@code pushCollapseSeconds} below 0: push notifications are off, and writes queue no push jobs. */
+  public ChangeWriter(Pool pool, int maxDocumentBytes, int pushCollapseSeconds) {
     this.pool = pool;
     this.maxDocumentBytes = maxDocumentBytes;
+    this.pushCollapseSeconds = pushCollapseSeconds;
   }
 
   /** A caller's statement sent in the write's round trip, once the write's seq and version are known. */
@@ -103,8 +107,10 @@ public final class ChangeWriter {
     Future<RowSet<Row>> appended = tx.preparedQuery(APPEND).execute(Tuple.from(new Object[] {cmd.space(), seq,
         cmd.collection(), cmd.id(), cmd.op().wire(), version, data, deleted, cmd.mutationId(), cmd.actor()}));
     Future<?> hooked = tx.preparedQuery(WebhookStore.ENQUEUE_DELIVERIES).execute(Tuple.of(cmd.space(), seq));
+    Future<?> pushed = pushCollapseSeconds < 0 ? Future.succeededFuture() : tx.preparedQuery(PushJobs.ENQUEUE)
+        .execute(Tuple.from(new Object[] {cmd.space(), seq, cmd.collection(), cmd.id(), cmd.actor(), (double) pushCollapseSeconds}));
     Future<?> extra = alongside.send(tx, seq, version);
-    return Future.all(List.of(advanced, upserted, appended, hooked, extra)).map(all -> {
+    return Future.all(List.of(advanced, upserted, appended, hooked, pushed, extra)).map(all -> {
       OffsetDateTime ts = appended.result().iterator().next().getOffsetDateTime(0);
       Change change = new Change(cmd.space(), seq, cmd.collection(), cmd.id(), cmd.op(), version, data, deleted,
           cmd.mutationId(), cmd.actor(), ts.toInstant());

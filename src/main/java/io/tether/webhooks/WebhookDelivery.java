@@ -65,21 +65,9 @@ public final class WebhookDelivery implements JobHandler {
           }
           String why = webhook.url() + " answered " + status;
           if (status == 408 || status == 429 || status >= 500) {
-            return Future.failedFuture(JobFailure.retry(why, retryAfterMillis(response.getHeader("Retry-After"))));
+            return Future.failedFuture(JobFailure.retry(why, JobFailure.retryAfterMillis(response.getHeader("Retry-After"))));
           }
           return Future.failedFuture(JobFailure.permanent(why));
         }));
-  }
-
-  /** Retry-After in seconds (the HTTP-date form is rare from webhook receivers and is ignored). */
-  static long retryAfterMillis(String header) {
-    if (header == null) {
-      return 0;
-    }
-    try {
-      return Math.max(0, Long.parseLong(header.trim())) * 1000;
-    } catch (NumberFormatException httpDate) {
-      return 0;
-    }
   }
 }
