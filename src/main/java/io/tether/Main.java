@@ -9,6 +9,7 @@ import io.tether.push.OnlineUsers;
 import io.tether.push.PushJobs;
 import io.tether.push.PushProvider;
 import io.tether.push.RedisOnlineUsers;
+import io.tether.push.WebhookPushProvider;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
@@ -212,22 +213,20 @@ public final class Main {
     Map<String, JobHandler> handlers = new HashMap<>();
     handlers.put(WebhookStore.JOB_KIND,
         new WebhookDelivery(node.webhooks(), node.changeLog(), http, node.config().webhooks().timeoutMillis()));
-    if (node.push() != null) {
-      handlers.put(PushJobs.FANOUT, node.push().fanout());
-      handlers.put(PushJobs.SEND, node.push().send());
-    }
+    handlers.put(PushJobs.FANOUT, node.push().fanout());
+    handlers.put(PushJobs.SEND, node.push().send());
     JobRunner runner = new JobRunner(node.jobs(), handlers, jobs.concurrency(), jobs.maxAttempts(), jobs.leaseSeconds(),
         new Backoff(jobs.backoffBaseMillis(), jobs.backoffMaxMillis()), node.metrics());
     return new JobVerticle(runner, jobs.pollMillis());
   }
 
-  /** Push notifications when FCM or APNs credentials are configured; null otherwise. */
+  /** Push notifications: to webhook devices always, to FCM and APNs devices when their credentials are configured. */
   private static PushJobs push(Vertx vertx, TetherConfig config, Pool pool, ConnectionCounter connections, DeviceStore devices) {
     TetherConfig.Push push = config.push();
-    if (!push.enabled()) {
-      return null;
-    }
     Map<String, PushProvider> providers = new HashMap<>();
+    // Webhook devices need no credentials: pushes are always on.
+    providers.put("webhook", new WebhookPushProvider(vertx.createHttpClient(new HttpClientOptions().setMaxRedirects(0)),
+        config.webhooks().timeoutMillis()));
     if (push.fcm()) {
       JsonObject account = new JsonObject(readFile(push.fcmServiceAccountFile(), "push.fcm.serviceAccountFile"));
       providers.put("fcm", new FcmProvider(vertx, vertx.createHttpClient(), account, push.fcmEndpoint()));
@@ -263,7 +262,7 @@ public final class Main {
         MembershipCache::misses);
     SpaceAccess access = new SpaceAccess(spaces, memberships, bus);
     ChangeWriter writer = new ChangeWriter(pool, config.limits().maxDocumentBytes(),
-        config.push().enabled() ? config.push().collapseSeconds() : -1);
+        config.push().collapseSeconds());
     DocumentService documents = new DocumentService(access, writer, bus, metrics);
     MutationService mutations = new MutationService(access, new MutationStore(pool, writer), documents,
         new MutationParser(config.limits().maxDocumentBytes()), config.limits().maxMutationsPerBatch());

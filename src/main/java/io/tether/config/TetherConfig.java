@@ -79,9 +79,6 @@ public record TetherConfig(boolean production, Server server, Http http, Pg pg, 
       return apnsKeyFile != null;
     }
 
-    public boolean enabled() {
-      return fcm() || apns();
-    }
   }
 
   static TetherConfig from(Map<String, Object> v) {

@@ -1,6 +1,7 @@
 package io.tether.http;
 
 import io.tether.graphql.GraphQLApi;
+import io.tether.webhooks.OutboundTargets;
 import io.tether.Node;
 import io.tether.config.TetherConfig;
 import io.vertx.core.Handler;
@@ -63,9 +64,10 @@ public final class ApiRouter {
         .mount(router);
     new ChangeRoutes(node.reads(), config.limits()).mount(router);
     new MutationRoutes(node.mutations(), node.json()).mount(router);
-    new DeviceRoutes(node.devices(), node.json()).mount(router);
+    OutboundTargets targets = new OutboundTargets(vertx, config.webhooks().allowPrivateTargets());
+    new DeviceRoutes(node.devices(), node.json(), targets).mount(router);
     new PushRoutes(node.push(), node.access(), node.pool(), node.json()).mount(router);
-    new WebhookRoutes(vertx, node.webhooks(), node.access(), node.json(), config.webhooks().allowPrivateTargets()).mount(router);
+    new WebhookRoutes(node.webhooks(), node.access(), node.json(), targets).mount(router);
 
     router.route().failureHandler(ErrorResponses::render);
     for (int status : new int[] {400, 401, 403, 404, 405, 413, 415, 429, 431, 500, 503}) {

@@ -4,6 +4,8 @@ import io.tether.core.Ids;
 import io.tether.core.JsonLimits;
 import io.tether.core.TetherException;
 import io.tether.push.DeviceStore;
+import io.tether.webhooks.OutboundTargets;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -11,14 +13,16 @@ import java.util.Set;
 
 /** {@code PUT/DELETE /v1/devices/{deviceId}} and {@code GET /v1/devices}: the caller's own push devices. */
 final class DeviceRoutes {
-  private static final Set<String> PLATFORMS = Set.of("fcm", "apns");
+  private static final Set<String> PLATFORMS = Set.of("fcm", "apns", "webhook");
 
   private final DeviceStore devices;
   private final JsonLimits json;
+  private final OutboundTargets targets;
 
-  DeviceRoutes(DeviceStore devices, JsonLimits json) {
+  DeviceRoutes(DeviceStore devices, JsonLimits json, OutboundTargets targets) {
     this.devices = devices;
     this.json = json;
+    this.targets = targets;
   }
 
   void mount(Router router) {
@@ -33,7 +37,7 @@ final class DeviceRoutes {
     JsonObject body = Requests.body(rc, json);
     String platform = Requests.requiredString(body, "platform");
     if (!PLATFORMS.contains(platform)) {
-      throw TetherException.badRequest("platform must be fcm or apns");
+      throw TetherException.badRequest("platform must be fcm, apns or webhook");
     }
     String token = Requests.requiredString(body, "token");
     if (token.length() > 4096) {
@@ -43,7 +47,9 @@ final class DeviceRoutes {
     if (locale != null && !locale.matches("[A-Za-z]{2,8}([-_][A-Za-z0-9]{1,8}){0,3}")) {
       throw TetherException.badRequest("locale must be a language tag such as en-GB");
     }
-    devices.put(Requests.principal(rc).userId(), deviceId, platform, token, locale)
+    // A webhook device's token is the URL its pushes are POSTed to (a UnifiedPush endpoint, a gateway).
+    Future<Void> checked = platform.equals("webhook") ? targets.check(OutboundTargets.parse("token", token)) : Future.succeededFuture();
+    checked.compose(ok -> devices.put(Requests.principal(rc).userId(), deviceId, platform, token, locale))
         .onSuccess(done -> Requests.json(rc, 200, new JsonObject().put("deviceId", deviceId).put("platform", platform)
             .put("locale", locale)))
         .onFailure(rc::fail);

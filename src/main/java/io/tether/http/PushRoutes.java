@@ -50,12 +50,7 @@ final class PushRoutes {
     }
     String sender = Requests.principal(rc).userId();
     access.toWrite(space, sender)
-        .compose(writer -> {
-          if (push == null) {
-            throw new TetherException(ErrorCode.UNAVAILABLE, "push notifications are not configured on this server");
-          }
-          return push.notifyMembers(space, sender, title, text, (JsonObject) extra);
-        })
+        .compose(writer -> push.notifyMembers(space, sender, title, text, (JsonObject) extra))
         .onSuccess(queued -> Requests.json(rc, 202, new JsonObject().put("queued", true)))
         .onFailure(rc::fail);
   }

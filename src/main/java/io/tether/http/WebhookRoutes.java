@@ -4,15 +4,12 @@ import io.tether.auth.SpaceAccess;
 import io.tether.core.Ids;
 import io.tether.core.JsonLimits;
 import io.tether.core.TetherException;
+import io.tether.webhooks.OutboundTargets;
 import io.tether.webhooks.WebhookStore;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
@@ -24,18 +21,16 @@ import java.util.HexFormat;
 final class WebhookRoutes {
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  private final Vertx vertx;
   private final WebhookStore webhooks;
   private final SpaceAccess access;
   private final JsonLimits json;
-  private final boolean allowPrivateTargets;
+  private final OutboundTargets targets;
 
-  WebhookRoutes(Vertx vertx, WebhookStore webhooks, SpaceAccess access, JsonLimits json, boolean allowPrivateTargets) {
-    this.vertx = vertx;
+  WebhookRoutes(WebhookStore webhooks, SpaceAccess access, JsonLimits json, OutboundTargets targets) {
     this.webhooks = webhooks;
     this.access = access;
     this.json = json;
-    this.allowPrivateTargets = allowPrivateTargets;
+    this.targets = targets;
   }
 
   void mount(Router router) {
@@ -56,7 +51,7 @@ final class WebhookRoutes {
     String space = Ids.space(rc.pathParam("space"));
     String id = Ids.document(rc.pathParam("id"));
     JsonObject body = Requests.body(rc, json);
-    URI url = url(Requests.requiredString(body, "url"));
+    URI url = OutboundTargets.parse("url", Requests.requiredString(body, "url"));
     String secret = body.getString("secret");
     if (secret == null) {
       byte[] bytes = new byte[32];
@@ -67,7 +62,7 @@ final class WebhookRoutes {
     }
     String chosen = secret;
     access.toManage(space, Requests.principal(rc).userId())
-        .compose(owner -> checkTarget(url))
+        .compose(owner -> targets.check(url))
         .compose(ok -> webhooks.put(space, id, url.toString(), chosen, Requests.principal(rc).userId()))
         .onSuccess(done -> Requests.json(rc, 200, new JsonObject().put("id", id).put("url", url.toString()).put("secret", chosen)))
         .onFailure(rc::fail);
@@ -86,39 +81,5 @@ final class WebhookRoutes {
           }
         })
         .onFailure(rc::fail);
-  }
-
-  private static URI url(String text) {
-    try {
-      URI url = new URI(text);
-      if (text.length() > 2048 || url.getHost() == null || !("https".equals(url.getScheme()) || "http".equals(url.getScheme()))
-          || url.getUserInfo() != null) {
-        throw TetherException.badRequest("url must be an absolute http(s) URL without credentials, at most 2048 characters");
-      }
-      return url;
-    } catch (java.net.URISyntaxException e) {
-      throw TetherException.badRequest("url is not a valid URL");
-    }
-  }
-
-  /** Unless allowed, a webhook may not make the server call into its own network (loopback, private, link-local). */
-  private Future<Void> checkTarget(URI url) {
-    if (allowPrivateTargets) {
-      return Future.succeededFuture();
-    }
-    // Name resolution blocks: off the event loop.
-    return vertx.executeBlocking(() -> {
-      try {
-        for (InetAddress address : InetAddress.getAllByName(url.getHost())) {
-          if (address.isLoopbackAddress() || address.isSiteLocalAddress() || address.isLinkLocalAddress()
-              || address.isAnyLocalAddress() || address.isMulticastAddress()) {
-            throw TetherException.badRequest("url points into a private network (webhooks.allowPrivateTargets is off)");
-          }
-        }
-        return null;
-      } catch (UnknownHostException e) {
-        throw TetherException.badRequest("url's host does not resolve");
-      }
-    }, false);
   }
 }

@@ -37,6 +37,9 @@ class DeviceRegistryTest {
           new JsonObject().put("platform", "fcm").encode()).status()).isEqualTo(400);
       assertThat(api.send("PUT", "/v1/devices/phone-2", null,
           new JsonObject().put("platform", "fcm").put("token", "t").encode()).status()).isEqualTo(401);
+      ApiClient.Response internal = api.send("PUT", "/v1/devices/gateway", alice.token(),
+          new JsonObject().put("platform", "webhook").put("token", "http://127.0.0.1:8080/admin").encode());
+      assertThat(internal.status()).as("a webhook device may not point into the server's network").isEqualTo(400);
       assertThat(api.send("DELETE", "/v1/devices/phone-1", alice.token(), null).status()).isEqualTo(204);
       assertThat(api.send("GET", "/v1/devices", alice.token(), null).json().getJsonArray("devices")).isEmpty();
     }

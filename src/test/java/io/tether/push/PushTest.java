@@ -6,6 +6,7 @@ import io.tether.support.ApiClient;
 import io.tether.support.ApiClient.Account;
 import io.tether.support.Await;
 import io.tether.support.TestCluster;
+import io.tether.support.WebhookReceiver;
 import io.tether.support.WsClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -25,6 +26,7 @@ class PushTest {
     fakes = Vertx.vertx();
     services = new FakePushServices(fakes);
     cluster = TestCluster.nodes(1, new JsonObject().put("push", services.config(1))
+        .put("webhooks", new JsonObject().put("allowPrivateTargets", true))
         .put("jobs", new JsonObject().put("pollMillis", 50).put("backoffBaseMillis", 50).put("backoffMaxMillis", 200)));
     api = cluster.api();
   }
@@ -85,6 +87,26 @@ class PushTest {
     assertThat(apns.body().getLong("seq")).isEqualTo(6);
     assertThat(services.sentTo(t.bobToken())).hasSize(2);
     assertThat(services.tokenExchanges()).as("the FCM access token is cached").isEqualTo(1);
+  }
+
+  @Test
+  void aWebhookDeviceGetsItsPushesAsJsonPosts() {
+    Team t = team();
+    Account erin = api.register();
+    api.addMember(t.alice(), t.space(), erin.userId(), "reader");
+    try (WebhookReceiver endpoint = new WebhookReceiver(fakes)) {
+      assertThat(api.send("PUT", "/v1/devices/desktop", erin.token(),
+          new JsonObject().put("platform", "webhook").put("token", endpoint.url()).encode()).status()).isEqualTo(200);
+      api.put(t.alice(), t.space(), "items", "tea", new JsonObject());
+      Await.until("erin's endpoint gets the push", 10, () -> endpoint.accepted().size() == 1);
+      JsonObject push = endpoint.accepted().get(0).json();
+      assertThat(push.getString("space")).isEqualTo(t.space());
+      assertThat(push.getString("id")).isEqualTo("tea");
+      endpoint.answer(() -> 410);
+      api.put(t.alice(), t.space(), "items", "tea", new JsonObject().put("again", true));
+      Await.until("a gone endpoint is forgotten", 10,
+          () -> api.send("GET", "/v1/devices", erin.token(), null).json().getJsonArray("devices").isEmpty());
+    }
   }
 
   @Test
