@@ -40,6 +40,8 @@ public final class PushJobs {
       FROM members m JOIN devices d ON d.user_id = m.user_id JOIN spaces s ON s.id = m.space_id
       WHERE m.space_id = $1 AND m.user_id <> $2""";
 
+  private static final int MAX_DATA_BYTES = 2048;
+
   private final Pool pool;
   private final OnlineUsers online;
   private final DeviceStore devices;
@@ -95,8 +97,13 @@ public final class PushJobs {
   }
 
   private static JsonObject message(JsonObject change, Row device, JsonObject data) {
-    return change.copy().put("userId", device.getString(0)).put("deviceId", device.getString(1))
-        .put("platform", device.getString(2)).put("token", device.getString(3)).put("data", data);
+    JsonObject message = change.copy().put("userId", device.getString(0)).put("deviceId", device.getString(1))
+        .put("platform", device.getString(2)).put("token", device.getString(3));
+    // FCM and APNs refuse payloads over 4 KiB: a larger document is left for the app to fetch.
+    if (data != null && data.encode().length() <= MAX_DATA_BYTES) {
+      message.put("data", data);
+    }
+    return message;
   }
 
   public JobHandler send() {
