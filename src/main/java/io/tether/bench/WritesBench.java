@@ -84,7 +84,7 @@ final class WritesBench {
         """.formatted(space);
     Path file = Files.createTempFile("tether-pgbench-", ".sql");
     Files.writeString(file, script, StandardCharsets.UTF_8);
-    Process process = new ProcessBuilder("pgbench", "-n", "-M", "extended", "-f", file.toString(), "-c", String.valueOf(o.writers()),
+    Process process = new ProcessBuilder("pgbench", "-n", "-M", "prepared", "-f", file.toString(), "-c", String.valueOf(o.writers()),
         "-j", String.valueOf(Math.min(o.writers(), 2)), "-T", String.valueOf(o.durationSeconds()), "-d", o.pgUrl())
         .redirectErrorStream(true).start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
