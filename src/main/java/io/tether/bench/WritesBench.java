@@ -64,21 +64,23 @@ final class WritesBench {
         });
   }
 
-  /** The write path's transaction (ChangeWriter) as a pgbench script, one space per pgbench client. */
+  /**
+   * The write path's transaction (ChangeWriter) as a pgbench script, one space per pgbench client,
+   * with prepared statements as the server's driver uses. The bench spaces have no webhooks and no
+   * devices, so, like the server, the script sends no enqueue statement.
+   */
   private double pgbench(String prefix) throws IOException, InterruptedException {
     String space = "'pgb-" + prefix + "' || :client_id";
     String script = """
         \\set id random(0, 99)
         BEGIN;
-        SELECT seq AS cur FROM spaces WHERE id = %1$s FOR NO KEY UPDATE \\gset
+        SELECT s.seq AS cur, EXISTS (SELECT 1 FROM webhooks w WHERE w.space_id = s.id) AS hooks, EXISTS (SELECT 1 FROM members m JOIN devices d ON d.user_id = m.user_id WHERE m.space_id = s.id AND m.user_id <> 'pgbench') AS devices FROM spaces s WHERE s.id = %1$s FOR NO KEY UPDATE OF s \\gset
         \\set next :cur + 1
         SELECT collection, id, version, data, deleted, seq FROM documents WHERE space_id = %1$s AND collection = 'items' AND id = 'd' || :id;
         \\startpipeline
         UPDATE spaces SET seq = :next WHERE id = %1$s;
         INSERT INTO documents (space_id, collection, id, version, data, deleted, seq, updated_at) VALUES (%1$s, 'items', 'd' || :id, 1, '{"n":1}', false, :next, now()) ON CONFLICT (space_id, collection, id) DO UPDATE SET version = documents.version + 1, data = EXCLUDED.data, deleted = EXCLUDED.deleted, seq = EXCLUDED.seq, updated_at = EXCLUDED.updated_at;
         INSERT INTO changes (space_id, seq, collection, doc_id, op, version, data, deleted, mutation_id, actor) VALUES (%1$s, :next, 'items', 'd' || :id, 'put', 1, '{"n":1}', false, NULL, 'pgbench');
-        INSERT INTO jobs (kind, ordering_key, payload) SELECT 'webhook', 'webhook:' || w.space_id || '/' || w.id, jsonb_build_object('space', w.space_id, 'webhook', w.id, 'seq', :next::bigint) FROM webhooks w WHERE w.space_id = %1$s;
-        INSERT INTO jobs (kind, payload, run_at, dedupe_key) SELECT 'push', jsonb_build_object('space', %1$s, 'seq', :next::bigint, 'collection', 'items', 'id', 'd' || :id, 'actor', 'pgbench'), now() + make_interval(secs => 10), 'push:' || %1$s WHERE EXISTS (SELECT 1 FROM members m JOIN devices d ON d.user_id = m.user_id WHERE m.space_id = %1$s AND m.user_id <> 'pgbench') ON CONFLICT (dedupe_key) WHERE state = 'pending' AND dedupe_key IS NOT NULL DO UPDATE SET payload = EXCLUDED.payload;
         \\endpipeline
         COMMIT;
         """.formatted(space);
