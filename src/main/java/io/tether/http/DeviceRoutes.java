@@ -58,13 +58,7 @@ final class DeviceRoutes {
   private void delete(RoutingContext rc) {
     String deviceId = Ids.document(rc.pathParam("deviceId"));
     devices.delete(Requests.principal(rc).userId(), deviceId)
-        .onSuccess(deleted -> {
-          if (deleted) {
-            rc.response().setStatusCode(204).end();
-          } else {
-            rc.fail(TetherException.notFound("no such device"));
-          }
-        })
+        .onSuccess(deleted -> Requests.deleted(rc, deleted, "no such device"))
         .onFailure(rc::fail);
   }
 }

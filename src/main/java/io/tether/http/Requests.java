@@ -37,6 +37,15 @@ final class Requests {
     return value;
   }
 
+  /** 204 when something was deleted, otherwise a 404 naming what was not found. */
+  static void deleted(RoutingContext rc, boolean deleted, String notFound) {
+    if (deleted) {
+      rc.response().setStatusCode(204).end();
+    } else {
+      rc.fail(TetherException.notFound(notFound));
+    }
+  }
+
   static int intParam(RoutingContext rc, String name, int fallback, int min, int max) {
     String raw = rc.request().getParam(name);
     if (raw == null || raw.isEmpty()) {

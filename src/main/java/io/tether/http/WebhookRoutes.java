@@ -73,13 +73,7 @@ final class WebhookRoutes {
     String id = Ids.document(rc.pathParam("id"));
     access.toManage(space, Requests.principal(rc).userId())
         .compose(owner -> webhooks.delete(space, id))
-        .onSuccess(deleted -> {
-          if (deleted) {
-            rc.response().setStatusCode(204).end();
-          } else {
-            rc.fail(TetherException.notFound("no such webhook"));
-          }
-        })
+        .onSuccess(deleted -> Requests.deleted(rc, deleted, "no such webhook"))
         .onFailure(rc::fail);
   }
 }
