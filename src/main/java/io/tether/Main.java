@@ -54,6 +54,7 @@ import io.tether.ops.LogSetup;
 import io.tether.ops.Metrics;
 import io.tether.service.DocumentService;
 import io.tether.service.MutationService;
+import io.tether.service.FirstPageCache;
 import io.tether.service.ReadService;
 import io.tether.store.ChangeLog;
 import io.tether.store.ChangeWriter;
@@ -275,10 +276,20 @@ public final class Main {
     ConnectionCounter connections = new ConnectionCounter(config.sync().maxConnectionsPerUser());
     DeviceStore devices = new DeviceStore(pool);
     return new Node(vertx, config, pool, bus, users, spaces, documentStore, changeLog,
-        tokens, accounts, access, documents, new ReadService(access, documentStore, changeLog), mutations,
+        tokens, accounts, access, documents, reads(documentStore, changeLog, access, config, metrics), mutations,
         new JsonLimits(config.limits().maxJsonDepth()), new RequestLimits(limiter, config.limits(), metrics), connections,
         metrics, new Drain(), new InstanceStats(), new WebhookStore(pool), new JobQueue(pool),
         devices, push(vertx, config, pool, connections, devices));
+  }
+
+  private static ReadService reads(DocumentStore documents, ChangeLog changeLog, SpaceAccess access, TetherConfig config,
+                                   Metrics metrics) {
+    FirstPageCache firstPages = new FirstPageCache(config.limits().listingCacheEntries(), 4L * 1024 * 1024);
+    metrics.bindCounter("tether.listing.cache.hits", "First pages of listings answered from the node's cache", firstPages,
+        FirstPageCache::hits);
+    metrics.bindCounter("tether.listing.cache.misses", "First pages of listings read from PostgreSQL", firstPages,
+        FirstPageCache::misses);
+    return new ReadService(access, documents, changeLog, firstPages);
   }
 
   /** The bus, and the membership cache that listens on it. */

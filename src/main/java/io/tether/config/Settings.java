@@ -78,6 +78,7 @@ public final class Settings {
       Setting.of("limits.maxJsonDepth", INT, 64, "Deepest JSON nesting accepted in bodies and frames"),
       Setting.of("limits.maxPageSize", INT, 1000, "Largest limit for document and change listings"),
       Setting.of("limits.defaultPageSize", INT, 100, "Page size when a listing gives no limit"),
+      Setting.of("limits.listingCacheEntries", INT, 1000, "First pages of listings a node keeps, each valid until its space's next write (0: none)"),
       Setting.of("limits.maxMutationsPerBatch", INT, 500, "Mutations in one batch (REST or mutate frame); more gets 413"),
       Setting.of("limits.userRequestsPerSecond", INT, 50, "Sustained requests and frames per second per user (token bucket; cluster-wide with Redis)"),
       Setting.of("limits.userBurst", INT, 200, "Bucket size per user: the burst allowed above the sustained rate"),

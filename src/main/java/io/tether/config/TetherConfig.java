@@ -58,7 +58,7 @@ public record TetherConfig(boolean production, Server server, Http http, Pg pg, 
 
   public record Limits(int maxDocumentBytes, int maxJsonDepth, int maxPageSize, int defaultPageSize,
                        int maxMutationsPerBatch, int userRequestsPerSecond, int userBurst, int ipRequestsPerSecond,
-                       int ipBurst, int loginAttemptsPerMinute) {}
+                       int ipBurst, int loginAttemptsPerMinute, int listingCacheEntries) {}
 
   public record Retention(int changeMaxAgeHours, int changeMaxCount, int mutationMaxAgeHours, int intervalSeconds) {}
 
@@ -144,7 +144,8 @@ public record TetherConfig(boolean production, Server server, Http http, Pg pg, 
         values.positive("limits.maxPageSize"), values.positive("limits.defaultPageSize"),
         values.positive("limits.maxMutationsPerBatch"), values.positive("limits.userRequestsPerSecond"),
         values.positive("limits.userBurst"), values.positive("limits.ipRequestsPerSecond"),
-        values.positive("limits.ipBurst"), values.positive("limits.loginAttemptsPerMinute"));
+        values.positive("limits.ipBurst"), values.positive("limits.loginAttemptsPerMinute"),
+        values.range("limits.listingCacheEntries", 0, 1_000_000));
     if (limits.defaultPageSize() > limits.maxPageSize()) {
       throw new ConfigException("limits.defaultPageSize", "must not exceed limits.maxPageSize");
     }

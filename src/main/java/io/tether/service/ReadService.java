@@ -21,11 +21,13 @@ public final class ReadService {
   private final SpaceAccess access;
   private final DocumentStore documents;
   private final ChangeLog changeLog;
+  private final FirstPageCache firstPages;
 
-  public ReadService(SpaceAccess access, DocumentStore documents, ChangeLog changeLog) {
+  public ReadService(SpaceAccess access, DocumentStore documents, ChangeLog changeLog, FirstPageCache firstPages) {
     this.access = access;
     this.documents = documents;
     this.changeLog = changeLog;
+    this.firstPages = firstPages;
   }
 
   /** {@code {id, seq, epoch, role}}. */
@@ -44,11 +46,27 @@ public final class ReadService {
         .map(found -> found.filter(d -> !d.deleted()).orElseThrow(() -> TetherException.notFound("no such document")));
   }
 
-  /** One page of the snapshot-consistent listing. */
+  /** One page of the snapshot-consistent listing; a first page comes from the cache while the space's head has not moved. */
   public Future<DocumentStore.Page> page(String space, String userId, String collection, DocumentStore.PageStart start,
                                          int limit, boolean includeDeleted) {
-    return access.toRead(space, userId)
-        .compose(role -> documents.page(space, collection, start, limit, includeDeleted))
+    Future<DocumentStore.PageStart> allowed = access.toRead(space, userId).map(start);
+    if (!start.equals(DocumentStore.PageStart.FIRST)) {
+      return allowed.compose(role -> read(space, collection, start, limit, includeDeleted));
+    }
+    String key = FirstPageCache.key(space, collection, limit, includeDeleted);
+    return allowed.compose(role -> changeLog.head(space)).compose(head -> {
+      DocumentStore.Page cached = head.isEmpty() ? null : firstPages.get(key, head.get().seq(), head.get().epoch());
+      if (cached != null) {
+        return Future.succeededFuture(cached);
+      }
+      // The page carries the head of its own snapshot: it is cached under that, whatever moved since.
+      return read(space, collection, start, limit, includeDeleted).onSuccess(page -> firstPages.put(key, page));
+    });
+  }
+
+  private Future<DocumentStore.Page> read(String space, String collection, DocumentStore.PageStart start, int limit,
+                                          boolean includeDeleted) {
+    return documents.page(space, collection, start, limit, includeDeleted)
         .map(found -> found.orElseThrow(() -> TetherException.forbidden("not a member of this space")));
   }
 
