@@ -2,15 +2,21 @@ package io.tether.jobs;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs a {@link JobRunner} on its own event loop, apart from the API verticles: polls every
  * {@code pollMillis}, and again at once while a poll finds work.
  */
 public final class JobVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(JobVerticle.class);
+  private static final long FAILURE_LOG_INTERVAL_MILLIS = 60_000;
+
   private final JobRunner runner;
   private final long pollMillis;
   private long timer;
+  private long lastFailureLogged;
 
   public JobVerticle(JobRunner runner, long pollMillis) {
     this.runner = runner;
@@ -24,11 +30,20 @@ public final class JobVerticle extends VerticleBase {
   }
 
   private void drain() {
-    runner.poll().onSuccess(claimed -> {
-      if (claimed > 0) {
-        vertx.runOnContext(v -> drain());
-      }
-    });
+    runner.poll()
+        .onSuccess(claimed -> {
+          if (claimed > 0) {
+            vertx.runOnContext(v -> drain());
+          }
+        })
+        .onFailure(err -> {
+          // PostgreSQL down: polling goes on every pollMillis; say so once a minute, not every poll.
+          long now = System.currentTimeMillis();
+          if (now - lastFailureLogged > FAILURE_LOG_INTERVAL_MILLIS) {
+            lastFailureLogged = now;
+            LOG.warn("Cannot claim background jobs: {}", err.toString());
+          }
+        });
   }
 
   @Override
