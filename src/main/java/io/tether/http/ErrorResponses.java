@@ -12,7 +12,6 @@ import io.vertx.ext.web.handler.HttpException;
 import io.vertx.pgclient.PgException;
 import io.vertx.core.VertxException;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
-import java.net.ConnectException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -119,7 +118,9 @@ public final class ErrorResponses {
 
   /** Failures of a dependency that should pass (a connection refused or lost, a pool or query timeout). */
   private static boolean isTransient(Throwable failure) {
-    if (failure instanceof ConnectException || failure instanceof ClosedConnectionException) {
+    // A connection refused, reset or closed under a query (a database restarting) is I/O trouble with a
+    // dependency: the request can be retried. The client's own connection failing never gets here.
+    if (failure instanceof java.io.IOException || failure instanceof ClosedConnectionException) {
       return true;
     }
     String type = failure == null ? "" : failure.getClass().getSimpleName();
