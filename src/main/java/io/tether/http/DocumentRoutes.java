@@ -4,7 +4,6 @@ import io.tether.service.ReadService;
 import io.tether.auth.SpaceAccess;
 import io.tether.config.TetherConfig;
 import io.tether.core.Change;
-import io.tether.core.Document;
 import io.tether.core.ErrorCode;
 import io.tether.core.Ids;
 import io.tether.core.JsonLimits;

@@ -3,7 +3,6 @@ package io.tether.sync;
 import io.tether.bus.BusListener;
 import io.tether.bus.ChangeBus;
 import io.tether.bus.ChangeFrame;
-import io.tether.core.Change;
 import io.tether.ops.Metrics;
 import io.tether.store.ChangeLog;
 import io.vertx.core.Future;
