@@ -4,6 +4,10 @@ import io.tether.config.ConfigException;
 import io.tether.limits.ConnectionCounter;
 import io.tether.push.ApnsProvider;
 import io.tether.push.FcmProvider;
+import io.tether.presence.LocalPresenceStore;
+import io.tether.presence.PresenceService;
+import io.tether.presence.PresenceStore;
+import io.tether.presence.RedisPresenceStore;
 import io.tether.push.LocalOnlineUsers;
 import io.tether.push.OnlineUsers;
 import io.tether.push.PushJobs;
@@ -246,6 +250,16 @@ public final class Main {
     return new PushJobs(pool, online, devices, providers);
   }
 
+  /** Presence: in memory on one node, in Redis (renewed, expiring) across many. */
+  private static PresenceService presence(Vertx vertx, TetherConfig config, ChangeBus bus) {
+    PresenceStore store = config.redis().enabled()
+        ? new RedisPresenceStore(vertx, Redis.createClient(vertx, new RedisOptions().setConnectionString(config.redis().url())
+            .setMaxPoolSize(config.redis().poolSize()).setMaxPoolWaiting(10_000)), config.redis().channelPrefix(),
+            config.presence().ttlSeconds() * 1000L)
+        : new LocalPresenceStore();
+    return new PresenceService(store, bus, config.presence());
+  }
+
   private static String readFile(String path, String setting) {
     try {
       return java.nio.file.Files.readString(Path.of(path));
@@ -279,7 +293,7 @@ public final class Main {
         tokens, accounts, access, documents, reads(documentStore, changeLog, access, config, metrics), mutations,
         new JsonLimits(config.limits().maxJsonDepth()), new RequestLimits(limiter, config.limits(), metrics), connections,
         metrics, new Drain(), new InstanceStats(), new WebhookStore(pool), new JobQueue(pool),
-        devices, push(vertx, config, pool, connections, devices));
+        devices, push(vertx, config, pool, connections, devices), presence(vertx, config, bus));
   }
 
   private static ReadService reads(DocumentStore documents, ChangeLog changeLog, SpaceAccess access, TetherConfig config,

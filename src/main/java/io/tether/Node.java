@@ -15,6 +15,7 @@ import io.tether.service.DocumentService;
 import io.tether.service.MutationService;
 import io.tether.service.ReadService;
 import io.tether.jobs.JobQueue;
+import io.tether.presence.PresenceService;
 import io.tether.push.DeviceStore;
 import io.tether.push.PushJobs;
 import io.tether.webhooks.WebhookStore;
@@ -34,4 +35,4 @@ public record Node(Vertx vertx, TetherConfig config, Pool pool, ChangeBus bus, U
                    SpaceAccess access, DocumentService documentService, ReadService reads, MutationService mutations, JsonLimits json,
                    RequestLimits limits, ConnectionCounter connections, Metrics metrics, Drain drain,
                    InstanceStats stats, WebhookStore webhooks, JobQueue jobs, DeviceStore devices,
-                   PushJobs push) {}
+                   PushJobs push, PresenceService presence) {}

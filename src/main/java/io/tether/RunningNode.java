@@ -26,7 +26,10 @@ public record RunningNode(Vertx vertx, Node node, String deploymentId, EmbeddedD
   public Future<Void> stop() {
     // Undeploying the API verticles first closes their servers; the retention worker stops with Vert.x.
     return vertx.undeploy(deploymentId)
-        .eventually(() -> node.bus().close())
+        .eventually(() -> {
+          node.presence().store().close();
+          return node.bus().close();
+        })
         .eventually(() -> node.limits().close())
         .eventually(() -> node.pool().close())
         .andThen(ar -> {

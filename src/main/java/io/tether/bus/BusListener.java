@@ -18,4 +18,8 @@ public interface BusListener {
   /** Someone's role in a space changed (cache invalidation); only the membership channel carries these. */
   default void onMembershipChanged(String space, String userId) {
   }
+
+  /** An ephemeral message of the space ({@link ChangeBus#publishEphemeral}); read-only, shared by every listener. */
+  default void onEphemeral(io.vertx.core.json.JsonObject message) {
+  }
 }

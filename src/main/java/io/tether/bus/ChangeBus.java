@@ -2,6 +2,7 @@ package io.tether.bus;
 
 import io.tether.core.Change;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 
 /**
  * Fans committed changes out to every node. At most once: a message may be lost, reordered or
@@ -18,6 +19,12 @@ public interface ChangeBus {
 
   /** Tells every node that a role changed, so their membership caches drop the entry (best effort). */
   Future<Void> publishMembershipChange(String space, String userId);
+
+  /**
+   * Sends an ephemeral message (presence, signals) to every listener of the space on every node: like
+   * changes, at most once, but nothing stores it and nobody fills its gaps. Listeners get it read-only.
+   */
+  Future<Void> publishEphemeral(String space, JsonObject message);
 
   /** Whether messages are flowing now; while not, anything may be missed. */
   default boolean connected() {

@@ -4,6 +4,7 @@ import io.tether.core.Change;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,6 +45,20 @@ public final class LocalChangeBus implements ChangeBus {
     if (registrations != null) {
       for (Registration r : registrations) {
         r.context.runOnContext(v -> r.listener.onMembershipChanged(space, userId));
+      }
+    }
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<Void> publishEphemeral(String space, JsonObject message) {
+    if (closed) {
+      return Future.failedFuture("bus closed");
+    }
+    List<Registration> registrations = bySpace.get(space);
+    if (registrations != null) {
+      for (Registration r : registrations) {
+        r.context.runOnContext(v -> r.listener.onEphemeral(message));
       }
     }
     return Future.succeededFuture();

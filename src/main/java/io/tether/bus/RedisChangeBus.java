@@ -110,6 +110,14 @@ public final class RedisChangeBus implements ChangeBus {
   }
 
   @Override
+  public Future<Void> publishEphemeral(String space, JsonObject message) {
+    if (closed) {
+      return Future.failedFuture("bus closed");
+    }
+    return publisher.send(Request.cmd(Command.PUBLISH).arg(prefix + space).arg(message.encode())).mapEmpty();
+  }
+
+  @Override
   public Future<Void> publishRevocation(String space, String userId) {
     if (closed) {
       return Future.failedFuture("bus closed");
@@ -300,10 +308,21 @@ public final class RedisChangeBus implements ChangeBus {
       }
       return;
     }
+    if (isEphemeral(parsed.getString("type"))) {
+      for (Registration r : channel.registrations) {
+        r.context.runOnContext(v -> r.listener.onEphemeral(parsed));
+      }
+      return;
+    }
     ChangeFrame frame = ChangeFrame.of(parsed.getString("space"), parsed.getLong("seq", 0L), payload, commitMillis(parsed));
     for (Registration r : channel.registrations) {
       r.context.runOnContext(v -> r.listener.onChange(frame));
     }
+  }
+
+  /** Presence and signal messages; a change frame's type is {@code change}. */
+  private static boolean isEphemeral(String type) {
+    return "presence".equals(type) || "signal".equals(type);
   }
 
   private static long commitMillis(JsonObject change) {

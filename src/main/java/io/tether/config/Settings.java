@@ -108,7 +108,11 @@ public final class Settings {
       Setting.of("push.apns.keyId", STRING, null, "The .p8 key's id (kid)"),
       Setting.of("push.apns.teamId", STRING, null, "Apple developer team id (iss)"),
       Setting.of("push.apns.topic", STRING, null, "The app's bundle id (apns-topic)"),
-      Setting.of("push.apns.endpoint", STRING, "https://api.push.apple.com", "APNs base URL (https://api.sandbox.push.apple.com for development builds)"));
+      Setting.of("push.apns.endpoint", STRING, "https://api.push.apple.com", "APNs base URL (https://api.sandbox.push.apple.com for development builds)"),
+      Setting.of("presence.ttlSeconds", INT, 15, "A node vouches for its sockets' presence this long and renews every third of it; a dead node's sockets leave within about 1.3x this"),
+      Setting.of("presence.maxStateBytes", INT, 1024, "Largest presence state a socket may set (encoded JSON)"),
+      Setting.of("presence.maxSignalBytes", INT, 4096, "Largest signal payload (encoded JSON)"),
+      Setting.of("presence.signalsPerSecond", INT, 20, "Signals and presence updates a socket may send per second per space (bursts of the same size)"));
 
   private Settings() {}
 

@@ -10,7 +10,8 @@ import java.util.Map;
 
 /** The typed, validated configuration of one node. Built once by {@link ConfigLoader}. */
 public record TetherConfig(boolean production, Server server, Http http, Pg pg, Redis redis, Auth auth, Sync sync,
-                           Limits limits, Retention retention, Graphql graphql, Jobs jobs, Webhooks webhooks, Push push) {
+                           Limits limits, Retention retention, Graphql graphql, Jobs jobs, Webhooks webhooks, Push push,
+                           Presence presence) {
 
   public record Server(int eventLoops, String adminToken, String logLevel, String logFormat, int notReadySeconds,
                        int socketCloseWindowSeconds, int drainTimeoutSeconds) {}
@@ -68,6 +69,9 @@ public record TetherConfig(boolean production, Server server, Http http, Pg pg, 
                      int leaseSeconds) {}
 
   public record Webhooks(int timeoutMillis, boolean allowPrivateTargets) {}
+
+  /** Who is in a space (cluster-wide, renewed, expiring) and the ephemeral signals between them. */
+  public record Presence(int ttlSeconds, int maxStateBytes, int maxSignalBytes, int signalsPerSecond) {}
 
   public record Push(int collapseSeconds, String fcmServiceAccountFile, String fcmEndpoint, String apnsKeyFile,
                      String apnsKeyId, String apnsTeamId, String apnsTopic, String apnsEndpoint) {
@@ -164,7 +168,10 @@ public record TetherConfig(boolean production, Server server, Http http, Pg pg, 
     if (push.apns() && (push.apnsKeyId() == null || push.apnsTeamId() == null || push.apnsTopic() == null)) {
       throw new ConfigException("push.apns.keyFile", "APNs also needs push.apns.keyId, push.apns.teamId and push.apns.topic");
     }
-    return new TetherConfig(production, server, http, pg, redis, auth, sync, limits, retention, graphql, jobs, webhooks, push);
+    Presence presence = new Presence(values.range("presence.ttlSeconds", 3, 3600), values.range("presence.maxStateBytes", 2, 65_536),
+        values.range("presence.maxSignalBytes", 2, 65_536), values.range("presence.signalsPerSecond", 1, 10_000));
+    return new TetherConfig(production, server, http, pg, redis, auth, sync, limits, retention, graphql, jobs, webhooks, push,
+        presence);
   }
 
   private static List<ExternalIssuer> externalIssuers(JsonArray raw) {

@@ -68,6 +68,7 @@ public final class ApiRouter {
     new DeviceRoutes(node.devices(), node.json(), targets).mount(router);
     new PushRoutes(node.push(), node.access(), node.pool(), node.json()).mount(router);
     new WebhookRoutes(node.webhooks(), node.access(), node.json(), targets).mount(router);
+    new PresenceRoutes(node.presence(), node.access()).mount(router);
 
     router.route().failureHandler(ErrorResponses::render);
     for (int status : new int[] {400, 401, 403, 404, 405, 413, 415, 429, 431, 500, 503}) {

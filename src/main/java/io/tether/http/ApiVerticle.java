@@ -35,9 +35,11 @@ public final class ApiVerticle extends VerticleBase implements Drain.Drainable {
     TetherConfig config = node.config();
     TetherConfig.Sync syncConfig = config.sync();
     hub = new FeedHub(vertx, node.bus(), node.changeLog(), node.metrics(), syncConfig.catchUpPageSize(),
-        syncConfig.gapGraceMillis(), syncConfig.headCheckIntervalSeconds());
+        syncConfig.gapGraceMillis(), syncConfig.headCheckIntervalSeconds(), node.presence().store(),
+        node.presence().ttlMillis());
     SyncContext syncContext = new SyncContext(vertx, node.tokens(), node.access(), node.changeLog(), hub,
-        node.mutations(), node.json(), node.limits(), node.connections(), node.metrics(), node.drain(), syncConfig);
+        node.mutations(), node.json(), node.limits(), node.connections(), node.metrics(), node.drain(), syncConfig,
+        node.presence());
     sync = new SyncEndpoint(syncContext);
     GraphQLApi graphQL = new GraphQLApi(node, new ChangeStreams(syncContext));
     HttpServerOptions options = new HttpServerOptions()

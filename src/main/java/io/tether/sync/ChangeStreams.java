@@ -30,7 +30,7 @@ public final class ChangeStreams {
    */
   public Runnable open(String userId, Object requestId, String space, long since, String epoch, Transport transport,
                        Runnable onEnded) {
-    SpaceSubscription sub = start(ctx, userId, requestId, space, since, epoch, transport, onEnded);
+    SpaceSubscription sub = start(ctx, userId, requestId, space, since, epoch, transport, null, onEnded);
     boolean[] stopped = new boolean[1];
     return () -> {
       if (!stopped[0]) {
@@ -41,10 +41,10 @@ public final class ChangeStreams {
   }
 
   static SpaceSubscription start(SyncContext ctx, String userId, Object requestId, String space, long since, String epoch,
-                                 Transport transport, Runnable onEnded) {
+                                 Transport transport, String presenceConnection, Runnable onEnded) {
     SpaceFeed feed = ctx.hub().acquire(space);
     SpaceSubscription sub = new SpaceSubscription(space, userId, requestId, since, epoch, transport, feed, ctx.changeLog(),
-        ctx.config().catchUpPageSize(), ctx.metrics(), onEnded);
+        ctx.config().catchUpPageSize(), ctx.metrics(), presenceConnection, onEnded);
     feed.add(sub);
     ctx.metrics().subscriptionStarted();
     sub.start();

@@ -3,6 +3,7 @@ package io.tether.sync;
 import io.tether.bus.ChangeFrame;
 import io.tether.core.ErrorCode;
 import io.tether.ops.Metrics;
+import io.tether.presence.PresenceDiff;
 import io.tether.store.ChangeLog;
 import java.util.List;
 import org.slf4j.Logger;
@@ -33,9 +34,14 @@ final class SpaceSubscription implements SpaceFeed.Receiver {
   private long cursor;
   private State state = State.CATCHING_UP;
   private boolean syncedSent;
+  /** This socket's presence connection in the space; null when the protocol carries no presence (GraphQL). */
+  private final String presenceConnection;
+  private boolean presenceSent;
+  private boolean presenceStale;
 
   SpaceSubscription(String space, String userId, Object requestId, long since, String epoch, Transport transport, SpaceFeed feed,
-                    ChangeLog changeLog, int pageSize, Metrics metrics, Runnable onEnded) {
+                    ChangeLog changeLog, int pageSize, Metrics metrics, String presenceConnection, Runnable onEnded) {
+    this.presenceConnection = presenceConnection;
     this.metrics = metrics;
     this.space = space;
     this.userId = userId;
@@ -94,6 +100,27 @@ final class SpaceSubscription implements SpaceFeed.Receiver {
     transport.sendEncoded(frame.utf8());
     cursor = frame.seq();
     metrics.delivered(frame.commitMillis());
+  }
+
+  @Override
+  public void onPresence(String frame) {
+    if (presenceConnection == null || !presenceSent) {
+      return; // the presence_state still to come includes it
+    }
+    if (state != State.LIVE || transport.writeQueueFull()) {
+      presenceStale = true; // a missed diff is made good by a fresh presence_state once live again
+      return;
+    }
+    transport.send(frame);
+  }
+
+  @Override
+  public void onSignal(String fromConnection, String frame) {
+    // Signals are ephemeral: a socket that cannot take one now simply misses it.
+    if (presenceConnection != null && presenceSent && state == State.LIVE && !fromConnection.equals(presenceConnection)
+        && !transport.writeQueueFull()) {
+      transport.send(frame);
+    }
   }
 
   private void catchUp() {
@@ -167,5 +194,24 @@ final class SpaceSubscription implements SpaceFeed.Receiver {
       syncedSent = true;
       transport.send(Frames.synced(requestId, space, cursor, epoch));
     }
+    if (presenceConnection != null && (!presenceSent || presenceStale)) {
+      sendPresenceState();
+    }
+  }
+
+  /** The space's whole presence, after synced: diffs follow it. */
+  private void sendPresenceState() {
+    presenceStale = false;
+    feed.presence().ready().onComplete(ar -> {
+      if (state == State.CLOSED) {
+        return;
+      }
+      if (state != State.LIVE) {
+        presenceStale = true;
+        return;
+      }
+      transport.send(PresenceDiff.stateFrame(space, feed.presence().members()));
+      presenceSent = true;
+    });
   }
 }

@@ -8,6 +8,7 @@ import io.tether.limits.ConnectionCounter;
 import io.tether.limits.RequestLimits;
 import io.tether.ops.Drain;
 import io.tether.ops.Metrics;
+import io.tether.presence.PresenceService;
 import io.tether.service.MutationService;
 import io.tether.store.ChangeLog;
 import io.vertx.core.Vertx;
@@ -15,4 +16,5 @@ import io.vertx.core.Vertx;
 /** What the sessions of one event loop share. */
 public record SyncContext(Vertx vertx, TokenService tokens, SpaceAccess access, ChangeLog changeLog, FeedHub hub,
                           MutationService mutations, JsonLimits json, RequestLimits limits, ConnectionCounter connections,
-                          Metrics metrics, Drain drain, TetherConfig.Sync config) {}
+                          Metrics metrics, Drain drain, TetherConfig.Sync config,
+                          PresenceService presence) {}

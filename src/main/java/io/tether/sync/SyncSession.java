@@ -5,6 +5,7 @@ import io.tether.core.Ids;
 import io.tether.core.Principal;
 import io.tether.core.SpaceInfo;
 import io.tether.core.TetherException;
+import io.tether.presence.PresenceSeat;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -30,6 +31,7 @@ public final class SyncSession {
   private final Transport transport;
   private final Map<String, SpaceSubscription> subscriptions = new HashMap<>();
   private final Set<String> pendingSubscribes = new HashSet<>();
+  private final Map<String, PresenceSeat> seats = new HashMap<>();
   private Principal principal;
   private long authTimer = -1;
   private long expiringTimer = -1;
@@ -139,6 +141,8 @@ public final class SyncSession {
         case "subscribe" -> subscribe(id, frame);
         case "unsubscribe" -> unsubscribe(id, frame);
         case "mutate" -> mutate(id, frame);
+        case "presence" -> seat(frame).set(object(frame, "state"));
+        case "signal" -> seat(frame).signal(object(frame, "data"));
         case "ping" -> transport.send(Frames.pong(id));
         default -> transport.send(Frames.error(id, ErrorCode.BAD_REQUEST, "unknown frame type '" + type + "'"));
       }
@@ -165,6 +169,8 @@ public final class SyncSession {
     }
     subscriptions.clear();
     pendingSubscribes.clear();
+    seats.values().forEach(PresenceSeat::leave);
+    seats.clear();
   }
 
   /** The node is restarting: close with 1012 so the client reconnects, possibly elsewhere. */
@@ -247,8 +253,12 @@ public final class SyncSession {
       return;
     }
     SpaceSubscription[] holder = new SpaceSubscription[1];
-    holder[0] = ChangeStreams.start(ctx, principal.userId(), id, space, since, head.epoch(), transport, () -> end(space, holder[0]));
+    PresenceSeat seat = new PresenceSeat(ctx.presence(), space, principal.userId());
+    holder[0] = ChangeStreams.start(ctx, principal.userId(), id, space, since, head.epoch(), transport, seat.connection(),
+        () -> end(space, holder[0]));
     subscriptions.put(space, holder[0]);
+    seats.put(space, seat);
+    seat.join();
   }
 
   private void mutate(Object id, JsonObject frame) {
@@ -283,6 +293,10 @@ public final class SyncSession {
     if (subscriptions.get(space) == sub) {
       subscriptions.remove(space);
       ChangeStreams.stop(ctx, space, sub);
+      PresenceSeat seat = seats.remove(space);
+      if (seat != null) {
+        seat.leave();
+      }
     }
   }
 
@@ -327,6 +341,23 @@ public final class SyncSession {
       transport.close(code, reason);
       onClosed();
     }
+  }
+
+  /** The presence seat of a subscribed space named by the frame. */
+  private PresenceSeat seat(JsonObject frame) {
+    String space = Ids.space(text(frame, "space"));
+    PresenceSeat seat = seats.get(space);
+    if (seat == null) {
+      throw TetherException.notFound("not subscribed to " + space + "; subscribe before presence and signals");
+    }
+    return seat;
+  }
+
+  private static JsonObject object(JsonObject frame, String key) {
+    if (frame.getValue(key) instanceof JsonObject value) {
+      return value;
+    }
+    throw TetherException.badRequest(key + " must be a JSON object");
   }
 
   /** A string field; a field of another JSON type is a 400 rather than silently converted. */

@@ -55,6 +55,26 @@ abstract class ChangeBusContract {
   }
 
   @Test
+  void anEphemeralMessageReachesEveryListenerOfItsSpaceAndNoOther() {
+    String space = space();
+    Recorder first = new Recorder();
+    Recorder second = new Recorder();
+    Recorder elsewhere = new Recorder();
+    subscribeOnEventLoop(bus, space, first);
+    subscribeOnEventLoop(bus, space, second);
+    subscribeOnEventLoop(bus, space(), elsewhere);
+    JsonObject message = new JsonObject().put("type", "signal").put("space", space).put("data", new JsonObject().put("x", 1));
+    Await.result(bus.publishEphemeral(space, message));
+    Await.until("both listeners of the space got the message", 10,
+        () -> first.ephemeral.size() == 1 && second.ephemeral.size() == 1);
+    assertThat(first.ephemeral.get(0)).isEqualTo(message);
+    assertThat(second.ephemeral.get(0)).isEqualTo(message);
+    assertThat(first.frames).as("an ephemeral message is no change").isEmpty();
+    Await.sleep(200);
+    assertThat(elsewhere.ephemeral).isEmpty();
+  }
+
+  @Test
   void listenersAreCalledOnTheContextThatSubscribed() {
     String space = space();
     Recorder recorder = new Recorder();
@@ -172,6 +192,12 @@ abstract class ChangeBusContract {
     final List<Context> contexts = new CopyOnWriteArrayList<>();
     volatile int gaps;
     final List<String> revoked = new CopyOnWriteArrayList<>();
+    final List<JsonObject> ephemeral = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void onEphemeral(JsonObject message) {
+      ephemeral.add(message);
+    }
 
     @Override
     public void onRevoked(String userId) {

@@ -2,6 +2,7 @@ package io.tether.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tether.presence.LocalPresenceStore;
 import io.tether.bus.LocalChangeBus;
 import io.tether.core.Change;
 import io.tether.ops.Metrics;
@@ -48,7 +49,8 @@ class DeliveryTest {
 
   @Test
   void lostReorderedAndDuplicatedMessagesStillArriveOnceInOrder() throws Exception {
-    SpaceFeed feed = onContext(() -> new SpaceFeed(SPACE, vertx, bus, log, Metrics.discarding(), 3, 20));
+    SpaceFeed feed = onContext(() -> new SpaceFeed(SPACE, vertx, bus, log, Metrics.discarding(), 3, 20,
+        new LocalPresenceStore(), 15_000));
     Await.result(onContextFuture(feed::start));
     List<Long> received = new CopyOnWriteArrayList<>();
     onContext(() -> {
@@ -96,10 +98,11 @@ class DeliveryTest {
     for (int i = 0; i < 3; i++) {
       log.commit(SPACE);
     }
-    SpaceFeed feed = onContext(() -> new SpaceFeed(SPACE, vertx, bus, log, Metrics.discarding(), 2, 20));
+    SpaceFeed feed = onContext(() -> new SpaceFeed(SPACE, vertx, bus, log, Metrics.discarding(), 2, 20,
+        new LocalPresenceStore(), 15_000));
     Await.result(onContextFuture(feed::start));
     SpaceSubscription sub = onContext(() -> {
-      SpaceSubscription s = new SpaceSubscription(SPACE, "user", "id", 0, "epoch-1", transport, feed, log, 2, Metrics.discarding(), () -> { });
+      SpaceSubscription s = new SpaceSubscription(SPACE, "user", "id", 0, "epoch-1", transport, feed, log, 2, Metrics.discarding(), null, () -> { });
       feed.add(s);
       s.start();
       return s;

@@ -1,0 +1,25 @@
+package io.tether.presence;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * One socket's presence in one space: whose it is, the small state the client set, and a revision
+ * that grows with every update, so a late copy of an older state never replaces a newer one.
+ * {@code setAtMillis} decides which of a user's sockets speaks for the user's state.
+ */
+public record PresenceEntry(String connection, String userId, JsonObject state, long rev, long setAtMillis) {
+
+  public JsonObject toJson() {
+    return new JsonObject().put("c", connection).put("u", userId).put("s", state).put("r", rev).put("a", setAtMillis);
+  }
+
+  /** The entry in {@code json}, or null if it is not one (a message from a newer or broken node). */
+  public static PresenceEntry fromJson(JsonObject json) {
+    if (json == null || !(json.getValue("c") instanceof String connection) || !(json.getValue("u") instanceof String user)
+        || !(json.getValue("r") instanceof Number rev) || !(json.getValue("a") instanceof Number at)) {
+      return null;
+    }
+    JsonObject state = json.getValue("s") instanceof JsonObject s ? s : new JsonObject();
+    return new PresenceEntry(connection, user, state, rev.longValue(), at.longValue());
+  }
+}

@@ -1,0 +1,91 @@
+package io.tether.presence;
+
+import io.tether.core.ErrorCode;
+import io.tether.core.TetherException;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One socket's place in one space's presence, from subscribe to unsubscribe or close. Its writes to
+ * the store go one after another, so a leave can never overtake the join before it. Confined to
+ * the socket's event loop.
+ */
+public final class PresenceSeat {
+  private static final Logger LOG = LoggerFactory.getLogger(PresenceSeat.class);
+
+  private final PresenceService service;
+  private final String space;
+  private final String userId;
+  private final String connection;
+  private final SignalBudget budget;
+  private Future<Void> last = Future.succeededFuture();
+  private long rev;
+  private boolean left;
+
+  public PresenceSeat(PresenceService service, String space, String userId) {
+    this.service = service;
+    this.space = space;
+    this.userId = userId;
+    this.connection = service.newConnection();
+    this.budget = new SignalBudget(service.config().signalsPerSecond(), System.nanoTime());
+  }
+
+  public String connection() {
+    return connection;
+  }
+
+  /** Enters the space with an empty state. */
+  public void join() {
+    write(new JsonObject());
+  }
+
+  /** Sets this socket's state; throws for a state too large or sent too often. */
+  public void set(JsonObject state) {
+    checkSize(state, service.config().maxStateBytes(), "presence state");
+    spend();
+    write(state);
+  }
+
+  /** Sends an ephemeral message to the space's other sockets; throws for one too large or sent too often. */
+  public void signal(JsonObject data) {
+    checkSize(data, service.config().maxSignalBytes(), "signal data");
+    spend();
+    service.signal(space, userId, connection, data)
+        .onFailure(err -> LOG.debug("Signal to {} not published: {}", space, err.toString()));
+  }
+
+  /** Leaves the space; later calls do nothing. */
+  public void leave() {
+    if (left) {
+      return;
+    }
+    left = true;
+    last = last.transform(ar -> service.leave(space, connection))
+        .onFailure(err -> LOG.debug("Presence leave in {} not published: {}", space, err.toString()));
+  }
+
+  private void write(JsonObject state) {
+    if (left) {
+      return;
+    }
+    PresenceEntry entry = new PresenceEntry(connection, userId, state, ++rev, System.currentTimeMillis());
+    last = last.transform(ar -> service.put(space, entry))
+        .onFailure(err -> LOG.debug("Presence in {} not published: {}", space, err.toString()));
+  }
+
+  private void spend() {
+    if (!budget.tryTake(System.nanoTime())) {
+      throw new TetherException(ErrorCode.RATE_LIMITED, "at most " + service.config().signalsPerSecond()
+          + " presence updates and signals per second per space");
+    }
+  }
+
+  private static void checkSize(JsonObject value, int maxBytes, String what) {
+    if (value.encode().getBytes(StandardCharsets.UTF_8).length > maxBytes) {
+      throw new TetherException(ErrorCode.TOO_LARGE, what + " exceeds " + maxBytes + " bytes of JSON");
+    }
+  }
+}

@@ -1,0 +1,108 @@
+package io.tether.sync;
+
+import io.tether.presence.Member;
+import io.tether.presence.PresenceDiff;
+import io.tether.presence.PresenceEntry;
+import io.tether.presence.PresenceService;
+import io.tether.presence.PresenceStore;
+import io.tether.presence.PresenceView;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The presence of one space on one event loop: a {@link PresenceView} loaded from the store, kept
+ * current by the bus's presence messages and compared with the store on every {@link #reconcile}
+ * (which also finds the sockets of nodes that died). Diffs and signals go to the feed's receivers.
+ * Confined to its event loop.
+ */
+final class SpacePresence {
+  private static final Logger LOG = LoggerFactory.getLogger(SpacePresence.class);
+
+  private final String space;
+  private final PresenceStore store;
+  private final PresenceView view;
+  private final Consumer<String> diffs;
+  private final SignalSink signals;
+  private final Promise<Void> loaded = Promise.promise();
+  private boolean reconciling;
+  private boolean stopped;
+
+  interface SignalSink {
+    void send(String fromConnection, String frame);
+  }
+
+  SpacePresence(String space, PresenceStore store, long ttlMillis, Consumer<String> diffs, SignalSink signals) {
+    this.space = space;
+    this.store = store;
+    this.view = new PresenceView(2 * ttlMillis);
+    this.diffs = diffs;
+    this.signals = signals;
+  }
+
+  /** Completes once the view has been loaded from the store (or the first attempt failed: then it fills in later). */
+  Future<Void> ready() {
+    return loaded.future();
+  }
+
+  List<Member> members() {
+    return view.members();
+  }
+
+  void stop() {
+    stopped = true;
+  }
+
+  /** Reads the store and settles every difference; call once the bus subscription is active. */
+  void reconcile() {
+    if (reconciling || stopped) {
+      return;
+    }
+    reconciling = true;
+    long readTick = view.tick();
+    store.list(space).onComplete(ar -> {
+      reconciling = false;
+      if (stopped) {
+        return;
+      }
+      if (ar.succeeded()) {
+        emit(view.reconcile(ar.result(), readTick, System.currentTimeMillis()));
+      } else {
+        LOG.warn("Could not read the presence of space {}: {}", space, ar.cause().toString());
+      }
+      loaded.tryComplete();
+    });
+  }
+
+  void onMessage(JsonObject message) {
+    if (stopped) {
+      return;
+    }
+    if (PresenceService.isSignal(message)) {
+      if (message.getValue("connection") instanceof String from) {
+        signals.send(from, PresenceService.signalFrame(message));
+      }
+      return;
+    }
+    if (!PresenceService.isPresence(message)) {
+      return;
+    }
+    PresenceEntry entry = PresenceService.entryOf(message);
+    String leaving = PresenceService.leaveOf(message);
+    if (entry != null) {
+      emit(view.put(entry));
+    } else if (leaving != null) {
+      emit(view.leave(leaving, System.currentTimeMillis()));
+    }
+  }
+
+  private void emit(PresenceDiff diff) {
+    if (!diff.isEmpty()) {
+      diffs.accept(diff.toFrame(space));
+    }
+  }
+}
