@@ -31,6 +31,7 @@ public final class ApiRouter {
           .exposedHeaders(Set.of("ETag", "Retry-After"))
           .maxAgeSeconds(600));
     }
+    new WebPages().mount(router);
     new HealthRoutes(vertx, node).mount(router);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(
         (io.micrometer.prometheusmetrics.PrometheusMeterRegistry) node.metrics().registry()));

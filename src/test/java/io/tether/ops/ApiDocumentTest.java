@@ -111,6 +111,7 @@ class ApiDocumentTest {
     check(s + "/changes", "get", api.send("GET", "/v1/spaces/" + space + "/changes?since=0", me.token(), null));
     check(s + "/changes", "get", api.send("GET", "/v1/spaces/" + space + "/changes?since=99", me.token(), null));
     check(s, "get", api.send("GET", "/v1/spaces/" + space, null, null));
+    check(s + "/presence", "get", api.send("GET", "/v1/spaces/" + space + "/presence", me.token(), null));
     check("/health/ready", "get", api.send("GET", "/health/ready", null, null));
     check("/admin/stats", "get", api.send("GET", "/admin/stats", "admin-token-for-tests", null));
     check("/admin/stats", "get", api.send("GET", "/admin/stats", "wrong", null));

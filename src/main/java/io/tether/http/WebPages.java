@@ -1,0 +1,30 @@
+package io.tether.http;
+
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.StaticHandler;
+
+/**
+ * What a browser loads: the client library at {@code /client/tether.js} (with its types) and the demo
+ * at {@code /}. These pages may run their own scripts and talk to this origin, and nothing else.
+ */
+final class WebPages {
+  private static final String PAGE_POLICY = "default-src 'self'; connect-src 'self'; img-src 'self' data:; "
+      + "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+  void mount(Router router) {
+    router.route("/client/*").handler(this::pageHeaders).handler(StaticHandler.create("webroot/client")
+        .setCachingEnabled(false).setDirectoryListing(false));
+    router.route("/demo/*").handler(this::pageHeaders).handler(StaticHandler.create("webroot/demo")
+        .setCachingEnabled(false).setDirectoryListing(false));
+    router.get("/").handler(this::pageHeaders).handler(rc -> rc.reroute("/demo/index.html"));
+  }
+
+  private void pageHeaders(RoutingContext rc) {
+    rc.response().headers()
+        .set("Content-Security-Policy", PAGE_POLICY)
+        // Revalidated on every load, so a deployment's new client reaches browsers at once.
+        .set("Cache-Control", "no-cache");
+    rc.next();
+  }
+}

@@ -1,0 +1,196 @@
+// Tests of the client library against a real Tether server (started by ClientLibraryTest, which
+// passes its address in TETHER_URL), through a TCP proxy the tests can cut to take the network away.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { TetherAuth, TetherClient, MemoryStorage } from '../../main/resources/webroot/client/tether.js';
+
+const SERVER = process.env.TETHER_URL;
+assert.ok(SERVER, 'TETHER_URL must name the server under test');
+const clients = [];
+
+after(() => clients.forEach((c) => c.close()));
+
+async function until(what, condition, ms = 10_000) {
+  const deadline = Date.now() + ms;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+let n = 0;
+async function user(url = SERVER) {
+  const auth = new TetherAuth({ url });
+  await auth.register(`js-${process.pid}-${Date.now()}-${++n}@example.test`, 'a long enough password');
+  return auth;
+}
+
+function client(auth, options = {}) {
+  const c = new TetherClient({ url: SERVER, token: auth.token, minBackoffMs: 50, maxBackoffMs: 400, ...options });
+  clients.push(c);
+  return c;
+}
+
+async function rest(auth, method, path, body) {
+  const response = await fetch(SERVER + path, { method, headers: { Authorization: `Bearer ${await auth.token()}`,
+    'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  return { status: response.status, json: await response.json().catch(() => null) };
+}
+
+async function sharedSpace(owner, ...others) {
+  const id = `js-${Date.now()}-${++n}`;
+  assert.equal((await rest(owner, 'PUT', `/v1/spaces/${id}`)).status, 201);
+  for (const other of others) {
+    assert.equal((await rest(owner, 'PUT', `/v1/spaces/${id}/members/${other.userId}`, { role: 'writer' })).status, 200);
+  }
+  return id;
+}
+
+/** A TCP proxy in front of the server: cut() drops every connection and refuses new ones until restore(). */
+async function proxy() {
+  const target = new URL(SERVER);
+  const sockets = new Set();
+  const server = net.createServer((inbound) => {
+    const outbound = net.connect(Number(target.port), target.hostname);
+    for (const s of [inbound, outbound]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+      s.on('error', () => {});
+    }
+    inbound.pipe(outbound).pipe(inbound);
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const port = server.address().port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    cut: () => new Promise((r) => { server.close(() => r()); sockets.forEach((s) => s.destroy()); }),
+    restore: () => new Promise((r) => server.listen(port, '127.0.0.1', r)),
+    close: () => { sockets.forEach((s) => s.destroy()); server.close(); },
+  };
+}
+
+test('loads a space over REST, then follows live changes made by another member', async () => {
+  const ann = await user();
+  const bob = await user();
+  const id = await sharedSpace(ann, bob);
+  assert.equal((await rest(ann, 'PUT', `/v1/spaces/${id}/documents/items/before`, { text: 'written before' })).status, 201);
+  const annSpace = client(ann).connect().space(id);
+  await until('the earlier document is loaded', () => annSpace.get('items', 'before'));
+  await until('synced', () => annSpace.synced);
+  const bobSpace = client(bob).connect().space(id);
+  await bobSpace.put('items', 'live', { text: 'from bob' });
+  await until('ann sees bob\'s write', () => annSpace.get('items', 'live'));
+  assert.deepEqual(annSpace.get('items', 'live').data, { text: 'from bob' });
+  await bobSpace.delete('items', 'before');
+  await until('ann sees the delete', () => annSpace.get('items', 'before') === null);
+  assert.deepEqual(annSpace.documents('items').map((d) => d.id), ['live']);
+});
+
+test('writes queue while the network is down and are applied once when it is back; the cursor resumes', async () => {
+  const ann = await user();
+  const bob = await user();
+  const id = await sharedSpace(ann, bob);
+  const net1 = await proxy();
+  let sockets = 0;
+  class CountingSocket extends WebSocket { constructor(url) { super(url); sockets++; } }
+  const annClient = client(ann, { url: net1.url, WebSocket: CountingSocket });
+  const annSpace = annClient.connect().space(id);
+  await until('synced', () => annSpace.synced);
+
+  await net1.cut();
+  await until('ann notices', () => annClient.status !== 'online');
+  const before = sockets;
+  await annSpace.put('items', 'a', { text: 'offline one' });
+  await annSpace.put('items', 'b', { text: 'offline two' });
+  await annSpace.patch('items', 'a', { done: true });
+  assert.equal(annSpace.pending, 3);
+  assert.deepEqual(annSpace.get('items', 'a').data, { text: 'offline one', done: true }, 'queued writes show at once');
+  assert.equal((await rest(bob, 'PUT', `/v1/spaces/${id}/documents/items/c`, { text: 'bob, meanwhile' })).status, 201);
+  await new Promise((r) => setTimeout(r, 600));
+  assert.ok(sockets - before >= 2, `it kept trying to reconnect (${sockets - before} attempts)`);
+
+  await net1.restore();
+  await until('the queue drains', () => annSpace.pending === 0 && annClient.status === 'online');
+  await until('bob\'s write made while ann was away arrives', () => annSpace.get('items', 'c'));
+  const listed = (await rest(bob, 'GET', `/v1/spaces/${id}/documents?collection=items`)).json.documents;
+  assert.deepEqual(listed.map((d) => [d.id, d.version]), [['a', 2], ['b', 1], ['c', 1]], 'each queued write applied exactly once');
+  assert.deepEqual(annSpace.documents('items').map((d) => d.id), ['a', 'b', 'c']);
+  net1.close();
+});
+
+test('a saved queue and cursor survive a restart of the app', async () => {
+  const ann = await user();
+  const id = await sharedSpace(ann);
+  const storage = new MemoryStorage();
+  const first = client(ann, { storage });
+  const firstSpace = first.space(id); // never connected: the app is offline from the start
+  await firstSpace.put('items', 'saved', { text: 'made offline, app killed' });
+  first.close();
+
+  const second = client(ann, { storage });
+  const secondSpace = second.connect().space(id);
+  await until('the saved write is applied', () => secondSpace.synced && secondSpace.pending === 0);
+  await until('and shown from the server', () => secondSpace.get('items', 'saved') && !secondSpace.get('items', 'saved').pending);
+  const saved = async () => JSON.parse(await storage.getItem(`space:${id}`));
+  await until('the cursor is saved (writes to storage are batched)', async () => (await saved()).cursor >= 1);
+  assert.ok((await saved()).epoch, 'with its epoch');
+  assert.deepEqual((await saved()).docs.map((d) => d.id), ['saved'], 'and the documents it belongs to');
+  const listed = (await rest(ann, 'GET', `/v1/spaces/${id}/documents`)).json.documents;
+  assert.deepEqual(listed.map((d) => [d.id, d.version]), [['saved', 1]]);
+});
+
+test('resync_required reloads the space over REST and subscribes from the new cursor', async () => {
+  const ann = await user();
+  const id = await sharedSpace(ann);
+  await rest(ann, 'PUT', `/v1/spaces/${id}/documents/items/real`, { text: 'on the server' });
+  const storage = new MemoryStorage();
+  await storage.setItem(`space:${id}`, JSON.stringify({ cursor: 1, epoch: 'another-life-of-this-space',
+    docs: [{ collection: 'items', id: 'ghost', version: 3, data: { text: 'from a restored backup' }, deleted: false }] }));
+  const annSpace = client(ann, { storage }).connect().space(id);
+  await until('synced after the reload', () => annSpace.synced);
+  assert.deepEqual(annSpace.documents('items').map((d) => d.id), ['real']);
+  assert.notEqual(annSpace.epoch, 'another-life-of-this-space');
+  await rest(ann, 'PUT', `/v1/spaces/${id}/documents/items/later`, { text: 'live again' });
+  await until('live changes follow', () => annSpace.get('items', 'later'));
+});
+
+test('a token about to expire is replaced on the live socket', async () => {
+  const ann = await user();
+  const id = await sharedSpace(ann);
+  let refreshes = 0;
+  const provider = async ({ refresh }) => { if (refresh) refreshes++; return ann.token({ refresh }); };
+  const c = client(ann, { token: provider });
+  const statuses = [];
+  c.on('status', (s) => statuses.push(s));
+  const space = c.connect().space(id);
+  await until('synced', () => space.synced);
+  // The server under test issues tokens for 62 s and warns 60 s before expiry.
+  await until('the client answered token_expiring', () => refreshes >= 1, 15_000);
+  await rest(ann, 'PUT', `/v1/spaces/${id}/documents/items/after-refresh`, { text: 'still live' });
+  await until('the same socket still delivers', () => space.get('items', 'after-refresh'));
+  assert.deepEqual(statuses, ['connecting', 'online'], 'no reconnect was needed');
+});
+
+test('presence shows who is here and what they are doing; signals reach the others', async () => {
+  const ann = await user();
+  const bob = await user();
+  const id = await sharedSpace(ann, bob);
+  const annSpace = client(ann).connect().space(id);
+  const bobClient = client(bob).connect();
+  const bobSpace = bobClient.space(id);
+  await until('ann sees both', () => annSpace.presence.size === 2);
+  bobSpace.setPresence({ typing: true });
+  await until('ann sees bob typing', () => annSpace.presence.get(bob.userId)?.state?.typing === true);
+  const signals = [];
+  annSpace.on('signal', (s) => signals.push(s));
+  const bobSignals = [];
+  bobSpace.on('signal', (s) => bobSignals.push(s));
+  assert.equal(bobSpace.signal({ cursor: 7 }), true);
+  await until('ann gets the signal', () => signals.length === 1);
+  assert.deepEqual(signals[0], { from: bob.userId, data: { cursor: 7 } });
+  assert.equal(bobSignals.length, 0, 'the sender does not get its own signal');
+  bobClient.pause();
+  assert.equal(bobSpace.signal({ cursor: 8 }), false, 'signals are not queued offline');
+  await until('bob left', () => annSpace.presence.size === 1 && annSpace.presence.has(ann.userId));
+});
