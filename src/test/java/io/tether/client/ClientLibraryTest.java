@@ -51,6 +51,6 @@ class ClientLibraryTest {
     System.out.println(log);
     assertThat(finished).as("node --test finished within 5 minutes:%n%s", log).isTrue();
     assertThat(process.exitValue()).as("node --test passed:%n%s", log).isZero();
-    assertThat(log).as("every test ran").contains("# pass 6").contains("# fail 0");
+    assertThat(log).as("every test ran").contains("ℹ pass 6").contains("ℹ fail 0");
   }
 }
