@@ -91,7 +91,8 @@ function render() {
     text.value = doc.data.text;
     const save = () => {
       const current = space.get('items', doc.id);
-      if (current && current.data.text !== text.value) space.patch('items', doc.id, { text: text.value });
+      if (!text.value.trim()) text.value = current ? current.data.text : ''; // an empty item is a slip, not an edit
+      else if (current && current.data.text !== text.value) space.patch('items', doc.id, { text: text.value });
     };
     text.addEventListener('blur', save);
     text.addEventListener('keydown', (event) => event.key === 'Enter' && save());
