@@ -7,6 +7,7 @@ import io.tether.support.ApiClient.Account;
 import io.tether.support.ApiClient.Response;
 import io.tether.support.Await;
 import io.tether.support.ChildNode;
+import io.tether.support.PresenceTracker;
 import io.tether.support.PrivatePostgres;
 import io.tether.support.PrivateRedis;
 import io.tether.support.TestDatabase;
@@ -360,6 +361,34 @@ class FaultToleranceIT {
       assertThat(jobsLeft.status()).isEqualTo(200);
       long remaining = Await.result(db.pool().query("SELECT count(*) FROM jobs").execute()).iterator().next().getLong(0);
       assertThat(remaining).as("the finished job is gone").isZero();
+    }
+  }
+
+  @Test
+  void theSocketsOfAKilledNodeLeaveThePresenceOfTheOthers() {
+    startNodes(2, Map.of("TETHER_PRESENCE_TTL_SECONDS", "3"));
+    ApiClient api = nodes.get(0).api();
+    Account ann = api.register();
+    Account bob = api.register();
+    String space = "presence-kill-" + System.nanoTime();
+    api.createSpace(ann, space);
+    api.addMember(ann, space, bob.userId(), "writer");
+    try (WsClient onSurvivor = WsClient.connect(vertx, nodes.get(0).port(), ann.token());
+         WsClient onVictim = WsClient.connect(vertx, nodes.get(1).port(), bob.token())) {
+      for (WsClient ws : List.of(onSurvivor, onVictim)) {
+        ws.send(new JsonObject().put("type", "subscribe").put("space", space).put("since", 0));
+      }
+      PresenceTracker annSees = new PresenceTracker(onSurvivor, onSurvivor.awaitType("presence_state"));
+      annSees.await("ann sees bob", members -> members.containsKey(bob.userId()));
+      nodes.get(1).kill(); // no leave is ever published: only the expiry can tell
+      long killed = System.currentTimeMillis();
+      annSees.await("bob's socket on the dead node leaves", 20, members -> !members.containsKey(bob.userId()));
+      long took = System.currentTimeMillis() - killed;
+      System.out.println("FAULT-DETAIL presence of a killed node's socket gone after " + took + " ms (ttl 3 s, renewed and compared every 1 s)");
+      assertThat(took).as("within the TTL plus one comparison, with a margin").isLessThan(10_000);
+      Response rest = api.send("GET", "/v1/spaces/" + space + "/presence", ann.token(), null);
+      assertThat(rest.json().getJsonArray("members").stream().map(m -> ((JsonObject) m).getString("userId")))
+          .containsExactly(ann.userId());
     }
   }
 

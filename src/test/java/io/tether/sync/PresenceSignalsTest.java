@@ -5,14 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tether.support.ApiClient;
 import io.tether.support.ApiClient.Account;
 import io.tether.support.ApiClient.Response;
+import io.tether.support.PresenceTracker;
 import io.tether.support.TestCluster;
 import io.tether.support.WsClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -67,7 +65,7 @@ class PresenceSignalsTest {
       }, 10);
       assertThat(first.getString("type")).isEqualTo("presence_state");
       assertThat(order).as("presence_state comes after synced").containsSubsequence("synced", "presence_state");
-      Members annSees = new Members(ann, first);
+      PresenceTracker annSees = new PresenceTracker(ann, first);
       annSees.await("ann sees herself", m -> m.containsKey(room.ann().userId()));
 
       try (WsClient bob = subscribed(1, room.bob(), room.space())) {
@@ -75,7 +73,7 @@ class PresenceSignalsTest {
         bob.send(new JsonObject().put("type", "presence").put("space", room.space()).put("state", new JsonObject().put("typing", true)));
         annSees.await("ann sees bob typing", m -> new JsonObject().put("typing", true)
             .equals(m.getOrDefault(room.bob().userId(), new JsonObject()).getJsonObject("state")));
-        Members bobSees = new Members(bob, bob.awaitType("presence_state"));
+        PresenceTracker bobSees = new PresenceTracker(bob, bob.awaitType("presence_state"));
         bobSees.await("bob sees both", m -> m.keySet().equals(java.util.Set.of(room.ann().userId(), room.bob().userId())));
 
         bob.send(new JsonObject().put("type", "unsubscribe").put("id", "u").put("space", room.space()));
@@ -88,7 +86,7 @@ class PresenceSignalsTest {
   void aUsersSocketsAreCountedAndTheLastOneClosingLeaves() {
     Room room = room();
     try (WsClient ann = subscribed(0, room.ann(), room.space())) {
-      Members annSees = new Members(ann, ann.awaitType("presence_state"));
+      PresenceTracker annSees = new PresenceTracker(ann, ann.awaitType("presence_state"));
       WsClient phone = subscribed(0, room.bob(), room.space());
       WsClient laptop = subscribed(1, room.bob(), room.space());
       annSees.await("two sockets of bob", m -> m.containsKey(room.bob().userId())
@@ -151,41 +149,5 @@ class PresenceSignalsTest {
     JsonObject error = ws.awaitFrame(f -> "error".equals(f.getString("type")), 10);
     assertThat(error.getValue("id")).isEqualTo(id);
     return error.getString("code");
-  }
-
-  /** A client's picture of the presence, built from presence_state and presence_diff frames as the protocol says. */
-  private static final class Members {
-    private final WsClient ws;
-    private final Map<String, JsonObject> members = new HashMap<>();
-
-    Members(WsClient ws, JsonObject state) {
-      this.ws = ws;
-      apply(state);
-    }
-
-    void await(String what, Predicate<Map<String, JsonObject>> condition) {
-      long deadline = System.currentTimeMillis() + 10_000;
-      while (!condition.test(members)) {
-        if (System.currentTimeMillis() > deadline) {
-          throw new AssertionError(what + ": not within 10 s; members " + members);
-        }
-        apply(ws.awaitFrame(f -> f.getString("type").startsWith("presence_"), 10));
-      }
-    }
-
-    private void apply(JsonObject frame) {
-      if ("presence_state".equals(frame.getString("type"))) {
-        members.clear();
-        frame.getJsonArray("members").forEach(m -> put((JsonObject) m));
-      } else {
-        frame.getJsonArray("joins").forEach(m -> put((JsonObject) m));
-        frame.getJsonArray("updates").forEach(m -> put((JsonObject) m));
-        frame.getJsonArray("leaves").forEach(m -> members.remove(((JsonObject) m).getString("userId")));
-      }
-    }
-
-    private void put(JsonObject member) {
-      members.put(member.getString("userId"), member);
-    }
   }
 }
