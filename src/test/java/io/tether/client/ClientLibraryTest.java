@@ -34,6 +34,10 @@ class ClientLibraryTest {
 
   @Test
   void theClientLibraryPassesItsTestsAgainstARealServer() throws IOException, InterruptedException {
+    Process probe = new ProcessBuilder("node", "--experimental-websocket", "-e",
+        "console.log(process.version); process.exit(typeof WebSocket === 'function' ? 0 : 3)").redirectErrorStream(true).start();
+    String version = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    assertThat(probe.waitFor()).as("Node.js 20.10 or later (it has WebSocket); found %s", version).isZero();
     Path output = Files.createTempFile("tether-js-tests-", ".log");
     // Node 20 has WebSocket behind a flag; later versions accept the flag and have it anyway.
     ProcessBuilder node = new ProcessBuilder("node", "--experimental-websocket", "--test", "--test-reporter=spec",
