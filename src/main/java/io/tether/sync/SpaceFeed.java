@@ -65,7 +65,7 @@ final class SpaceFeed implements BusListener {
 
   SpaceFeed(String space, Vertx vertx, ChangeBus bus, ChangeLog changeLog, Metrics metrics, int pageSize,
             int gapGraceMillis, PresenceStore presenceStore, long presenceTtlMillis) {
-    this.presence = new SpacePresence(space, presenceStore, presenceTtlMillis, this::presenceToAll, this::signalToAll);
+    this.presence = new SpacePresence(space, vertx, presenceStore, presenceTtlMillis, this::presenceToAll, this::signalToAll);
     this.space = space;
     this.vertx = vertx;
     this.bus = bus;

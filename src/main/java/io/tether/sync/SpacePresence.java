@@ -8,8 +8,12 @@ import io.tether.presence.PresenceStore;
 import io.tether.presence.PresenceView;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,10 +22,15 @@ import org.slf4j.LoggerFactory;
  * The presence of one space on one event loop: a {@link PresenceView} loaded from the store, kept
  * current by the bus's presence messages and compared with the store on every {@link #reconcile}
  * (which also finds the sockets of nodes that died). Diffs and signals go to the feed's receivers.
- * Confined to its event loop.
+ *
+ * <p>Diffs are sent at most every {@link #BATCH_MILLIS}, as the difference between what was last
+ * sent and what is now: a thousand sockets reconnecting to a busy space make a few frames per
+ * socket, not a thousand. A new subscriber's presence_state is what was last sent, so the diffs
+ * after it apply to it exactly. Confined to its event loop.
  */
 final class SpacePresence {
   private static final Logger LOG = LoggerFactory.getLogger(SpacePresence.class);
+  static final long BATCH_MILLIS = 50;
 
   private final String space;
   private final PresenceStore store;
@@ -29,6 +38,9 @@ final class SpacePresence {
   private final Consumer<String> diffs;
   private final SignalSink signals;
   private final Promise<Void> loaded = Promise.promise();
+  private final Vertx vertx;
+  private Map<String, Member> sent = new LinkedHashMap<>();
+  private long flushTimer = -1;
   private boolean reconciling;
   private boolean stopped;
 
@@ -36,7 +48,8 @@ final class SpacePresence {
     void send(String fromConnection, String frame);
   }
 
-  SpacePresence(String space, PresenceStore store, long ttlMillis, Consumer<String> diffs, SignalSink signals) {
+  SpacePresence(String space, Vertx vertx, PresenceStore store, long ttlMillis, Consumer<String> diffs, SignalSink signals) {
+    this.vertx = vertx;
     this.space = space;
     this.store = store;
     this.view = new PresenceView(2 * ttlMillis);
@@ -49,12 +62,16 @@ final class SpacePresence {
     return loaded.future();
   }
 
+  /** The members as last sent to the receivers. */
   List<Member> members() {
-    return view.members();
+    return List.copyOf(sent.values());
   }
 
   void stop() {
     stopped = true;
+    if (flushTimer >= 0) {
+      vertx.cancelTimer(flushTimer);
+    }
   }
 
   /** Reads the store and settles every difference; call once the bus subscription is active. */
@@ -74,7 +91,10 @@ final class SpacePresence {
       } else {
         LOG.warn("Could not read the presence of space {}: {}", space, ar.cause().toString());
       }
-      loaded.tryComplete();
+      if (!loaded.future().isComplete()) {
+        flush(); // the first load is what new subscribers see, at once
+        loaded.complete();
+      }
     });
   }
 
@@ -101,6 +121,34 @@ final class SpacePresence {
   }
 
   private void emit(PresenceDiff diff) {
+    if (!diff.isEmpty() && flushTimer < 0 && loaded.future().isComplete()) {
+      flushTimer = vertx.setTimer(BATCH_MILLIS, id -> {
+        flushTimer = -1;
+        flush();
+      });
+    }
+  }
+
+  private void flush() {
+    if (stopped) {
+      return;
+    }
+    Map<String, Member> now = new LinkedHashMap<>();
+    view.members().forEach(m -> now.put(m.userId(), m));
+    List<Member> joins = new ArrayList<>();
+    List<Member> updates = new ArrayList<>();
+    List<String> leaves = new ArrayList<>();
+    now.forEach((userId, member) -> {
+      Member before = sent.get(userId);
+      if (before == null) {
+        joins.add(member);
+      } else if (!before.equals(member)) {
+        updates.add(member);
+      }
+    });
+    sent.keySet().stream().filter(userId -> !now.containsKey(userId)).forEach(leaves::add);
+    sent = now;
+    PresenceDiff diff = new PresenceDiff(joins, leaves, updates);
     if (!diff.isEmpty()) {
       diffs.accept(diff.toFrame(space));
     }
