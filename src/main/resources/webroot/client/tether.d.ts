@@ -70,7 +70,8 @@ export class TetherClient {
   pause(): void;
   resume(): this;
   close(): void;
-  space(id: string): Space;
+  /** `presence: false` syncs without appearing in (or receiving) the space's presence and signals. */
+  space(id: string, options?: { presence?: boolean }): Space;
   request<T = any>(method: string, path: string, body?: unknown): Promise<T>;
   on(event: 'status', listener: (status: Status) => void): () => void;
   on(event: 'error', listener: (error: TetherError | Error) => void): () => void;

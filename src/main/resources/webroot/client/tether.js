@@ -198,11 +198,14 @@ export class TetherClient extends Emitter {
     this.setStatus('offline');
   }
 
-  /** The space, opened on first use: loaded, subscribed and kept current. */
-  space(id) {
+  /**
+   * The space, opened on first use: loaded, subscribed and kept current. `presence: false` syncs
+   * without showing this device as present (and without presence and signals).
+   */
+  space(id, { presence = true } = {}) {
     let space = this.spaces.get(id);
     if (!space) {
-      space = new Space(this, id);
+      space = new Space(this, id, presence);
       this.spaces.set(id, space);
       space.start();
     }
@@ -375,10 +378,11 @@ export class TetherClient extends Emitter {
  * 'change' (the local copy changed), 'synced', 'presence', 'signal', 'conflict', 'rejected', 'error'.
  */
 export class Space extends Emitter {
-  constructor(client, id) {
+  constructor(client, id, presence = true) {
     super();
     this.client = client;
     this.id = id;
+    this.withPresence = presence;
     this.docs = new Map();
     this.cursor = 0;
     this.epoch = null;
@@ -522,6 +526,7 @@ export class Space extends Emitter {
       if (!this.loadedFromServer) await this.reload();
       const frame = { type: 'subscribe', space: this.id, since: this.cursor };
       if (this.epoch) frame.epoch = this.epoch;
+      if (!this.withPresence) frame.presence = false;
       if (!this.client.ask(this, 'sub', frame)) this.subscribing = false;
     } catch (error) {
       this.subscribing = false;

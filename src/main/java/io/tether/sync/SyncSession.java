@@ -219,6 +219,7 @@ public final class SyncSession {
     String space = Ids.space(text(frame, "space"));
     long since = nonNegative(frame.getValue("since"));
     String epoch = text(frame, "epoch");
+    boolean presence = flag(frame, "presence", true);
     if (subscriptions.containsKey(space) || pendingSubscribes.contains(space)) {
       throw new TetherException(ErrorCode.CONFLICT, "already subscribed to " + space);
     }
@@ -235,12 +236,13 @@ public final class SyncSession {
           if (ar.failed()) {
             sendFailure(id, ar.cause());
           } else {
-            startSubscription(id, space, since, epoch, ar.result());
+            startSubscription(id, space, since, epoch, presence, ar.result());
           }
         });
   }
 
-  private void startSubscription(Object id, String space, long since, String epoch, Optional<SpaceInfo> found) {
+  private void startSubscription(Object id, String space, long since, String epoch, boolean presence,
+                                 Optional<SpaceInfo> found) {
     if (found.isEmpty()) {
       transport.send(Frames.error(id, ErrorCode.FORBIDDEN, "not a member of this space"));
       return;
@@ -253,12 +255,15 @@ public final class SyncSession {
       return;
     }
     SpaceSubscription[] holder = new SpaceSubscription[1];
-    PresenceSeat seat = new PresenceSeat(ctx.presence(), space, principal.userId());
-    holder[0] = ChangeStreams.start(ctx, principal.userId(), id, space, since, head.epoch(), transport, seat.connection(),
-        () -> end(space, holder[0]));
+    // A socket that syncs without presence (an app in the background) neither shows nor sees who is here.
+    PresenceSeat seat = presence ? new PresenceSeat(ctx.presence(), space, principal.userId()) : null;
+    holder[0] = ChangeStreams.start(ctx, principal.userId(), id, space, since, head.epoch(), transport,
+        seat == null ? null : seat.connection(), () -> end(space, holder[0]));
     subscriptions.put(space, holder[0]);
-    seats.put(space, seat);
-    seat.join();
+    if (seat != null) {
+      seats.put(space, seat);
+      seat.join();
+    }
   }
 
   private void mutate(Object id, JsonObject frame) {
@@ -348,9 +353,20 @@ public final class SyncSession {
     String space = Ids.space(text(frame, "space"));
     PresenceSeat seat = seats.get(space);
     if (seat == null) {
-      throw TetherException.notFound("not subscribed to " + space + "; subscribe before presence and signals");
+      throw TetherException.notFound("no presence in " + space + ": subscribe to it (with presence) first");
     }
     return seat;
+  }
+
+  private static boolean flag(JsonObject frame, String key, boolean absent) {
+    Object value = frame.getValue(key);
+    if (value == null) {
+      return absent;
+    }
+    if (value instanceof Boolean b) {
+      return b;
+    }
+    throw TetherException.badRequest(key + " must be true or false");
   }
 
   private static JsonObject object(JsonObject frame, String key) {

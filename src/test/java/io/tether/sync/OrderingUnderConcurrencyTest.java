@@ -171,7 +171,8 @@ class OrderingUnderConcurrencyTest {
 
     static Subscriber join(Vertx vertx, int port, Account who, String space, long since, Map<String, JsonObject> initial) {
       WsClient ws = WsClient.connect(vertx, port, who.token());
-      ws.send(new JsonObject().put("type", "subscribe").put("id", "sub").put("space", space).put("since", since));
+      ws.send(new JsonObject().put("type", "subscribe").put("id", "sub").put("space", space).put("since", since)
+          .put("presence", false));
       return new Subscriber(ws, since, initial);
     }
 

@@ -107,6 +107,29 @@ class PresenceSignalsTest {
   }
 
   @Test
+  void aSocketSubscribedWithoutPresenceNeitherShowsNorSeesIt() {
+    Room room = room();
+    try (WsClient ann = subscribed(0, room.ann(), room.space());
+         WsClient background = WsClient.connect(vertx, cluster.node(1).port(), room.bob().token())) {
+      PresenceTracker annSees = new PresenceTracker(ann, ann.awaitType("presence_state"));
+      background.send(new JsonObject().put("type", "subscribe").put("id", "s").put("space", room.space()).put("since", 0)
+          .put("presence", false));
+      background.awaitType("synced");
+      ann.send(new JsonObject().put("type", "signal").put("space", room.space()).put("data", new JsonObject()));
+      cluster.api(0).put(room.ann(), room.space(), "items", "x", new JsonObject());
+      assertThat(background.awaitType("change").getString("id")).isEqualTo("x");
+      assertThat(background.drain(300)).noneMatch(f -> f.getString("type").startsWith("presence") || "signal".equals(f.getString("type")));
+      annSees.await("only ann is present", m -> m.keySet().equals(java.util.Set.of(room.ann().userId())));
+      assertThat(ann.drain(300)).noneMatch(f -> "presence_diff".equals(f.getString("type")));
+      background.send(new JsonObject().put("type", "presence").put("id", 9).put("space", room.space()).put("state", new JsonObject()));
+      JsonObject refused = background.awaitType("error");
+      assertThat(refused.getString("code")).isEqualTo("not_found");
+      background.send(new JsonObject().put("type", "subscribe").put("id", "t").put("space", "x").put("presence", "no"));
+      assertThat(background.awaitType("error").getString("code")).isEqualTo("bad_request");
+    }
+  }
+
+  @Test
   void aSignalReachesTheOtherSocketsOnEveryNodeButNotItsSender() {
     Room room = room();
     try (WsClient ann = subscribed(0, room.ann(), room.space());
