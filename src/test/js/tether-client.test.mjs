@@ -3,7 +3,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { TetherAuth, TetherClient, MemoryStorage } from '../../main/resources/webroot/client/tether.js';
+import { TetherAuth, TetherClient, MemoryStorage, mergePatch } from '../../main/resources/webroot/client/tether.js';
 
 const SERVER = process.env.TETHER_URL;
 assert.ok(SERVER, 'TETHER_URL must name the server under test');
@@ -32,8 +32,8 @@ function client(auth, options = {}) {
   return c;
 }
 
-async function rest(auth, method, path, body) {
-  const response = await fetch(SERVER + path, { method, headers: { Authorization: `Bearer ${await auth.token()}`,
+async function rest(auth, method, path, body, base = SERVER) {
+  const response = await fetch(base + path, { method, headers: { Authorization: `Bearer ${await auth.token()}`,
     'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
   return { status: response.status, json: await response.json().catch(() => null) };
 }
@@ -193,4 +193,39 @@ test('presence shows who is here and what they are doing; signals reach the othe
   bobClient.pause();
   assert.equal(bobSpace.signal({ cursor: 8 }), false, 'signals are not queued offline');
   await until('bob left', () => annSpace.presence.size === 1 && annSpace.presence.has(ann.userId));
+});
+
+test('a socket closed with 4001 reconnects with a fresh token and resumes from its cursor', async () => {
+  const base = process.env.TETHER_SHORT_TOKEN_URL; // a server whose tokens live 3 s
+  assert.ok(base, 'TETHER_SHORT_TOKEN_URL must name the short-token server');
+  const ann = await user(base);
+  const id = `js-expiry-${Date.now()}`;
+  assert.equal((await rest(ann, 'PUT', `/v1/spaces/${id}`, undefined, base)).status, 201);
+  const asked = [];
+  const closes = [];
+  // A provider that cannot refresh until the socket has expired (its refresh endpoint was down, say):
+  // until then it hands back the token the socket already has.
+  const provider = async ({ refresh }) => {
+    asked.push(refresh);
+    if (refresh && !closes.includes(4001) && ann.session) return ann.session.accessToken;
+    return ann.token({ refresh });
+  };
+  class Recording extends WebSocket {
+    constructor(url) { super(url); this.addEventListener('close', (e) => closes.push(e.code)); }
+  }
+  const c = new TetherClient({ url: base, token: provider, WebSocket: Recording, minBackoffMs: 50, maxBackoffMs: 200 });
+  clients.push(c);
+  const space = c.connect().space(id);
+  await until('synced', () => space.synced);
+  await until('the server closed the socket at expiry with 4001', () => closes.includes(4001), 10_000);
+  await until('back online', () => c.status === 'online' && space.synced);
+  assert.equal((await rest(ann, 'PUT', `/v1/spaces/${id}/documents/items/after`, { text: 'after 4001' }, base)).status, 201);
+  await until('live changes flow on the new socket', () => space.get('items', 'after'));
+  assert.ok(asked.length >= 3 && asked.includes(true), `tokens asked for: ${asked}`);
+});
+
+test('queued writes show on top of the local copy as the server will apply them', () => {
+  assert.deepEqual(mergePatch({ a: 1, b: { c: 2, d: 3 } }, { b: { c: null, e: 4 }, f: 'x' }), { a: 1, b: { d: 3, e: 4 }, f: 'x' });
+  assert.deepEqual(mergePatch({ a: 1 }, ['replaced']), ['replaced']);
+  assert.deepEqual(mergePatch('scalar', { a: 1 }), { a: 1 });
 });

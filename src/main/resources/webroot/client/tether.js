@@ -161,6 +161,7 @@ export class TetherClient extends Emitter {
     this.attempt = 0;
     this.refreshNext = false;
     this.userIdValue = null;
+    this.currentToken = null;
     this.reconnectTimer = null;
     this.pingTimer = null;
     this.lastHeard = 0;
@@ -241,6 +242,7 @@ export class TetherClient extends Emitter {
       try {
         const token = await this.tokenProvider({ refresh: this.refreshNext });
         this.refreshNext = false;
+        this.currentToken = token;
         if (this.ws === ws) this.sendFrame({ type: 'auth', token });
       } catch (error) {
         this.emit('error', error);
@@ -283,7 +285,13 @@ export class TetherClient extends Emitter {
         return;
       case 'token_expiring':
         this.tokenProvider({ refresh: true })
-          .then((token) => this.sendFrame({ type: 'auth', token }))
+          .then((token) => {
+            // The same token again would only be warned about again: wait for 4001 and reconnect.
+            if (token !== this.currentToken) {
+              this.currentToken = token;
+              this.sendFrame({ type: 'auth', token });
+            }
+          })
           .catch((error) => this.emit('error', error));
         return;
       case 'pong':

@@ -16,20 +16,25 @@ import org.junit.jupiter.api.Test;
 /**
  * Runs the JavaScript client library's own tests (Node's test runner, src/test/js) against a real
  * server: two nodes sharing PostgreSQL and Redis, tokens that expire after 62 s so token_expiring
- * comes within seconds.
+ * comes within seconds; and a node whose tokens expire after 3 s, for the 4001 path.
  */
 class ClientLibraryTest {
   private static final Path TESTS = Path.of("src/test/js/tether-client.test.mjs");
   private static TestCluster cluster;
+  private static TestCluster shortTokens;
 
   @BeforeAll
   static void start() {
     cluster = TestCluster.nodes(2, new JsonObject().put("auth", new JsonObject().put("accessTokenTtlSeconds", 62)));
+    // Tokens that expire mid-test, so the socket is closed with 4001 and the client must come back.
+    shortTokens = TestCluster.single(new JsonObject().put("auth", new JsonObject().put("accessTokenTtlSeconds", 3)
+        .put("clockSkewSeconds", 0)));
   }
 
   @AfterAll
   static void stop() {
     cluster.close();
+    shortTokens.close();
   }
 
   @Test
@@ -45,6 +50,7 @@ class ClientLibraryTest {
         .redirectErrorStream(true)
         .redirectOutput(output.toFile());
     node.environment().put("TETHER_URL", "http://127.0.0.1:" + cluster.node(0).port());
+    node.environment().put("TETHER_SHORT_TOKEN_URL", "http://127.0.0.1:" + shortTokens.node(0).port());
     node.environment().put("NODE_NO_WARNINGS", "1");
     Process process = node.start();
     boolean finished = process.waitFor(5, TimeUnit.MINUTES);
@@ -55,6 +61,6 @@ class ClientLibraryTest {
     System.out.println(log);
     assertThat(finished).as("node --test finished within 5 minutes:%n%s", log).isTrue();
     assertThat(process.exitValue()).as("node --test passed:%n%s", log).isZero();
-    assertThat(log).as("every test ran").contains("ℹ pass 6").contains("ℹ fail 0");
+    assertThat(log).as("every test ran").contains("ℹ pass 8").contains("ℹ fail 0");
   }
 }
