@@ -36,6 +36,8 @@ public final class SyncSession {
   private long authTimer = -1;
   private long expiringTimer = -1;
   private long expiryTimer = -1;
+  /** The expiry already warned about: the same token presented again is not warned about again. */
+  private long warnedExpiry = -1;
   private long lastActivityMillis = System.currentTimeMillis();
   private boolean closed;
   private boolean counted;
@@ -322,14 +324,21 @@ public final class SyncSession {
   private void scheduleExpiry() {
     long remainingMillis = principal.expiresAtEpochSeconds() * 1000L - System.currentTimeMillis();
     long warnInMillis = remainingMillis - EXPIRY_WARNING_SECONDS * 1000L;
+    long expiresAt = principal.expiresAtEpochSeconds();
     if (warnInMillis > 0) {
-      expiringTimer = ctx.vertx().setTimer(warnInMillis,
-          id -> transport.send(Frames.tokenExpiring(principal.expiresAtEpochSeconds())));
+      expiringTimer = ctx.vertx().setTimer(warnInMillis, id -> warnExpiring(expiresAt));
     } else {
-      transport.send(Frames.tokenExpiring(principal.expiresAtEpochSeconds()));
+      warnExpiring(expiresAt);
     }
     expiryTimer = ctx.vertx().setTimer(Math.max(1, remainingMillis),
         id -> closeWith(CloseCodes.TOKEN_EXPIRED, "access token expired"));
+  }
+
+  private void warnExpiring(long expiresAt) {
+    if (warnedExpiry != expiresAt) {
+      warnedExpiry = expiresAt;
+      transport.send(Frames.tokenExpiring(expiresAt));
+    }
   }
 
   private void cancelTimers() {

@@ -74,6 +74,18 @@ class LiveSocketAuthTest {
   }
 
   @Test
+  void theSameTokenPresentedAgainIsNotWarnedAboutAgain() {
+    String token = register("same-" + System.nanoTime() + "@example.test");
+    try (WsClient ws = WsClient.connect(vertx, a.port(), token)) {
+      ws.awaitType("token_expiring");
+      // A client whose token provider cannot refresh yet: warning it again would only start a loop.
+      ws.send(new JsonObject().put("type", "auth").put("id", "again").put("token", token));
+      assertThat(ws.awaitType("authenticated").getString("id")).isEqualTo("again");
+      assertThat(ws.drain(500)).noneMatch(f -> "token_expiring".equals(f.getString("type")));
+    }
+  }
+
+  @Test
   void anAuthFrameForAnotherUserCloses1008() {
     String first = register("one-" + System.nanoTime() + "@example.test");
     String second = register("two-" + System.nanoTime() + "@example.test");
