@@ -57,6 +57,7 @@ public final class Bench {
       case "writes" -> new WritesBench(vertx, o).run();
       case "catchup" -> new CatchupBench(vertx, o).run();
       case "listing" -> new ListingBench(vertx, o).run();
+      case "presence" -> new PresenceBench(vertx, o).run();
       default -> Future.failedFuture("unknown scenario " + o.scenario() + "\n" + BenchOptions.USAGE);
     };
   }

@@ -45,6 +45,17 @@ final class BenchApi {
     });
   }
 
+  /** Registers another user, leaving this client's own token as it is: {userId, accessToken, ...}. */
+  Future<JsonObject> registerUser() {
+    JsonObject body = new JsonObject().put("email", "bench-" + UUID.randomUUID() + "@bench.test")
+        .put("password", "bench-password-" + UUID.randomUUID());
+    return call(HttpMethod.POST, "/v1/auth/register", body, null);
+  }
+
+  Future<JsonObject> addMember(String space, String userId, String role) {
+    return call(HttpMethod.PUT, "/v1/spaces/" + space + "/members/" + userId, new JsonObject().put("role", role), null);
+  }
+
   Future<JsonObject> createSpace(String space) {
     return call(HttpMethod.PUT, "/v1/spaces/" + space, null, null);
   }

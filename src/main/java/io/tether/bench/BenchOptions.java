@@ -11,11 +11,11 @@ public record BenchOptions(String scenario, List<String> urls, int subscribers, 
                            String adminToken, String pgUrl, int documents, int concurrency, boolean conditional) {
 
   public static final String USAGE = """
-      usage: java -jar tether.jar bench <connections|fanout|spaces|writes|multinode|catchup|listing> [flags]
+      usage: java -jar tether.jar bench <connections|fanout|spaces|writes|multinode|catchup|listing|presence> [flags]
         --url URL[,URL]        server(s); multinode spreads subscribers over them (default http://127.0.0.1:8080)
-        --subscribers N        sockets per space (fanout 1000, spaces 10, multinode 1000)
+        --subscribers N        sockets per space (fanout 1000, spaces 10, multinode 1000, presence 500 users)
         --spaces N             spaces (spaces scenario, default 100)
-        --rate N               writes per second in total (fanout 200, spaces 500)
+        --rate N               writes per second in total (fanout 200, spaces 500); presence: signals per second (10)
         --duration S           seconds of load (default 10)
         --writers N            concurrent REST writers (writes, default 8)
         --connections N        idle sockets (connections, default 1000)
@@ -43,9 +43,9 @@ public record BenchOptions(String scenario, List<String> urls, int subscribers, 
     boolean spacesScenario = scenario.equals("spaces");
     return new BenchOptions(scenario,
         Arrays.asList(flags.getOrDefault("url", "http://127.0.0.1:8080").split(",")),
-        Integer.parseInt(flags.getOrDefault("subscribers", spacesScenario ? "10" : "1000")),
+        Integer.parseInt(flags.getOrDefault("subscribers", spacesScenario ? "10" : scenario.equals("presence") ? "500" : "1000")),
         Integer.parseInt(flags.getOrDefault("spaces", spacesScenario ? "100" : "1")),
-        Double.parseDouble(flags.getOrDefault("rate", spacesScenario ? "500" : "200")),
+        Double.parseDouble(flags.getOrDefault("rate", spacesScenario ? "500" : scenario.equals("presence") ? "10" : "200")),
         Integer.parseInt(flags.getOrDefault("duration", "10")),
         Integer.parseInt(flags.getOrDefault("writers", "8")),
         Integer.parseInt(flags.getOrDefault("connections", "1000")),

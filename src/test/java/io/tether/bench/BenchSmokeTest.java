@@ -62,6 +62,17 @@ class BenchSmokeTest {
   }
 
   @Test
+  void presenceSeesEveryoneDeliversEverySignalAndSeesHalfLeave() {
+    JsonObject presence = bench("presence", "--url", urls, "--subscribers", "20", "--rate", "10", "--duration", "1");
+    assertThat(presence.getInteger("sockets")).isEqualTo(20);
+    assertThat(presence.getDouble("joinSecondsUntilObserverSeesAll")).isPositive();
+    assertThat(presence.getDouble("presenceFramesPerSocketDuringJoin")).isGreaterThanOrEqualTo(1);
+    assertThat(presence.getLong("signalDeliveries")).isEqualTo(presence.getLong("signalDeliveriesExpected"))
+        .isEqualTo(20 * presence.getLong("signalsSent"));
+    assertThat(presence.getDouble("leaveSecondsUntilObserverSeesIt")).isPositive();
+  }
+
+  @Test
   void connectionsWritesCatchupAndListing() {
     JsonObject connections = bench("connections", "--url", one(), "--connections", "50", "--duration", "1",
         "--admin-token", "bench-admin-token-1");
