@@ -8,7 +8,8 @@ import java.util.Map;
 /** The flags of {@code tether bench <scenario>}: every loop is bounded by these counts and durations. */
 public record BenchOptions(String scenario, List<String> urls, int subscribers, int spaces, double writesPerSecond,
                            int durationSeconds, int writers, int connections, int changes, int sources, String out,
-                           String adminToken, String pgUrl, int documents, int concurrency, boolean conditional) {
+                           String adminToken, String pgUrl, int documents, int concurrency, boolean conditional,
+                           boolean presence) {
 
   public static final String USAGE = """
       usage: java -jar tether.jar bench <connections|fanout|spaces|writes|multinode|catchup|listing|presence> [flags]
@@ -23,6 +24,7 @@ public record BenchOptions(String scenario, List<String> urls, int subscribers, 
         --documents N          documents in the listed space (listing, default 100)
         --concurrency N        HTTP connections for listing (default 64)
         --conditional true     listing: ask again with If-None-Match (a phone that has the space)
+        --presence false       subscribers sync without presence (as a background app); default true, as apps do
         --sources N            loopback source addresses 127.0.0.1..127.0.0.N (default 1)
         --admin-token T        the server's server.adminToken, to read its memory (connections)
         --pg-url URL           the server's database, for the pgbench comparison (writes)
@@ -54,6 +56,7 @@ public record BenchOptions(String scenario, List<String> urls, int subscribers, 
         flags.get("out"), flags.get("admin-token"), flags.get("pg-url"),
         Integer.parseInt(flags.getOrDefault("documents", "100")),
         Integer.parseInt(flags.getOrDefault("concurrency", "64")),
-        Boolean.parseBoolean(flags.getOrDefault("conditional", "false")));
+        Boolean.parseBoolean(flags.getOrDefault("conditional", "false")),
+        Boolean.parseBoolean(flags.getOrDefault("presence", "true")));
   }
 }

@@ -42,7 +42,7 @@ final class BenchSubscriber {
 
   /** Connects, subscribes from {@code since}, and completes once the catch-up is done. */
   static Future<BenchSubscriber> open(WebSocketClient client, String url, String token, String space, long since,
-                                      Recorder latency) {
+                                      boolean presence, Recorder latency) {
     URI uri = URI.create(url);
     BenchSubscriber subscriber = new BenchSubscriber(since, latency);
     WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(uri.getHost()).setPort(uri.getPort())
@@ -56,7 +56,8 @@ final class BenchSubscriber {
         }
       });
       ws.closeHandler(v -> subscriber.synced.tryFail("closed " + ws.closeStatusCode()));
-      return ws.writeTextMessage(new JsonObject().put("type", "subscribe").put("space", space).put("since", since).encode());
+      return ws.writeTextMessage(new JsonObject().put("type", "subscribe").put("space", space).put("since", since)
+          .put("presence", presence).encode());
     }).compose(v -> subscriber.synced.future()).map(subscriber);
   }
 

@@ -29,7 +29,7 @@ final class CatchupBench {
         .compose(filled -> {
           long started = System.nanoTime();
           return BenchSubscriber.open(Bench.socketClients(vertx, 1).get(0), o.urls().get(0), api.token(), space, 0,
-              new Recorder(3)).map(subscriber -> {
+              o.presence(), new Recorder(3)).map(subscriber -> {
                 double seconds = (subscriber.syncedAtNanos() - started) / 1e9;
                 subscriber.close();
                 return new JsonObject().put("scenario", "catchup").put("changesBehind", o.changes())

@@ -30,7 +30,7 @@ final class ConnectionsBench {
         .compose(before -> {
           long started = System.nanoTime();
           return Bench.limited(o.connections(), 256, i -> BenchSubscriber.open(clients.get(i % clients.size()),
-                  o.urls().get(0), api.token(), space, 0, unused))
+                  o.urls().get(0), api.token(), space, 0, o.presence(), unused))
               .compose(subscribers -> {
                 double seconds = (System.nanoTime() - started) / 1e9;
                 result.put("opened", subscribers.size()).put("secondsToOpenAndSync", Bench.round(seconds))

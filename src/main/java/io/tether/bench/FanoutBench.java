@@ -39,7 +39,7 @@ final class FanoutBench {
     return api.register()
         .compose(a -> Bench.limited(spaces, 16, i -> api.createSpace(prefix + i)))
         .compose(created -> Bench.limited(total, 256, i -> BenchSubscriber.open(clients.get(i % clients.size()),
-            o.urls().get(i % o.urls().size()), api.token(), prefix + (i % spaces), 0, latency)))
+            o.urls().get(i % o.urls().size()), api.token(), prefix + (i % spaces), 0, o.presence(), latency)))
         .compose(subscribers -> {
           double openSeconds = (System.nanoTime() - openStarted) / 1e9;
           latency.reset();

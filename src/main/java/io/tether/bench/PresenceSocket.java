@@ -34,7 +34,8 @@ final class PresenceSocket {
     return client.connect(options).compose(ws -> {
       ps.socket = ws;
       ws.textMessageHandler(ps::onText);
-      ws.closeHandler(v -> ps.present.tryFail("closed " + ws.closeStatusCode()));
+      ws.closeHandler(v -> ps.present.tryFail("closed " + ws.closeStatusCode() + " " + ws.closeReason()));
+      ws.exceptionHandler(err -> ps.present.tryFail(err));
       return ws.writeTextMessage(new JsonObject().put("type", "subscribe").put("space", space).put("since", 0).encode());
     }).compose(v -> ps.present.future()).map(ps);
   }
