@@ -45,6 +45,12 @@ class DemoBrowserTest {
         ann.await("ann sees both present", d -> ann.present().equals(both));
         bob.await("bob sees both present", d -> bob.present().equals(both));
 
+        // Typing shows on the other side, and stops showing once the item is added.
+        bob.startTyping("coffee");
+        ann.await("ann sees bob typing", d -> ann.typing().equals(Set.of(bob.userId())));
+        bob.submitNewItem();
+        ann.await("bob stopped typing", d -> ann.typing().isEmpty() && ann.items().contains("coffee"));
+
         // An item added by one shows in the other within a second.
         ann.add("milk");
         long added = System.nanoTime();
@@ -57,22 +63,22 @@ class DemoBrowserTest {
         ann.await("ann sees only herself", d -> ann.present().equals(Set.of(ann.userId())));
         bob.edit("milk", "oat milk");
         bob.add("bread");
-        bob.await("bob's offline writes show at once, not yet saved", d -> bob.items().equals(List.of("bread", "oat milk"))
+        bob.await("bob's offline writes show at once, not yet saved", d -> bob.items().equals(List.of("bread", "coffee", "oat milk"))
             && !bob.pending().isEmpty());
         ann.add("eggs");
         ann.await("ann has eggs", d -> ann.items().contains("eggs"));
         Thread.sleep(300);
-        assertThat(ann.items()).as("nothing of bob's arrives while he is offline").containsExactly("eggs", "milk");
+        assertThat(ann.items()).as("nothing of bob's arrives while he is offline").containsExactly("coffee", "eggs", "milk");
 
         // Back online: both converge, and presence shows both again.
         bob.toggleOnline();
-        List<String> converged = List.of("bread", "eggs", "oat milk");
+        List<String> converged = List.of("bread", "coffee", "eggs", "oat milk");
         bob.await("bob converged", d -> bob.items().equals(converged) && bob.pending().isEmpty());
         ann.await("ann converged", d -> ann.items().equals(converged));
         ann.await("ann sees bob again", d -> ann.present().equals(both));
 
         ann.delete("bread");
-        bob.await("bob sees the delete", d -> bob.items().equals(List.of("eggs", "oat milk")));
+        bob.await("bob sees the delete", d -> bob.items().equals(List.of("coffee", "eggs", "oat milk")));
       } catch (AssertionError | RuntimeException e) {
         ann.saveEvidence("failure");
         bob.saveEvidence("failure");

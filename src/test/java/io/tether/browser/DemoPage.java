@@ -97,6 +97,24 @@ final class DemoPage implements AutoCloseable {
     return Set.copyOf(ids);
   }
 
+  /** Users shown as typing. */
+  @SuppressWarnings("unchecked")
+  Set<String> typing() {
+    List<String> ids = (List<String>) driver.executeScript(
+        "return [...document.querySelectorAll('#presence .member.typing')].map(e => e.dataset.userId)");
+    return Set.copyOf(ids);
+  }
+
+  /** Adds what was typed into the new-item box. */
+  void submitNewItem() {
+    click("add");
+  }
+
+  /** Types into the new-item box without adding it. */
+  void startTyping(String text) {
+    driver.findElement(By.id("new-item")).sendKeys(text);
+  }
+
   String status() {
     return text("status");
   }
