@@ -27,6 +27,10 @@ public final class Metrics {
   private final DistributionSummary catchUpChanges;
   private final Counter gapFills;
   private final Counter slowConsumers;
+  private final Counter presenceStates;
+  private final Counter presenceDiffs;
+  private final Counter signalsDelivered;
+  private final Counter signalsDropped;
 
   public Metrics(MeterRegistry registry) {
     this.registry = registry;
@@ -48,6 +52,26 @@ public final class Metrics {
         .register(registry);
     slowConsumers = Counter.builder("tether.slow.consumers")
         .description("Sockets whose write queue filled up (switched to catch-up from the change log)").register(registry);
+    presenceStates = Counter.builder("tether.presence.frames").tag("type", "presence_state")
+        .description("Presence frames written to sockets").register(registry);
+    presenceDiffs = Counter.builder("tether.presence.frames").tag("type", "presence_diff")
+        .description("Presence frames written to sockets").register(registry);
+    signalsDelivered = Counter.builder("tether.signals").tag("outcome", "delivered")
+        .description("Signals written to sockets, or dropped for a socket that was behind or not yet live").register(registry);
+    signalsDropped = Counter.builder("tether.signals").tag("outcome", "dropped")
+        .description("Signals written to sockets, or dropped for a socket that was behind or not yet live").register(registry);
+  }
+
+  public void presenceState() {
+    presenceStates.increment();
+  }
+
+  public void presenceDiff() {
+    presenceDiffs.increment();
+  }
+
+  public void signal(boolean delivered) {
+    (delivered ? signalsDelivered : signalsDropped).increment();
   }
 
   /** Meters that go nowhere, for code run without a node (unit tests). */

@@ -112,15 +112,20 @@ final class SpaceSubscription implements SpaceFeed.Receiver {
       return;
     }
     transport.send(frame);
+    metrics.presenceDiff();
   }
 
   @Override
   public void onSignal(String fromConnection, String frame) {
     // Signals are ephemeral: a socket that cannot take one now simply misses it.
-    if (presenceConnection != null && presenceSent && state == State.LIVE && !fromConnection.equals(presenceConnection)
-        && !transport.writeQueueFull()) {
+    if (presenceConnection == null || fromConnection.equals(presenceConnection)) {
+      return;
+    }
+    boolean deliverable = presenceSent && state == State.LIVE && !transport.writeQueueFull();
+    if (deliverable) {
       transport.send(frame);
     }
+    metrics.signal(deliverable);
   }
 
   private void catchUp() {
@@ -211,6 +216,7 @@ final class SpaceSubscription implements SpaceFeed.Receiver {
         return;
       }
       transport.send(PresenceDiff.stateFrame(space, feed.presence().members()));
+      metrics.presenceState();
       presenceSent = true;
     });
   }

@@ -140,6 +140,9 @@ class PresenceSignalsTest {
       assertThat(signal).isEqualTo(new JsonObject().put("type", "signal").put("space", room.space())
           .put("from", room.bob().userId()).put("data", cursor));
       assertThat(bob.drain(500)).noneMatch(f -> "signal".equals(f.getString("type")));
+      String metrics = cluster.api(0).send("GET", "/metrics", null, null).body();
+      assertThat(metrics).containsPattern("tether_signals_total\\{[^}]*outcome=\"delivered\"[^}]*\\} [1-9]")
+          .containsPattern("tether_presence_frames_total\\{[^}]*type=\"presence_state\"[^}]*\\} [1-9]");
     }
   }
 
