@@ -17,20 +17,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Many nodes: a Redis hash per space, {@code <prefix>presence:<space>}, one field per socket, valued
  * with the entry and the time until which its node vouches for it. Each node renews its own fields
- * every third of the time to live; a dead node stops, and its fields count for nothing once their
- * time has passed (readers then delete them). Renewal only touches fields that still exist, so a
- * renewal racing a removal cannot bring a socket back.
+ * every third of the time to live, writing them whole, so they come back after Redis lost its data
+ * (it keeps none on disk here); a dead node stops, and its fields count for nothing once their time
+ * has passed (readers then delete them). A socket removed while a renewal was in flight is deleted
+ * again once the renewal is answered, so the renewal cannot bring it back.
  */
 public final class RedisPresenceStore implements PresenceStore {
   private static final Logger LOG = LoggerFactory.getLogger(RedisPresenceStore.class);
-
-  /** KEYS[1] the hash; ARGV: ttl for the key, then field/value pairs; sets only fields that exist. */
-  private static final String RENEW = """
-      for i = 2, #ARGV, 2 do
-        if redis.call('HEXISTS', KEYS[1], ARGV[i]) == 1 then redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
-      end
-      redis.call('PEXPIRE', KEYS[1], ARGV[1])
-      return 1""";
 
   private final Vertx vertx;
   private final Redis redis;
@@ -99,16 +92,45 @@ public final class RedisPresenceStore implements PresenceStore {
 
   private void renew() {
     List<Request> renewals = new ArrayList<>();
+    Map<String, List<String>> renewed = new java.util.HashMap<>();
     own.forEach((space, entries) -> {
       if (entries.isEmpty()) {
         return;
       }
-      Request script = Request.cmd(Command.EVAL).arg(RENEW).arg(1).arg(key(space)).arg(2 * ttlMillis);
-      entries.values().forEach(entry -> script.arg(entry.connection()).arg(value(entry)));
-      renewals.add(script);
+      Request set = Request.cmd(Command.HSET).arg(key(space));
+      List<String> connections = new ArrayList<>();
+      entries.values().forEach(entry -> {
+        set.arg(entry.connection()).arg(value(entry));
+        connections.add(entry.connection());
+      });
+      renewals.add(set);
+      renewals.add(Request.cmd(Command.PEXPIRE).arg(key(space)).arg(2 * ttlMillis));
+      renewed.put(space, connections);
     });
-    if (!renewals.isEmpty()) {
-      redis.batch(renewals).onFailure(err -> LOG.warn("Could not renew presence in Redis: {}", err.toString()));
+    if (renewals.isEmpty()) {
+      return;
+    }
+    redis.batch(renewals)
+        .onSuccess(ok -> renewed.forEach((space, connections) -> {
+          Map<String, PresenceEntry> still = own.getOrDefault(space, Map.of());
+          List<String> gone = connections.stream().filter(c -> !still.containsKey(c)).toList();
+          if (!gone.isEmpty()) {
+            Request delete = Request.cmd(Command.HDEL).arg(key(space));
+            gone.forEach(delete::arg);
+            redis.send(delete).onFailure(err -> LOG.debug("Could not delete presence: {}", err.toString()));
+          }
+        }))
+        .onFailure(err -> warnRarely("Could not renew presence in Redis: {}", err));
+  }
+
+  private volatile long lastWarnMillis;
+
+  /** Once a minute at most: while Redis is down every renewal fails, and one line says it. */
+  private void warnRarely(String message, Throwable err) {
+    long now = System.currentTimeMillis();
+    if (now - lastWarnMillis > 60_000) {
+      lastWarnMillis = now;
+      LOG.warn(message, err.toString());
     }
   }
 

@@ -89,13 +89,24 @@ final class SpacePresence {
       if (ar.succeeded()) {
         emit(view.reconcile(ar.result(), readTick, System.currentTimeMillis()));
       } else {
-        LOG.warn("Could not read the presence of space {}: {}", space, ar.cause().toString());
+        warnRarely(space, ar.cause());
       }
       if (!loaded.future().isComplete()) {
         flush(); // the first load is what new subscribers see, at once
         loaded.complete();
       }
     });
+  }
+
+  private static volatile long lastWarnMillis;
+
+  /** Once a minute at most per node: while Redis is down every space's comparison fails at once. */
+  private static void warnRarely(String space, Throwable err) {
+    long now = System.currentTimeMillis();
+    if (now - lastWarnMillis > 60_000) {
+      lastWarnMillis = now;
+      LOG.warn("Could not read the presence of space {} (and perhaps others; said once a minute): {}", space, err.toString());
+    }
   }
 
   void onMessage(JsonObject message) {

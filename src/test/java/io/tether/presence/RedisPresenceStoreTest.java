@@ -49,6 +49,15 @@ class RedisPresenceStoreTest extends PresenceStoreContract {
   }
 
   @Test
+  void entriesComeBackAfterRedisLostThem() {
+    String space = space();
+    Await.result(store.put(space, new PresenceEntry("c1", "ann", new JsonObject(), 1, 100)));
+    Await.result(REDIS.send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.DEL).arg(prefix + "presence:" + space)));
+    assertThat(Await.result(store.list(space))).isEmpty();
+    Await.until("the next renewal writes it again", 5, () -> Await.result(store.list(space)).size() == 1);
+  }
+
+  @Test
   void aRenewalDoesNotBringBackAnEntryRemovedMeanwhile() {
     String space = space();
     Await.result(store.put(space, new PresenceEntry("c1", "ann", new JsonObject(), 1, 100)));
