@@ -1,5 +1,6 @@
 package io.tether.jobs;
 
+import io.tether.ops.Occasionally;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import org.slf4j.Logger;
@@ -11,12 +12,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class JobVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(JobVerticle.class);
-  private static final long FAILURE_LOG_INTERVAL_MILLIS = 60_000;
 
   private final JobRunner runner;
   private final long pollMillis;
   private long timer;
-  private long lastFailureLogged;
+  private final Occasionally failureWarnings = new Occasionally(60_000);
 
   public JobVerticle(JobRunner runner, long pollMillis) {
     this.runner = runner;
@@ -38,9 +38,7 @@ public final class JobVerticle extends VerticleBase {
         })
         .onFailure(err -> {
           // PostgreSQL down: polling goes on every pollMillis; say so once a minute, not every poll.
-          long now = System.currentTimeMillis();
-          if (now - lastFailureLogged > FAILURE_LOG_INTERVAL_MILLIS) {
-            lastFailureLogged = now;
+          if (failureWarnings.now()) {
             LOG.warn("Cannot claim background jobs: {}", err.toString());
           }
         });

@@ -1,5 +1,6 @@
 package io.tether.limits;
 
+import io.tether.ops.Occasionally;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -38,7 +39,7 @@ public final class RedisRateLimiter implements RateLimiter {
 
   private final Redis redis;
   private final String prefix;
-  private volatile long lastWarning;
+  private final Occasionally warnings = new Occasionally(10_000);
 
   public RedisRateLimiter(Redis redis, String prefix) {
     this.redis = redis;
@@ -57,9 +58,7 @@ public final class RedisRateLimiter implements RateLimiter {
     return redis.send(eval)
         .map(reply -> new Decision(reply.get(0).toInteger() == 1, reply.get(1).toLong()))
         .recover(err -> {
-          long now = System.currentTimeMillis();
-          if (now - lastWarning > 10_000) {
-            lastWarning = now;
+          if (warnings.now()) {
             LOG.warn("Rate limiting through Redis failed, allowing calls meanwhile: {}", err.toString());
           }
           return Future.succeededFuture(Decision.ALLOW);

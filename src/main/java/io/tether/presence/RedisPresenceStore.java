@@ -1,5 +1,6 @@
 package io.tether.presence;
 
+import io.tether.ops.Occasionally;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -31,6 +32,7 @@ public final class RedisPresenceStore implements PresenceStore {
   private final long ttlMillis;
   private final Map<String, Map<String, PresenceEntry>> own = new ConcurrentHashMap<>();
   private final long timer;
+  private final Occasionally renewalWarnings = new Occasionally(60_000);
 
   public RedisPresenceStore(Vertx vertx, Redis redis, String prefix, long ttlMillis) {
     this.vertx = vertx;
@@ -120,18 +122,12 @@ public final class RedisPresenceStore implements PresenceStore {
             redis.send(delete).onFailure(err -> LOG.debug("Could not delete presence: {}", err.toString()));
           }
         }))
-        .onFailure(err -> warnRarely("Could not renew presence in Redis: {}", err));
-  }
-
-  private volatile long lastWarnMillis;
-
-  /** Once a minute at most: while Redis is down every renewal fails, and one line says it. */
-  private void warnRarely(String message, Throwable err) {
-    long now = System.currentTimeMillis();
-    if (now - lastWarnMillis > 60_000) {
-      lastWarnMillis = now;
-      LOG.warn(message, err.toString());
-    }
+        .onFailure(err -> {
+          // While Redis is down every renewal fails: one line a minute says so.
+          if (renewalWarnings.now()) {
+            LOG.warn("Could not renew presence in Redis: {}", err.toString());
+          }
+        });
   }
 
   private String value(PresenceEntry entry) {

@@ -1,5 +1,6 @@
 package io.tether.sync;
 
+import io.tether.ops.Occasionally;
 import io.tether.presence.Member;
 import io.tether.presence.PresenceDiff;
 import io.tether.presence.PresenceEntry;
@@ -31,6 +32,7 @@ import org.slf4j.LoggerFactory;
 final class SpacePresence {
   private static final Logger LOG = LoggerFactory.getLogger(SpacePresence.class);
   static final long BATCH_MILLIS = 50;
+  private static final Occasionally READ_WARNINGS = new Occasionally(60_000);
 
   private final String space;
   private final PresenceStore store;
@@ -88,25 +90,15 @@ final class SpacePresence {
       }
       if (ar.succeeded()) {
         emit(view.reconcile(ar.result(), readTick, System.currentTimeMillis()));
-      } else {
-        warnRarely(space, ar.cause());
+      } else if (READ_WARNINGS.now()) {
+        // While Redis is down every space's comparison fails at once: one line a minute says so.
+        LOG.warn("Could not read the presence of space {} (nor perhaps of others): {}", space, ar.cause().toString());
       }
       if (!loaded.future().isComplete()) {
         flush(); // the first load is what new subscribers see, at once
         loaded.complete();
       }
     });
-  }
-
-  private static volatile long lastWarnMillis;
-
-  /** Once a minute at most per node: while Redis is down every space's comparison fails at once. */
-  private static void warnRarely(String space, Throwable err) {
-    long now = System.currentTimeMillis();
-    if (now - lastWarnMillis > 60_000) {
-      lastWarnMillis = now;
-      LOG.warn("Could not read the presence of space {} (and perhaps others; said once a minute): {}", space, err.toString());
-    }
   }
 
   void onMessage(JsonObject message) {
