@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tether.support.ApiClient;
 import io.tether.support.ApiClient.Account;
-import io.tether.support.Await;
 import io.tether.support.TestCluster;
 import io.tether.support.TestDatabase;
 import io.tether.support.TestNode;
