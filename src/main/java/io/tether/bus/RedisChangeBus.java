@@ -35,6 +35,8 @@ public final class RedisChangeBus implements ChangeBus {
   private static final Logger LOG = LoggerFactory.getLogger(RedisChangeBus.class);
 
   private static final long START_RETRY_MILLIS = 10_000;
+  /** The type of the envelope around an ephemeral message; a change frame's type is {@code change}. */
+  private static final String EPHEMERAL = "ephemeral";
 
   private final Vertx vertx;
   private final Context busContext;
@@ -114,7 +116,9 @@ public final class RedisChangeBus implements ChangeBus {
     if (closed) {
       return Future.failedFuture("bus closed");
     }
-    return publisher.send(Request.cmd(Command.PUBLISH).arg(prefix + space).arg(message.encode())).mapEmpty();
+    // Wrapped, so the bus tells it from a change without knowing what it carries.
+    String envelope = new JsonObject().put("type", EPHEMERAL).put("payload", message).encode();
+    return publisher.send(Request.cmd(Command.PUBLISH).arg(prefix + space).arg(envelope)).mapEmpty();
   }
 
   @Override
@@ -308,9 +312,11 @@ public final class RedisChangeBus implements ChangeBus {
       }
       return;
     }
-    if (isEphemeral(parsed.getString("type"))) {
-      for (Registration r : channel.registrations) {
-        r.context.runOnContext(v -> r.listener.onEphemeral(parsed));
+    if (EPHEMERAL.equals(parsed.getString("type"))) {
+      if (parsed.getValue("payload") instanceof JsonObject message) {
+        for (Registration r : channel.registrations) {
+          r.context.runOnContext(v -> r.listener.onEphemeral(message));
+        }
       }
       return;
     }
@@ -318,11 +324,6 @@ public final class RedisChangeBus implements ChangeBus {
     for (Registration r : channel.registrations) {
       r.context.runOnContext(v -> r.listener.onChange(frame));
     }
-  }
-
-  /** Presence and signal messages; a change frame's type is {@code change}. */
-  private static boolean isEphemeral(String type) {
-    return "presence".equals(type) || "signal".equals(type);
   }
 
   private static long commitMillis(JsonObject change) {

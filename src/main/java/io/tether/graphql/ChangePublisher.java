@@ -2,6 +2,7 @@ package io.tether.graphql;
 
 import io.tether.core.ErrorCode;
 import io.tether.core.TetherException;
+import io.tether.sync.ChangeStream;
 import io.tether.sync.ChangeStreams;
 import io.tether.sync.Transport;
 import io.vertx.core.Context;
@@ -37,7 +38,7 @@ final class ChangePublisher implements Publisher<Object>, Transport {
   private final List<Runnable> whenDrained = new ArrayList<>();
   private final Runnable onFinish;
   private Subscriber<? super Object> subscriber;
-  private Runnable stop;
+  private ChangeStream stream;
   private long demand;
   private boolean done;
 
@@ -93,7 +94,7 @@ final class ChangePublisher implements Publisher<Object>, Transport {
           onContext(() -> finish(null, false));
         }
       });
-      stop = streams.open(userId, null, space, since, epoch, this, () -> enqueue(END));
+      stream = streams.open(userId, null, space, since, epoch, this, () -> enqueue(END));
     });
   }
 
@@ -178,8 +179,8 @@ final class ChangePublisher implements Publisher<Object>, Transport {
     done = true;
     buffered.clear();
     onFinish.run();
-    if (stop != null) {
-      stop.run();
+    if (stream != null) {
+      stream.stop();
     }
     if (tell) {
       if (error == null) {

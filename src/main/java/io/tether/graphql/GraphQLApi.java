@@ -8,7 +8,9 @@ import graphql.schema.idl.RuntimeWiring;
 import graphql.schema.idl.SchemaGenerator;
 import graphql.schema.idl.SchemaParser;
 import io.tether.Node;
-import io.tether.auth.TokenService;
+import io.tether.auth.BearerToken;
+import io.tether.auth.TokenLease;
+import io.tether.core.ErrorCode;
 import io.tether.config.TetherConfig;
 import io.tether.core.Change;
 import io.tether.core.Ids;
@@ -16,7 +18,6 @@ import io.tether.core.TetherException;
 import io.tether.sync.ChangeStreams;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
@@ -47,8 +48,8 @@ public final class GraphQLApi {
   private final Node node;
   private final GraphQL graphQL;
   private final String sdl;
-  // Expiry timers of this verticle's GraphQL sockets (one event loop: no locking).
-  private final Map<ServerWebSocket, Long> expiryTimers = new HashMap<>();
+  // Token leases of this verticle's GraphQL sockets (one event loop: no locking).
+  private final Map<ServerWebSocket, TokenLease> leases = new HashMap<>();
 
   public GraphQLApi(Node node, ChangeStreams streams) {
     this.node = node;
@@ -84,9 +85,9 @@ public final class GraphQLApi {
     router.get(PATH).handler(GraphQLWSHandler.builder(graphQL)
         .onConnectionInit(this::connectionInit)
         .onSocketEnd(socket -> {
-          Long timer = expiryTimers.remove(socket);
-          if (timer != null) {
-            node.vertx().cancelTimer(timer);
+          TokenLease lease = leases.remove(socket);
+          if (lease != null) {
+            lease.cancel();
           }
         })
         .beforeExecute(input -> input.builder().graphQLContext(ctx -> context(ctx, input.context().connectionParams())))
@@ -112,35 +113,42 @@ public final class GraphQLApi {
    * closes with 4401 too when the token expires, as the protocol has no way to replace it.
    */
   private void connectionInit(ConnectionInitEvent event) {
-    Object payload = event.message().message().getValue("payload");
-    String token = payload instanceof JsonObject p ? bearer(p.getString("authorization", p.getString("Authorization", p.getString("token")))) : null;
-    if (token == null) {
-      token = bearer(event.message().socket().headers().get("Authorization"));
-    }
-    if (token == null) {
-      event.fail(new TetherException(io.tether.core.ErrorCode.UNAUTHORIZED, "a bearer token is required"));
+    ServerWebSocket socket = event.message().socket();
+    String token;
+    try {
+      token = initToken(event.message().message().getValue("payload"), socket);
+    } catch (TetherException e) {
+      event.fail(e);
       return;
     }
-    TokenService tokens = node.tokens();
-    tokens.verify(token)
+    node.tokens().verify(token)
         .onSuccess(principal -> {
-          long untilExpiry = principal.expiresAtEpochSeconds() * 1000 - System.currentTimeMillis();
-          Vertx vertx = node.vertx();
-          ServerWebSocket socket = event.message().socket();
-          expiryTimers.put(socket, vertx.setTimer(Math.max(1, untilExpiry), id -> {
-            expiryTimers.remove(socket);
-            socket.close((short) 4401, "token expired");
-          }));
+          // graphql-transport-ws cannot replace a token: no warning, the socket ends when it expires.
+          TokenLease lease = new TokenLease(node.vertx(), expiresAt -> { },
+              () -> socket.close((short) 4401, "token expired"));
+          lease.renew(principal);
+          leases.put(socket, lease);
           event.complete(principal);
         })
         .onFailure(event::fail);
   }
 
-  private static String bearer(String value) {
-    if (value == null || value.isBlank()) {
-      return null;
+  private static String initToken(Object payload, ServerWebSocket socket) {
+    if (payload instanceof JsonObject p) {
+      Object header = p.getValue("authorization", p.getValue("Authorization"));
+      if (header != null) {
+        String token = header instanceof String value ? BearerToken.parse(value) : null;
+        if (token == null) {
+          throw new TetherException(ErrorCode.UNAUTHORIZED, "authorization must be 'Bearer <token>'");
+        }
+        return token;
+      }
+      if (p.getValue("token") instanceof String bare && !bare.isBlank()) {
+        return bare.trim();
+      }
     }
-    return value.regionMatches(true, 0, "Bearer ", 0, 7) ? value.substring(7).trim() : value.trim();
+    return BearerToken.of(socket.headers().getAll("Authorization"))
+        .orElseThrow(() -> new TetherException(ErrorCode.UNAUTHORIZED, "a bearer token is required"));
   }
 
   /**
@@ -166,7 +174,7 @@ public final class GraphQLApi {
           }
           int open = socket.get(OPEN_SUBSCRIPTIONS, 0);
           if (open >= max) {
-            throw new TetherException(io.tether.core.ErrorCode.TOO_LARGE, "at most " + max + " subscriptions per connection");
+            throw new TetherException(ErrorCode.TOO_LARGE, "at most " + max + " subscriptions per connection");
           }
           socket.put(OPEN_SUBSCRIPTIONS, open + 1);
           return new ChangePublisher(streams, userId, space, since, head.epoch(),

@@ -1,5 +1,7 @@
 package io.tether.http;
 
+import io.tether.auth.BearerToken;
+import java.util.List;
 import io.tether.Node;
 import io.tether.core.ErrorCode;
 import io.tether.core.TetherException;
@@ -35,8 +37,8 @@ final class AdminRoutes {
       rc.fail(TetherException.notFound("no such resource"));
       return;
     }
-    String header = rc.request().getHeader("Authorization");
-    String offered = header != null && header.startsWith("Bearer ") ? header.substring(7) : "";
+    List<String> headers = rc.request().headers().getAll("Authorization");
+    String offered = headers.size() == 1 && BearerToken.parse(headers.get(0)) != null ? BearerToken.parse(headers.get(0)) : "";
     if (!MessageDigest.isEqual(offered.getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8))) {
       rc.fail(new TetherException(ErrorCode.UNAUTHORIZED, "the admin token is required"));
       return;

@@ -4,6 +4,7 @@ import io.tether.graphql.GraphQLApi;
 import io.tether.sync.ChangeStreams;
 import io.tether.Node;
 import io.tether.config.TetherConfig;
+import io.tether.presence.PresenceHub;
 import io.tether.sync.FeedHub;
 import io.tether.sync.SyncContext;
 import io.tether.sync.SyncEndpoint;
@@ -23,6 +24,7 @@ import io.vertx.core.http.HttpServerOptions;
 public final class ApiVerticle extends VerticleBase implements Drain.Drainable {
   private final Node node;
   private FeedHub hub;
+  private PresenceHub presence;
   private SyncEndpoint sync;
   private HttpServer server;
 
@@ -35,13 +37,14 @@ public final class ApiVerticle extends VerticleBase implements Drain.Drainable {
     TetherConfig config = node.config();
     TetherConfig.Sync syncConfig = config.sync();
     hub = new FeedHub(vertx, node.bus(), node.changeLog(), node.metrics(), syncConfig.catchUpPageSize(),
-        syncConfig.gapGraceMillis(), syncConfig.headCheckIntervalSeconds(), node.presence().store(),
-        node.presence().ttlMillis());
+        syncConfig.gapGraceMillis(), syncConfig.headCheckIntervalSeconds());
+    presence = new PresenceHub(vertx, node.bus(), node.presence(), node.metrics());
     SyncContext syncContext = new SyncContext(vertx, node.tokens(), node.access(), node.changeLog(), hub,
         node.mutations(), node.json(), node.limits(), node.connections(), node.metrics(), node.drain(), syncConfig,
-        node.presence());
-    sync = new SyncEndpoint(syncContext);
-    GraphQLApi graphQL = new GraphQLApi(node, new ChangeStreams(syncContext));
+        presence);
+    ChangeStreams streams = new ChangeStreams(syncContext);
+    sync = new SyncEndpoint(syncContext, streams);
+    GraphQLApi graphQL = new GraphQLApi(node, streams);
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.http().host())
         .setPort(config.http().port())
@@ -83,6 +86,7 @@ public final class ApiVerticle extends VerticleBase implements Drain.Drainable {
     node.stats().unregister(deploymentID() + "/" + System.identityHashCode(this));
     sync.close();
     hub.close();
+    presence.close();
     return server.close();
   }
 }

@@ -1,5 +1,7 @@
 package io.tether.http;
 
+import io.tether.auth.BearerToken;
+import io.tether.core.Fields;
 import io.tether.auth.AccountService;
 import io.tether.auth.TokenService;
 import io.tether.core.JsonLimits;
@@ -33,13 +35,14 @@ final class AuthRoutes {
 
   /** Requires a valid bearer token and stores the principal for the handlers after it. */
   void authenticate(RoutingContext rc) {
-    java.util.List<String> all = rc.request().headers().getAll(HttpHeaders.AUTHORIZATION);
-    String header = all.size() == 1 ? all.get(0) : null;
-    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      rc.fail(new TetherException(io.tether.core.ErrorCode.UNAUTHORIZED, "exactly one Authorization: Bearer header is required"));
+    String token;
+    try {
+      token = BearerToken.required(rc.request().headers().getAll(HttpHeaders.AUTHORIZATION));
+    } catch (TetherException e) {
+      rc.fail(e);
       return;
     }
-    tokens.verify(header.substring(7).trim())
+    tokens.verify(token)
         .compose(principal -> limits.user(principal.userId()).map(principal))
         .onSuccess(principal -> {
           rc.put(Requests.PRINCIPAL, principal);
@@ -51,28 +54,28 @@ final class AuthRoutes {
   private void register(RoutingContext rc) {
     JsonObject body = Requests.body(rc, json);
     limits.signIn(null, ApiRouter.clientIp(rc))
-        .compose(ok -> accounts.register(Requests.string(body, "email"), Requests.string(body, "password")))
+        .compose(ok -> accounts.register(Fields.text(body, "email"), Fields.text(body, "password")))
         .onSuccess(session -> Requests.json(rc, 201, toJson(session)))
         .onFailure(rc::fail);
   }
 
   private void login(RoutingContext rc) {
     JsonObject body = Requests.body(rc, json);
-    String email = Requests.string(body, "email");
+    String email = Fields.text(body, "email");
     limits.signIn(email, ApiRouter.clientIp(rc))
-        .compose(ok -> accounts.login(email, Requests.string(body, "password")))
+        .compose(ok -> accounts.login(email, Fields.text(body, "password")))
         .onSuccess(session -> Requests.json(rc, 200, toJson(session)))
         .onFailure(rc::fail);
   }
 
   private void refresh(RoutingContext rc) {
-    accounts.refresh(Requests.string(Requests.body(rc, json), "refreshToken"))
+    accounts.refresh(Fields.text(Requests.body(rc, json), "refreshToken"))
         .onSuccess(session -> Requests.json(rc, 200, toJson(session)))
         .onFailure(rc::fail);
   }
 
   private void logout(RoutingContext rc) {
-    accounts.logout(Requests.string(Requests.body(rc, json), "refreshToken"))
+    accounts.logout(Fields.text(Requests.body(rc, json), "refreshToken"))
         .onSuccess(done -> rc.response().setStatusCode(204).end())
         .onFailure(rc::fail);
   }

@@ -1,5 +1,6 @@
 package io.tether.http;
 
+import io.tether.core.Fields;
 import io.tether.core.Ids;
 import io.tether.core.JsonLimits;
 import io.tether.core.TetherException;
@@ -35,11 +36,11 @@ final class DeviceRoutes {
   private void put(RoutingContext rc) {
     String deviceId = Ids.document(rc.pathParam("deviceId"));
     JsonObject body = Requests.body(rc, json);
-    String platform = Requests.requiredString(body, "platform");
+    String platform = Fields.requiredText(body, "platform");
     if (!PLATFORMS.contains(platform)) {
       throw TetherException.badRequest("platform must be fcm, apns or webhook");
     }
-    String token = Requests.requiredString(body, "token");
+    String token = Fields.requiredText(body, "token");
     if (token.length() > 4096) {
       throw TetherException.badRequest("token is longer than 4096 characters");
     }

@@ -1,5 +1,6 @@
 package io.tether.http;
 
+import io.tether.core.Fields;
 import io.tether.auth.SpaceAccess;
 import io.tether.core.ErrorCode;
 import io.tether.core.Ids;
@@ -39,8 +40,8 @@ final class PushRoutes {
   private void notifyMembers(RoutingContext rc) {
     String space = Ids.space(rc.pathParam("space"));
     JsonObject body = Requests.body(rc, json);
-    String title = Requests.string(body, "title");
-    String text = Requests.string(body, "body");
+    String title = Fields.text(body, "title");
+    String text = Fields.text(body, "body");
     Object extra = body.getValue("extra");
     if (extra != null && !(extra instanceof JsonObject)) {
       throw TetherException.badRequest("extra must be an object");

@@ -20,23 +20,6 @@ final class Requests {
     return limits.parseObject(rc.body().buffer());
   }
 
-  /** A string field of a body: absent is null, any other JSON type is a 400 (never silently converted). */
-  static String string(JsonObject body, String key) {
-    Object value = body.getValue(key);
-    if (value == null || value instanceof String) {
-      return (String) value;
-    }
-    throw TetherException.badRequest(key + " must be a string");
-  }
-
-  static String requiredString(JsonObject body, String key) {
-    String value = string(body, key);
-    if (value == null || value.isBlank()) {
-      throw TetherException.badRequest(key + " is required");
-    }
-    return value;
-  }
-
   /** 204 when something was deleted, otherwise a 404 naming what was not found. */
   static void deleted(RoutingContext rc, boolean deleted, String notFound) {
     if (deleted) {

@@ -1,5 +1,6 @@
 package io.tether.http;
 
+import io.tether.core.Fields;
 import io.tether.auth.SpaceAccess;
 import io.tether.core.Ids;
 import io.tether.core.JsonLimits;
@@ -51,7 +52,7 @@ final class WebhookRoutes {
     String space = Ids.space(rc.pathParam("space"));
     String id = Ids.document(rc.pathParam("id"));
     JsonObject body = Requests.body(rc, json);
-    URI url = OutboundTargets.parse("url", Requests.requiredString(body, "url"));
+    URI url = OutboundTargets.parse("url", Fields.requiredText(body, "url"));
     String secret = body.getString("secret");
     if (secret == null) {
       byte[] bytes = new byte[32];

@@ -9,14 +9,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One socket's place in one space's presence, from subscribe to unsubscribe or close. Its writes to
- * the store go one after another, so a leave can never overtake the join before it. Confined to
- * the socket's event loop.
+ * One socket's place in one space's presence, from subscribe to unsubscribe or close: its entry in
+ * the store, and the presence frames its socket receives. Its writes to the store go one after
+ * another, so a leave can never overtake the join before it. The socket's first presence frame is
+ * the space's presence_state, sent when its subscription first goes live ({@link #onLive()}); diffs
+ * follow it, and a diff it could not take makes the next {@code onLive} send a fresh state. Signals are
+ * ephemeral: a socket that cannot take one now misses it. Confined to the socket's event loop.
  */
 public final class PresenceSeat {
   private static final Logger LOG = LoggerFactory.getLogger(PresenceSeat.class);
 
+  private final PresenceHub hub;
   private final PresenceService service;
+  private final PresenceSink sink;
   private final String space;
   private final String userId;
   private final String connection;
@@ -24,8 +29,13 @@ public final class PresenceSeat {
   private Future<Void> last = Future.succeededFuture();
   private long rev;
   private boolean left;
+  private SpacePresence presence;
+  private boolean stateSent;
+  private boolean stale;
 
-  public PresenceSeat(PresenceService service, String space, String userId) {
+  PresenceSeat(PresenceHub hub, PresenceService service, String space, String userId, PresenceSink sink) {
+    this.hub = hub;
+    this.sink = sink;
     this.service = service;
     this.space = space;
     this.userId = userId;
@@ -37,9 +47,54 @@ public final class PresenceSeat {
     return connection;
   }
 
-  /** Enters the space with an empty state. */
+  /** Enters the space with an empty state, and starts receiving its presence. */
   public void join() {
+    presence = hub.acquire(space);
+    presence.add(this);
     write(new JsonObject());
+  }
+
+  /** The socket's subscription is live: the space's whole presence, if the socket has not got it yet or missed a diff. */
+  public void onLive() {
+    if (left || presence == null || (stateSent && !stale)) {
+      return;
+    }
+    stale = false;
+    presence.ready().onComplete(ar -> {
+      if (left) {
+        return;
+      }
+      if (!sink.live()) {
+        stale = true;
+        return;
+      }
+      sink.send(PresenceDiff.stateFrame(space, presence.members()));
+      hub.metrics().presenceState();
+      stateSent = true;
+    });
+  }
+
+  void onDiff(String frame) {
+    if (!stateSent) {
+      return; // the presence_state still to come includes it
+    }
+    if (!sink.live() || sink.queueFull()) {
+      stale = true; // a missed diff is made good by a fresh presence_state once live again
+      return;
+    }
+    sink.send(frame);
+    hub.metrics().presenceDiff();
+  }
+
+  void onSignal(String fromConnection, String frame) {
+    if (fromConnection.equals(connection)) {
+      return;
+    }
+    boolean deliverable = stateSent && sink.live() && !sink.queueFull();
+    if (deliverable) {
+      sink.send(frame);
+    }
+    hub.metrics().signal(deliverable);
   }
 
   /** Sets this socket's state; throws for a state too large or sent too often. */
@@ -63,6 +118,9 @@ public final class PresenceSeat {
       return;
     }
     left = true;
+    if (presence != null) {
+      hub.release(space, this);
+    }
     last = last.transform(ar -> service.leave(space, connection))
         .onFailure(err -> LOG.debug("Presence leave in {} not published: {}", space, err.toString()));
   }

@@ -7,7 +7,8 @@ import io.vertx.core.Future;
 /**
  * Subscriptions to a space's changes for this event loop, for every protocol that carries them
  * (the native socket, GraphQL subscriptions): the same role check, the same catch-up without holding
- * live changes, the same gap filling. Frames are written to the caller's {@link Transport}.
+ * live changes, the same gap filling. Frames are written to the caller's {@link Transport}. The only
+ * place that attaches subscriptions to the loop's feeds and detaches them.
  */
 public final class ChangeStreams {
   private final SyncContext ctx;
@@ -25,35 +26,33 @@ public final class ChangeStreams {
 
   /**
    * Starts delivering the changes after {@code since} (whose epoch the caller has checked with
-   * {@link SpaceInfo#canServe}). {@code onEnded} runs when the server ends it (revoked membership,
-   * history compacted away). Returns what stops it; stopping twice is harmless.
+   * {@link SpaceInfo#canServe}). {@code requestId} is echoed in {@code synced}.
    */
-  public Runnable open(String userId, Object requestId, String space, long since, String epoch, Transport transport,
-                       Runnable onEnded) {
-    SpaceSubscription sub = start(ctx, userId, requestId, space, since, epoch, transport, null, onEnded);
-    boolean[] stopped = new boolean[1];
-    return () -> {
-      if (!stopped[0]) {
-        stopped[0] = true;
-        stop(ctx, space, sub);
-      }
-    };
-  }
-
-  static SpaceSubscription start(SyncContext ctx, String userId, Object requestId, String space, long since, String epoch,
-                                 Transport transport, String presenceConnection, Runnable onEnded) {
+  public ChangeStream open(String userId, Object requestId, String space, long since, String epoch, Transport transport,
+                           ChangeStream.Observer observer) {
     SpaceFeed feed = ctx.hub().acquire(space);
     SpaceSubscription sub = new SpaceSubscription(space, userId, requestId, since, epoch, transport, feed, ctx.changeLog(),
-        ctx.config().catchUpPageSize(), ctx.metrics(), presenceConnection, onEnded);
+        ctx.config().catchUpPageSize(), ctx.metrics(), observer);
     feed.add(sub);
     ctx.metrics().subscriptionStarted();
     sub.start();
-    return sub;
-  }
+    return new ChangeStream() {
+      private boolean stopped;
 
-  static void stop(SyncContext ctx, String space, SpaceSubscription sub) {
-    ctx.metrics().subscriptionEnded();
-    sub.close();
-    ctx.hub().release(space, sub);
+      @Override
+      public boolean live() {
+        return !stopped && sub.live();
+      }
+
+      @Override
+      public void stop() {
+        if (!stopped) {
+          stopped = true;
+          ctx.metrics().subscriptionEnded();
+          sub.close();
+          ctx.hub().release(space, sub);
+        }
+      }
+    };
   }
 }

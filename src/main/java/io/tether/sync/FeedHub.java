@@ -2,7 +2,6 @@ package io.tether.sync;
 
 import io.tether.bus.ChangeBus;
 import io.tether.ops.Metrics;
-import io.tether.presence.PresenceStore;
 import io.tether.store.ChangeLog;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
@@ -14,8 +13,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The space feeds of one event loop, reference counted: a space is subscribed on the bus while at
  * least one socket of this loop subscribes to it. Also compares the feeds with the database head
- * periodically, which finds a publish lost when a writer crashed between commit and publish, and
- * their presence with the store, which finds the sockets of a node that died.
+ * periodically, which finds a publish lost when a writer crashed between commit and publish.
  * Confined to its event loop.
  */
 public final class FeedHub {
@@ -29,17 +27,9 @@ public final class FeedHub {
   private final int gapGraceMillis;
   private final Map<String, SpaceFeed> feeds = new HashMap<>();
   private final long headCheckTimer;
-  private final PresenceStore presenceStore;
-  private final long presenceTtlMillis;
-  private final long presenceTimer;
 
   public FeedHub(Vertx vertx, ChangeBus bus, ChangeLog changeLog, Metrics metrics, int pageSize, int gapGraceMillis,
-                 int headCheckIntervalSeconds, PresenceStore presenceStore, long presenceTtlMillis) {
-    this.presenceStore = presenceStore;
-    this.presenceTtlMillis = presenceTtlMillis;
-    // As often as nodes renew their entries: a dead node's sockets leave within about 4/3 of the TTL.
-    this.presenceTimer = vertx.setPeriodic(Math.max(1, presenceTtlMillis / 3),
-        id -> feeds.values().forEach(feed -> feed.presence().reconcile()));
+                 int headCheckIntervalSeconds) {
     this.vertx = vertx;
     this.bus = bus;
     this.changeLog = changeLog;
@@ -52,8 +42,7 @@ public final class FeedHub {
   SpaceFeed acquire(String space) {
     SpaceFeed feed = feeds.get(space);
     if (feed == null) {
-      feed = new SpaceFeed(space, vertx, bus, changeLog, metrics, pageSize, gapGraceMillis, presenceStore,
-          presenceTtlMillis);
+      feed = new SpaceFeed(space, vertx, bus, changeLog, metrics, pageSize, gapGraceMillis);
       feeds.put(space, feed);
       metrics.feedStarted();
       feed.start();
@@ -77,7 +66,6 @@ public final class FeedHub {
 
   public void close() {
     vertx.cancelTimer(headCheckTimer);
-    vertx.cancelTimer(presenceTimer);
     new ArrayList<>(feeds.values()).forEach(feed -> {
       feed.stop();
       metrics.feedStopped();

@@ -10,35 +10,45 @@ final class Frames {
   private Frames() {}
 
   static String synced(Object id, String space, long cursor, String epoch) {
-    return withId(new JsonObject().put("type", "synced"), id)
+    return withId(new JsonObject().put("type", FrameType.SYNCED.wire()), id)
         .put("space", space).put("cursor", cursor).put("epoch", epoch).encode();
   }
 
   static String resyncRequired(Object id, String space, long minSeq, String epoch) {
-    return withId(new JsonObject().put("type", "resync_required"), id)
+    return withId(new JsonObject().put("type", FrameType.RESYNC_REQUIRED.wire()), id)
         .put("space", space).put("minSeq", minSeq).put("epoch", epoch).encode();
   }
 
   static String error(Object id, ErrorCode code, String message) {
-    return withId(new JsonObject().put("type", "error"), id)
+    return withId(new JsonObject().put("type", FrameType.ERROR.wire()), id)
         .put("code", code.code()).put("message", message).encode();
   }
 
   static String ack(Object id, List<JsonObject> results) {
-    return withId(new JsonObject().put("type", "ack"), id).put("results", new JsonArray(results)).encode();
+    return withId(new JsonObject().put("type", FrameType.ACK.wire()), id).put("results", new JsonArray(results)).encode();
   }
 
   static String pong(Object id) {
-    return withId(new JsonObject().put("type", "pong"), id).encode();
+    return withId(new JsonObject().put("type", FrameType.PONG.wire()), id).encode();
   }
 
   static String authenticated(Object id, String userId, long expiresAt) {
-    return withId(new JsonObject().put("type", "authenticated"), id)
+    return withId(new JsonObject().put("type", FrameType.AUTHENTICATED.wire()), id)
         .put("userId", userId).put("expiresAt", expiresAt).encode();
   }
 
   static String tokenExpiring(long expiresAt) {
-    return new JsonObject().put("type", "token_expiring").put("expiresAt", expiresAt).encode();
+    return new JsonObject().put("type", FrameType.TOKEN_EXPIRING.wire()).put("expiresAt", expiresAt).encode();
+  }
+
+  static String unsubscribed(Object id, String space) {
+    return withId(new JsonObject().put("type", FrameType.UNSUBSCRIBED.wire()), id).put("space", space).encode();
+  }
+
+  /** Ends a subscription whose user was removed from the space. */
+  static String revoked(String space) {
+    return new JsonObject().put("type", FrameType.ERROR.wire()).put("code", ErrorCode.FORBIDDEN.code())
+        .put("space", space).put("message", "you are no longer a member of " + space).encode();
   }
 
   private static JsonObject withId(JsonObject frame, Object id) {

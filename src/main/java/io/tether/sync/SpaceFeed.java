@@ -4,12 +4,10 @@ import io.tether.bus.BusListener;
 import io.tether.bus.ChangeBus;
 import io.tether.bus.ChangeFrame;
 import io.tether.ops.Metrics;
-import io.tether.presence.PresenceStore;
 import io.tether.store.ChangeLog;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -35,14 +33,6 @@ final class SpaceFeed implements BusListener {
 
     /** The user lost access to the space. */
     void revoke();
-
-    /** A presence_diff frame of the space. */
-    default void onPresence(String frame) {
-    }
-
-    /** A signal frame, sent by the socket whose presence connection is {@code fromConnection}. */
-    default void onSignal(String fromConnection, String frame) {
-    }
   }
 
   private final String space;
@@ -61,11 +51,9 @@ final class SpaceFeed implements BusListener {
   private boolean fillAgain;
   private long graceTimer = -1;
   private boolean stopped;
-  private final SpacePresence presence;
 
   SpaceFeed(String space, Vertx vertx, ChangeBus bus, ChangeLog changeLog, Metrics metrics, int pageSize,
-            int gapGraceMillis, PresenceStore presenceStore, long presenceTtlMillis) {
-    this.presence = new SpacePresence(space, vertx, presenceStore, presenceTtlMillis, this::presenceToAll, this::signalToAll);
+            int gapGraceMillis) {
     this.space = space;
     this.vertx = vertx;
     this.bus = bus;
@@ -78,7 +66,6 @@ final class SpaceFeed implements BusListener {
   /** Subscribes to the bus, then reads the head: every change after the head reaches this feed. */
   Future<Void> start() {
     subscription = bus.subscribe(space, this);
-    subscription.onSuccess(sub -> presence.reconcile());
     subscription
         .compose(sub -> changeLog.head(space))
         .onSuccess(head -> {
@@ -95,10 +82,6 @@ final class SpaceFeed implements BusListener {
 
   Future<Void> ready() {
     return ready.future();
-  }
-
-  SpacePresence presence() {
-    return presence;
   }
 
   /** The last seq delivered to receivers; -1 until the feed is ready. */
@@ -118,7 +101,6 @@ final class SpaceFeed implements BusListener {
 
   void stop() {
     stopped = true;
-    presence.stop();
     receivers.clear();
     early.clear();
     if (graceTimer >= 0) {
@@ -144,11 +126,6 @@ final class SpaceFeed implements BusListener {
   }
 
   @Override
-  public void onEphemeral(JsonObject message) {
-    presence.onMessage(message);
-  }
-
-  @Override
   public void onGapPossible() {
     if (lastSeq >= 0) {
       scheduleFill(0);
@@ -168,18 +145,6 @@ final class SpaceFeed implements BusListener {
   void onHead(long headSeq) {
     if (lastSeq >= 0 && headSeq > lastSeq) {
       scheduleFill(0);
-    }
-  }
-
-  private void presenceToAll(String frame) {
-    for (Receiver r : new ArrayList<>(receivers)) {
-      r.onPresence(frame);
-    }
-  }
-
-  private void signalToAll(String fromConnection, String frame) {
-    for (Receiver r : new ArrayList<>(receivers)) {
-      r.onSignal(fromConnection, frame);
     }
   }
 

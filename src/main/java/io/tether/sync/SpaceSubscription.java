@@ -3,7 +3,6 @@ package io.tether.sync;
 import io.tether.bus.ChangeFrame;
 import io.tether.core.ErrorCode;
 import io.tether.ops.Metrics;
-import io.tether.presence.PresenceDiff;
 import io.tether.store.ChangeLog;
 import java.util.List;
 import org.slf4j.Logger;
@@ -29,19 +28,14 @@ final class SpaceSubscription implements SpaceFeed.Receiver {
   private final SpaceFeed feed;
   private final ChangeLog changeLog;
   private final int pageSize;
-  private final Runnable onEnded;
+  private final ChangeStream.Observer observer;
   private final Metrics metrics;
   private long cursor;
   private State state = State.CATCHING_UP;
   private boolean syncedSent;
-  /** This socket's presence connection in the space; null when the protocol carries no presence (GraphQL). */
-  private final String presenceConnection;
-  private boolean presenceSent;
-  private boolean presenceStale;
 
   SpaceSubscription(String space, String userId, Object requestId, long since, String epoch, Transport transport, SpaceFeed feed,
-                    ChangeLog changeLog, int pageSize, Metrics metrics, String presenceConnection, Runnable onEnded) {
-    this.presenceConnection = presenceConnection;
+                    ChangeLog changeLog, int pageSize, Metrics metrics, ChangeStream.Observer observer) {
     this.metrics = metrics;
     this.space = space;
     this.userId = userId;
@@ -52,7 +46,7 @@ final class SpaceSubscription implements SpaceFeed.Receiver {
     this.feed = feed;
     this.changeLog = changeLog;
     this.pageSize = pageSize;
-    this.onEnded = onEnded;
+    this.observer = observer;
   }
 
   /** Starts the catch-up; the subscription must already be registered with its feed. */
@@ -64,6 +58,10 @@ final class SpaceSubscription implements SpaceFeed.Receiver {
     state = State.CLOSED;
   }
 
+  boolean live() {
+    return state == State.LIVE;
+  }
+
   @Override
   public String userId() {
     return userId;
@@ -72,9 +70,8 @@ final class SpaceSubscription implements SpaceFeed.Receiver {
   @Override
   public void revoke() {
     if (state != State.CLOSED) {
-      transport.send(new io.vertx.core.json.JsonObject().put("type", "error").put("code", ErrorCode.FORBIDDEN.code())
-          .put("space", space).put("message", "you are no longer a member of " + space).encode());
-      onEnded.run();
+      transport.send(Frames.revoked(space));
+      observer.onEnded();
     }
   }
 
@@ -102,32 +99,6 @@ final class SpaceSubscription implements SpaceFeed.Receiver {
     metrics.delivered(frame.commitMillis());
   }
 
-  @Override
-  public void onPresence(String frame) {
-    if (presenceConnection == null || !presenceSent) {
-      return; // the presence_state still to come includes it
-    }
-    if (state != State.LIVE || transport.writeQueueFull()) {
-      presenceStale = true; // a missed diff is made good by a fresh presence_state once live again
-      return;
-    }
-    transport.send(frame);
-    metrics.presenceDiff();
-  }
-
-  @Override
-  public void onSignal(String fromConnection, String frame) {
-    // Signals are ephemeral: a socket that cannot take one now simply misses it.
-    if (presenceConnection == null || fromConnection.equals(presenceConnection)) {
-      return;
-    }
-    boolean deliverable = presenceSent && state == State.LIVE && !transport.writeQueueFull();
-    if (deliverable) {
-      transport.send(frame);
-    }
-    metrics.signal(deliverable);
-  }
-
   private void catchUp() {
     if (state == State.CLOSED) {
       return;
@@ -146,7 +117,7 @@ final class SpaceSubscription implements SpaceFeed.Receiver {
       if (!page.isEmpty() && page.get(0).seq() != cursor + 1) {
         // History after the cursor was compacted away: never a partial replay.
         transport.send(Frames.resyncRequired(null, space, page.get(0).seq() - 1, epoch));
-        onEnded.run();
+        observer.onEnded();
         return;
       }
       int sent = 0;
@@ -182,7 +153,7 @@ final class SpaceSubscription implements SpaceFeed.Receiver {
   private void fail() {
     if (state != State.CLOSED) {
       transport.send(Frames.error(requestId, ErrorCode.UNAVAILABLE, "subscription to " + space + " ended; subscribe again"));
-      onEnded.run();
+      observer.onEnded();
     }
   }
 
@@ -199,25 +170,6 @@ final class SpaceSubscription implements SpaceFeed.Receiver {
       syncedSent = true;
       transport.send(Frames.synced(requestId, space, cursor, epoch));
     }
-    if (presenceConnection != null && (!presenceSent || presenceStale)) {
-      sendPresenceState();
-    }
-  }
-
-  /** The space's whole presence, after synced: diffs follow it. */
-  private void sendPresenceState() {
-    presenceStale = false;
-    feed.presence().ready().onComplete(ar -> {
-      if (state == State.CLOSED) {
-        return;
-      }
-      if (state != State.LIVE) {
-        presenceStale = true;
-        return;
-      }
-      transport.send(PresenceDiff.stateFrame(space, feed.presence().members()));
-      metrics.presenceState();
-      presenceSent = true;
-    });
+    observer.onLive();
   }
 }

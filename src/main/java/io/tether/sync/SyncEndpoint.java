@@ -1,5 +1,6 @@
 package io.tether.sync;
 
+import io.tether.auth.BearerToken;
 import io.tether.core.Principal;
 import io.tether.core.TetherException;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
@@ -24,11 +25,13 @@ import java.util.Set;
  */
 public final class SyncEndpoint {
   private final SyncContext ctx;
+  private final ChangeStreams streams;
   private final Set<SyncSession> sessions = new LinkedHashSet<>();
   private final long heartbeatTimer;
 
-  public SyncEndpoint(SyncContext ctx) {
+  public SyncEndpoint(SyncContext ctx, ChangeStreams streams) {
     this.ctx = ctx;
+    this.streams = streams;
     this.heartbeatTimer = ctx.vertx().setPeriodic(ctx.config().pingIntervalSeconds() * 1000L, id -> heartbeat());
   }
 
@@ -98,7 +101,7 @@ public final class SyncEndpoint {
   }
 
   private void accept(ServerWebSocket socket, Principal principal) {
-    SyncSession session = new SyncSession(ctx, new WebSocketTransport(socket, ctx.config().writeQueueBytes()), principal);
+    SyncSession session = new SyncSession(ctx, streams, new WebSocketTransport(socket, ctx.config().writeQueueBytes()), principal);
     sessions.add(session);
     ctx.metrics().socketOpened();
     MessageAssembler assembler = new MessageAssembler(ctx.config().maxFrameBytes());
@@ -136,14 +139,13 @@ public final class SyncEndpoint {
     }
   }
 
+  /** The header's token, else the query parameter's; an unreadable header is an invalid token (401). */
   private static String tokenOf(HttpServerRequest request) {
-    if (request.headers().getAll(HttpHeaders.AUTHORIZATION).size() > 1) {
-      return ""; // ambiguous: refused as an invalid token
+    try {
+      return BearerToken.of(request.headers().getAll(HttpHeaders.AUTHORIZATION))
+          .orElseGet(() -> request.getParam("access_token"));
+    } catch (TetherException e) {
+      return "";
     }
-    String header = request.getHeader(HttpHeaders.AUTHORIZATION);
-    if (header != null) {
-      return header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : "";
-    }
-    return request.getParam("access_token");
   }
 }

@@ -1,66 +1,49 @@
 package io.tether.sync;
 
+import io.tether.auth.TokenLease;
 import io.tether.core.ErrorCode;
+import io.tether.core.Fields;
 import io.tether.core.Ids;
 import io.tether.core.Principal;
-import io.tether.core.SpaceInfo;
 import io.tether.core.TetherException;
-import io.tether.presence.PresenceSeat;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The server side of one sync connection: authentication, subscriptions and frame handling. It
- * writes only through its {@link Transport}. A bad frame gets an error frame and the connection stays
- * open; only authentication problems close it. Confined to the socket's event loop.
+ * The server side of one sync connection, a small state machine: {@link AwaitingAuth} (only an
+ * {@code auth} frame is accepted, before a deadline), {@link Authenticated} (every frame, each
+ * admitted by the user's rate limit in arrival order), then {@link Closed}. It writes only through
+ * its {@link Transport}. A bad frame gets an error frame and the connection stays open; only
+ * authentication problems and floods close it. Confined to the socket's event loop.
  */
 public final class SyncSession {
-  private static final Logger LOG = LoggerFactory.getLogger(SyncSession.class);
-  private static final long EXPIRY_WARNING_SECONDS = 60;
-
   private final SyncContext ctx;
+  private final ChangeStreams streams;
   private final Transport transport;
-  private final Map<String, SpaceSubscription> subscriptions = new HashMap<>();
-  private final Set<String> pendingSubscribes = new HashSet<>();
-  private final Map<String, PresenceSeat> seats = new HashMap<>();
-  private Principal principal;
-  private long authTimer = -1;
-  private long expiringTimer = -1;
-  private long expiryTimer = -1;
-  /** The expiry already warned about: the same token presented again is not warned about again. */
-  private long warnedExpiry = -1;
+  private final InboundFrames inbound;
+  private final TokenLease lease;
+  private State state;
   private long lastActivityMillis = System.currentTimeMillis();
-  private boolean closed;
-  private boolean counted;
-  /** Frames wait here for their rate-limit check, so they are handled in the order they came. */
-  private final Deque<String> inbound = new ArrayDeque<>();
-  private boolean checking;
-  private static final int MAX_INBOUND = 64;
 
-  /** {@code principal} is null for a socket that authenticates by frame; non-null ones are already counted. */
-  public SyncSession(SyncContext ctx, Transport transport, Principal principal) {
+  /**
+   * {@code principal} is null for a socket that authenticates by frame; a non-null one was
+   * authenticated by the upgrade request and already counted against the user's sockets.
+   */
+  public SyncSession(SyncContext ctx, ChangeStreams streams, Transport transport, Principal principal) {
     this.ctx = ctx;
+    this.streams = streams;
     this.transport = transport;
-    this.principal = principal;
-    this.counted = principal != null;
+    this.lease = new TokenLease(ctx.vertx(), expiresAt -> transport.send(Frames.tokenExpiring(expiresAt)),
+        () -> closeWith(CloseCodes.TOKEN_EXPIRED, "access token expired"));
+    this.inbound = new InboundFrames(() -> state.admission(), this::handle, () -> {
+      transport.send(Frames.error(null, ErrorCode.RATE_LIMITED, "too many frames; slow down"));
+      closeWith(CloseCodes.RATE_LIMITED, "rate limited");
+    });
+    this.state = principal == null ? new AwaitingAuth() : new Authenticated(principal);
   }
 
   public void open() {
-    if (principal == null) {
-      authTimer = ctx.vertx().setTimer(ctx.config().authTimeoutSeconds() * 1000L,
-          id -> closeWith(CloseCodes.POLICY_VIOLATION, "no auth frame in time"));
-    } else {
-      scheduleExpiry();
-    }
+    state.enter();
   }
 
   /** Any frame or pong from the client. */
@@ -79,48 +62,40 @@ public final class SyncSession {
 
   public void onBinary() {
     touch();
-    if (!closed) {
+    if (!isClosed()) {
       transport.send(Frames.error(null, ErrorCode.BAD_REQUEST, "frames are JSON text; binary frames are not accepted"));
     }
   }
 
   public void onText(String text) {
     touch();
-    if (closed) {
-      return;
-    }
-    if (inbound.size() >= MAX_INBOUND) {
+    if (!isClosed() && !inbound.offer(text)) {
       closeWith(CloseCodes.RATE_LIMITED, "too many frames in flight");
-      return;
     }
-    inbound.add(text);
-    drainInbound();
   }
 
-  private void drainInbound() {
-    if (checking || inbound.isEmpty() || closed) {
-      return;
+  /** The socket closed: release everything it held. */
+  public void onClosed() {
+    if (!isClosed()) {
+      State leaving = state;
+      state = new Closed();
+      inbound.close();
+      lease.cancel();
+      leaving.leave();
     }
-    String text = inbound.poll();
-    if (principal == null) {
-      handle(text); // only an auth frame is accepted before authentication; the upgrade was IP-limited
-      drainInbound();
-      return;
-    }
-    checking = true;
-    ctx.limits().user(principal.userId()).onComplete(ar -> {
-      checking = false;
-      if (closed) {
-        return;
-      }
-      if (ar.succeeded()) {
-        handle(text);
-        drainInbound();
-      } else {
-        transport.send(Frames.error(null, ErrorCode.RATE_LIMITED, "too many frames; slow down"));
-        closeWith(CloseCodes.RATE_LIMITED, "rate limited");
-      }
-    });
+  }
+
+  /** The node is restarting: close with 1012 so the client reconnects, possibly elsewhere. */
+  public void restart() {
+    closeWith(CloseCodes.SERVICE_RESTART, "server restarting");
+  }
+
+  public boolean isClosed() {
+    return state instanceof Closed;
+  }
+
+  public int subscriptionCount() {
+    return state instanceof Authenticated authenticated ? authenticated.subscriptions.count() : 0;
   }
 
   private void handle(String text) {
@@ -132,275 +107,167 @@ public final class SyncSession {
       return;
     }
     Object id = frame.getValue("id");
-    String type = frame.getValue("type") instanceof String s ? s : "";
-    if (principal == null && !"auth".equals(type)) {
-      closeWith(CloseCodes.POLICY_VIOLATION, "authenticate first");
-      return;
-    }
+    FrameType type = FrameType.inbound(frame.getValue("type"));
     try {
-      switch (type) {
-        case "auth" -> auth(id, frame);
-        case "subscribe" -> subscribe(id, frame);
-        case "unsubscribe" -> unsubscribe(id, frame);
-        case "mutate" -> mutate(id, frame);
-        case "presence" -> seat(frame).set(object(frame, "state"));
-        case "signal" -> seat(frame).signal(object(frame, "data"));
-        case "ping" -> transport.send(Frames.pong(id));
-        default -> transport.send(Frames.error(id, ErrorCode.BAD_REQUEST, "unknown frame type '" + type + "'"));
-      }
+      state.onFrame(type, id, frame);
     } catch (TetherException e) {
       transport.send(Frames.error(id, e.code(), e.getMessage()));
     }
   }
 
-  /** The socket closed: release every subscription. */
-  public void onClosed() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    cancelTimers();
-    inbound.clear();
-    if (counted) {
-      ctx.connections().close(principal.userId());
-    }
-    for (Map.Entry<String, SpaceSubscription> e : new ArrayList<>(subscriptions.entrySet())) {
-      e.getValue().close();
-      ctx.hub().release(e.getKey(), e.getValue());
-      ctx.metrics().subscriptionEnded();
-    }
-    subscriptions.clear();
-    pendingSubscribes.clear();
-    seats.values().forEach(PresenceSeat::leave);
-    seats.clear();
-  }
-
-  /** The node is restarting: close with 1012 so the client reconnects, possibly elsewhere. */
-  public void restart() {
-    closeWith(CloseCodes.SERVICE_RESTART, "server restarting");
-  }
-
-  public boolean isClosed() {
-    return closed;
-  }
-
-  public int subscriptionCount() {
-    return subscriptions.size();
-  }
-
-  private void auth(Object id, JsonObject frame) {
-    String token = text(frame, "token");
-    ctx.tokens().verify(token).onComplete(ar -> {
-      if (closed) {
-        return;
-      }
-      if (ar.failed()) {
-        closeWith(CloseCodes.POLICY_VIOLATION, "invalid access token");
-        return;
-      }
-      Principal next = ar.result();
-      if (principal != null && !principal.userId().equals(next.userId())) {
-        closeWith(CloseCodes.POLICY_VIOLATION, "a connection cannot change users");
-        return;
-      }
-      if (!counted) {
-        if (!ctx.connections().tryOpen(next.userId())) {
-          closeWith(CloseCodes.RATE_LIMITED, "too many open sockets for this user");
-          return;
-        }
-        counted = true;
-      }
-      principal = next;
-      cancelTimers();
-      scheduleExpiry();
-      transport.send(Frames.authenticated(id, next.userId(), next.expiresAtEpochSeconds()));
-    });
-  }
-
-  private void subscribe(Object id, JsonObject frame) {
-    String space = Ids.space(text(frame, "space"));
-    long since = nonNegative(frame.getValue("since"));
-    String epoch = text(frame, "epoch");
-    boolean presence = flag(frame, "presence", true);
-    if (subscriptions.containsKey(space) || pendingSubscribes.contains(space)) {
-      throw new TetherException(ErrorCode.CONFLICT, "already subscribed to " + space);
-    }
-    if (subscriptions.size() + pendingSubscribes.size() >= ctx.config().maxSubscriptions()) {
-      throw new TetherException(ErrorCode.TOO_LARGE, "at most " + ctx.config().maxSubscriptions() + " subscriptions per connection");
-    }
-    pendingSubscribes.add(space);
-    ctx.access().toRead(space, principal.userId())
-        .compose(role -> ctx.changeLog().head(space))
-        .onComplete(ar -> {
-          if (closed || !pendingSubscribes.remove(space)) {
-            return; // closed or unsubscribed while we checked
-          }
-          if (ar.failed()) {
-            sendFailure(id, ar.cause());
-          } else {
-            startSubscription(id, space, since, epoch, presence, ar.result());
-          }
-        });
-  }
-
-  private void startSubscription(Object id, String space, long since, String epoch, boolean presence,
-                                 Optional<SpaceInfo> found) {
-    if (found.isEmpty()) {
-      transport.send(Frames.error(id, ErrorCode.FORBIDDEN, "not a member of this space"));
-      return;
-    }
-    SpaceInfo head = found.get();
-    if (!head.canServe(since, epoch)) {
-      // The cursor belongs to another life of this space, to a future it never had, or to a past
-      // that was compacted away: never a partial replay.
-      transport.send(Frames.resyncRequired(id, space, head.minSeq(), head.epoch()));
-      return;
-    }
-    SpaceSubscription[] holder = new SpaceSubscription[1];
-    // A socket that syncs without presence (an app in the background) neither shows nor sees who is here.
-    PresenceSeat seat = presence ? new PresenceSeat(ctx.presence(), space, principal.userId()) : null;
-    holder[0] = ChangeStreams.start(ctx, principal.userId(), id, space, since, head.epoch(), transport,
-        seat == null ? null : seat.connection(), () -> end(space, holder[0]));
-    subscriptions.put(space, holder[0]);
-    if (seat != null) {
-      seats.put(space, seat);
-      seat.join();
-    }
-  }
-
-  private void mutate(Object id, JsonObject frame) {
-    String space = Ids.space(text(frame, "space"));
-    ctx.mutations().apply(space, principal.userId(), frame.getValue("mutations")).onComplete(ar -> {
-      if (closed) {
-        return; // applied or not, the client replays the same mutationIds and gets the same results
-      }
-      if (ar.succeeded()) {
-        transport.send(Frames.ack(id, ar.result()));
-      } else {
-        sendFailure(id, ar.cause());
-      }
-    });
-  }
-
-  private void unsubscribe(Object id, JsonObject frame) {
-    String space = Ids.space(text(frame, "space"));
-    if (pendingSubscribes.remove(space)) {
-      transport.send(unsubscribed(id, space));
-      return;
-    }
-    SpaceSubscription sub = subscriptions.get(space);
-    if (sub == null) {
-      throw TetherException.notFound("not subscribed to " + space);
-    }
-    end(space, sub);
-    transport.send(unsubscribed(id, space));
-  }
-
-  private void end(String space, SpaceSubscription sub) {
-    if (subscriptions.get(space) == sub) {
-      subscriptions.remove(space);
-      ChangeStreams.stop(ctx, space, sub);
-      PresenceSeat seat = seats.remove(space);
-      if (seat != null) {
-        seat.leave();
-      }
-    }
-  }
-
-  private static String unsubscribed(Object id, String space) {
-    JsonObject frame = new JsonObject().put("type", "unsubscribed").put("space", space);
-    return (id == null ? frame : frame.put("id", id)).encode();
-  }
-
-  private void sendFailure(Object id, Throwable err) {
-    if (err instanceof TetherException te) {
-      transport.send(Frames.error(id, te.code(), te.getMessage()));
-    } else {
-      LOG.warn("Subscribe failed: {}", err.toString());
-      transport.send(Frames.error(id, ErrorCode.UNAVAILABLE, "temporarily unavailable; retry"));
-    }
-  }
-
-  private void scheduleExpiry() {
-    long remainingMillis = principal.expiresAtEpochSeconds() * 1000L - System.currentTimeMillis();
-    long warnInMillis = remainingMillis - EXPIRY_WARNING_SECONDS * 1000L;
-    long expiresAt = principal.expiresAtEpochSeconds();
-    if (warnInMillis > 0) {
-      expiringTimer = ctx.vertx().setTimer(warnInMillis, id -> warnExpiring(expiresAt));
-    } else {
-      warnExpiring(expiresAt);
-    }
-    expiryTimer = ctx.vertx().setTimer(Math.max(1, remainingMillis),
-        id -> closeWith(CloseCodes.TOKEN_EXPIRED, "access token expired"));
-  }
-
-  private void warnExpiring(long expiresAt) {
-    if (warnedExpiry != expiresAt) {
-      warnedExpiry = expiresAt;
-      transport.send(Frames.tokenExpiring(expiresAt));
-    }
-  }
-
-  private void cancelTimers() {
-    for (long timer : new long[] {authTimer, expiringTimer, expiryTimer}) {
-      if (timer >= 0) {
-        ctx.vertx().cancelTimer(timer);
-      }
-    }
-    authTimer = expiringTimer = expiryTimer = -1;
-  }
-
   private void closeWith(short code, String reason) {
-    if (!closed) {
+    if (!isClosed()) {
       transport.close(code, reason);
       onClosed();
     }
   }
 
-  /** The presence seat of a subscribed space named by the frame. */
-  private PresenceSeat seat(JsonObject frame) {
-    String space = Ids.space(text(frame, "space"));
-    PresenceSeat seat = seats.get(space);
-    if (seat == null) {
-      throw TetherException.notFound("no presence in " + space + ": subscribe to it (with presence) first");
-    }
-    return seat;
+  /** Verifies an auth frame's token; {@code then} runs on success, unless the socket closed meanwhile. */
+  private void verify(JsonObject frame, java.util.function.Consumer<Principal> then) {
+    ctx.tokens().verify(Fields.text(frame, "token")).onComplete(ar -> {
+      if (isClosed()) {
+        return;
+      }
+      if (ar.failed()) {
+        closeWith(CloseCodes.POLICY_VIOLATION, "invalid access token");
+      } else {
+        then.accept(ar.result());
+      }
+    });
   }
 
-  private static boolean flag(JsonObject frame, String key, boolean absent) {
-    Object value = frame.getValue(key);
-    if (value == null) {
-      return absent;
+  /** One phase of the connection. */
+  private abstract static class State {
+    /** Runs when the connection enters this phase. */
+    void enter() {
     }
-    if (value instanceof Boolean b) {
-      return b;
+
+    /** The admission of the next inbound frame: null for at once. */
+    Future<Void> admission() {
+      return null;
     }
-    throw TetherException.badRequest(key + " must be true or false");
+
+    /** A frame of a known client type, or null for any other type. */
+    abstract void onFrame(FrameType type, Object id, JsonObject frame);
+
+    /** The connection leaves this phase for good (it closed). */
+    void leave() {
+    }
   }
 
-  private static JsonObject object(JsonObject frame, String key) {
-    if (frame.getValue(key) instanceof JsonObject value) {
-      return value;
+  /** Upgraded without a token: the first frame must be {@code auth}, within the deadline. */
+  private final class AwaitingAuth extends State {
+    private long deadline = -1;
+
+    @Override
+    void enter() {
+      deadline = ctx.vertx().setTimer(ctx.config().authTimeoutSeconds() * 1000L,
+          id -> closeWith(CloseCodes.POLICY_VIOLATION, "no auth frame in time"));
     }
-    throw TetherException.badRequest(key + " must be a JSON object");
+
+    @Override
+    void onFrame(FrameType type, Object id, JsonObject frame) {
+      // Only an auth frame is accepted before authentication (the upgrade itself was IP-limited).
+      if (type != FrameType.AUTH) {
+        closeWith(CloseCodes.POLICY_VIOLATION, "authenticate first");
+        return;
+      }
+      verify(frame, principal -> {
+        if (!ctx.connections().tryOpen(principal.userId())) {
+          closeWith(CloseCodes.RATE_LIMITED, "too many open sockets for this user");
+          return;
+        }
+        leave();
+        state = new Authenticated(principal);
+        state.enter();
+        transport.send(Frames.authenticated(id, principal.userId(), principal.expiresAtEpochSeconds()));
+      });
+    }
+
+    @Override
+    void leave() {
+      if (deadline >= 0) {
+        ctx.vertx().cancelTimer(deadline);
+        deadline = -1;
+      }
+    }
   }
 
-  /** A string field; a field of another JSON type is a 400 rather than silently converted. */
-  private static String text(JsonObject frame, String key) {
-    Object value = frame.getValue(key);
-    if (value == null || value instanceof String) {
-      return (String) value;
+  /** A known user, counted against their open sockets, whose token lease is running. */
+  private final class Authenticated extends State {
+    private final String userId;
+    private final SocketSubscriptions subscriptions;
+
+    Authenticated(Principal principal) {
+      this.userId = principal.userId();
+      this.subscriptions = new SocketSubscriptions(ctx, streams, transport, userId);
+      lease.renew(principal);
     }
-    throw TetherException.badRequest(key + " must be a string");
+
+    @Override
+    Future<Void> admission() {
+      return ctx.limits().user(userId);
+    }
+
+    @Override
+    void onFrame(FrameType type, Object id, JsonObject frame) {
+      if (type == null) {
+        Object name = frame.getValue("type");
+        throw TetherException.badRequest("unknown frame type '" + (name instanceof String s ? s : "") + "'");
+      }
+      switch (type) {
+        case AUTH -> verify(frame, principal -> reauthenticate(id, principal));
+        case SUBSCRIBE -> subscriptions.subscribe(id, space(frame), Fields.nonNegative(frame, "since"),
+            Fields.text(frame, "epoch"), Fields.flag(frame, "presence", true));
+        case UNSUBSCRIBE -> subscriptions.unsubscribe(id, space(frame));
+        case MUTATE -> mutate(id, space(frame), frame.getValue("mutations"));
+        case PRESENCE -> subscriptions.seat(space(frame)).set(Fields.object(frame, "state"));
+        case SIGNAL -> subscriptions.seat(space(frame)).signal(Fields.object(frame, "data"));
+        case PING -> transport.send(Frames.pong(id));
+        default -> throw TetherException.badRequest("unknown frame type '" + type.wire() + "'");
+      }
+    }
+
+    /** A fresh token for the same user: the lease starts again. */
+    private void reauthenticate(Object id, Principal next) {
+      if (!next.userId().equals(userId)) {
+        closeWith(CloseCodes.POLICY_VIOLATION, "a connection cannot change users");
+        return;
+      }
+      lease.renew(next);
+      transport.send(Frames.authenticated(id, next.userId(), next.expiresAtEpochSeconds()));
+    }
+
+    private void mutate(Object id, String space, Object mutations) {
+      ctx.mutations().apply(space, userId, mutations).onComplete(ar -> {
+        if (isClosed()) {
+          return; // applied or not, the client replays the same mutationIds and gets the same results
+        }
+        if (ar.succeeded()) {
+          transport.send(Frames.ack(id, ar.result()));
+        } else if (ar.cause() instanceof TetherException te) {
+          transport.send(Frames.error(id, te.code(), te.getMessage()));
+        } else {
+          transport.send(Frames.error(id, ErrorCode.UNAVAILABLE, "temporarily unavailable; retry"));
+        }
+      });
+    }
+
+    @Override
+    void leave() {
+      ctx.connections().close(userId);
+      subscriptions.closeAll();
+    }
   }
 
-  private static long nonNegative(Object value) {
-    if (value == null) {
-      return 0;
+  /** Nothing more is read or written. */
+  private static final class Closed extends State {
+    @Override
+    void onFrame(FrameType type, Object id, JsonObject frame) {
     }
-    if (value instanceof Number n && n.doubleValue() == n.longValue() && n.longValue() >= 0) {
-      return n.longValue();
-    }
-    throw TetherException.badRequest("since must be a non-negative integer");
+  }
+
+  private static String space(JsonObject frame) {
+    return Ids.space(Fields.text(frame, "space"));
   }
 }

@@ -2,7 +2,6 @@ package io.tether.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tether.presence.LocalPresenceStore;
 import io.tether.bus.LocalChangeBus;
 import io.tether.core.Change;
 import io.tether.ops.Metrics;
@@ -49,8 +48,7 @@ class DeliveryTest {
 
   @Test
   void lostReorderedAndDuplicatedMessagesStillArriveOnceInOrder() throws Exception {
-    SpaceFeed feed = onContext(() -> new SpaceFeed(SPACE, vertx, bus, log, Metrics.discarding(), 3, 20,
-        new LocalPresenceStore(), 15_000));
+    SpaceFeed feed = onContext(() -> new SpaceFeed(SPACE, vertx, bus, log, Metrics.discarding(), 3, 20));
     Await.result(onContextFuture(feed::start));
     List<Long> received = new CopyOnWriteArrayList<>();
     onContext(() -> {
@@ -98,11 +96,10 @@ class DeliveryTest {
     for (int i = 0; i < 3; i++) {
       log.commit(SPACE);
     }
-    SpaceFeed feed = onContext(() -> new SpaceFeed(SPACE, vertx, bus, log, Metrics.discarding(), 2, 20,
-        new LocalPresenceStore(), 15_000));
+    SpaceFeed feed = onContext(() -> new SpaceFeed(SPACE, vertx, bus, log, Metrics.discarding(), 2, 20));
     Await.result(onContextFuture(feed::start));
     SpaceSubscription sub = onContext(() -> {
-      SpaceSubscription s = new SpaceSubscription(SPACE, "user", "id", 0, "epoch-1", transport, feed, log, 2, Metrics.discarding(), null, () -> { });
+      SpaceSubscription s = new SpaceSubscription(SPACE, "user", "id", 0, "epoch-1", transport, feed, log, 2, Metrics.discarding(), () -> { });
       feed.add(s);
       s.start();
       return s;

@@ -1,35 +1,35 @@
-package io.tether.sync;
+package io.tether.presence;
 
+import io.tether.bus.BusListener;
+import io.tether.bus.ChangeBus;
+import io.tether.bus.ChangeFrame;
 import io.tether.ops.Occasionally;
-import io.tether.presence.Member;
-import io.tether.presence.PresenceDiff;
-import io.tether.presence.PresenceEntry;
-import io.tether.presence.PresenceService;
-import io.tether.presence.PresenceStore;
-import io.tether.presence.PresenceView;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The presence of one space on one event loop: a {@link PresenceView} loaded from the store, kept
- * current by the bus's presence messages and compared with the store on every {@link #reconcile}
- * (which also finds the sockets of nodes that died). Diffs and signals go to the feed's receivers.
+ * current by the presence messages on the space's bus channel and compared with the store on every
+ * {@link #reconcile} (which also finds the sockets of nodes that died, and what a bus outage hid).
+ * Diffs and signals go to the seats of this loop's sockets in the space. It listens to the same bus
+ * channel as the space's change feed, but never touches the ordering of changes.
  *
  * <p>Diffs are sent at most every {@link #BATCH_MILLIS}, as the difference between what was last
  * sent and what is now: a thousand sockets reconnecting to a busy space make a few frames per
  * socket, not a thousand. A new subscriber's presence_state is what was last sent, so the diffs
  * after it apply to it exactly. Confined to its event loop.
  */
-final class SpacePresence {
+final class SpacePresence implements BusListener {
   private static final Logger LOG = LoggerFactory.getLogger(SpacePresence.class);
   static final long BATCH_MILLIS = 50;
   private static final Occasionally READ_WARNINGS = new Occasionally(60_000);
@@ -37,8 +37,8 @@ final class SpacePresence {
   private final String space;
   private final PresenceStore store;
   private final PresenceView view;
-  private final Consumer<String> diffs;
-  private final SignalSink signals;
+  private final Set<PresenceSeat> seats = new LinkedHashSet<>();
+  private final Future<ChangeBus.Subscription> subscription;
   private final Promise<Void> loaded = Promise.promise();
   private final Vertx vertx;
   private Map<String, Member> sent = new LinkedHashMap<>();
@@ -46,17 +46,24 @@ final class SpacePresence {
   private boolean reconciling;
   private boolean stopped;
 
-  interface SignalSink {
-    void send(String fromConnection, String frame);
-  }
-
-  SpacePresence(String space, Vertx vertx, PresenceStore store, long ttlMillis, Consumer<String> diffs, SignalSink signals) {
+  /** Subscribes to the space's bus channel, then loads the view: no presence message is missed. */
+  SpacePresence(String space, Vertx vertx, ChangeBus bus, PresenceStore store, long ttlMillis) {
     this.vertx = vertx;
     this.space = space;
     this.store = store;
     this.view = new PresenceView(2 * ttlMillis);
-    this.diffs = diffs;
-    this.signals = signals;
+    this.subscription = bus.subscribe(space, this);
+    subscription.onSuccess(sub -> reconcile());
+  }
+
+  void add(PresenceSeat seat) {
+    seats.add(seat);
+  }
+
+  /** Removes a seat; true if none is left. */
+  boolean remove(PresenceSeat seat) {
+    seats.remove(seat);
+    return seats.isEmpty();
   }
 
   /** Completes once the view has been loaded from the store (or the first attempt failed: then it fills in later). */
@@ -71,9 +78,31 @@ final class SpacePresence {
 
   void stop() {
     stopped = true;
+    seats.clear();
     if (flushTimer >= 0) {
       vertx.cancelTimer(flushTimer);
     }
+    subscription.onSuccess(ChangeBus.Subscription::unsubscribe);
+  }
+
+  @Override
+  public void onChange(ChangeFrame frame) {
+    // the space's change feed orders changes; presence has no use for them
+  }
+
+  @Override
+  public void onGapPossible() {
+    reconcile(); // messages may have been lost while the bus was away: the store settles it
+  }
+
+  @Override
+  public void onRevoked(String userId) {
+    // the user's subscription ends, and with it their seat
+  }
+
+  @Override
+  public void onEphemeral(JsonObject message) {
+    onMessage(message);
   }
 
   /** Reads the store and settles every difference; call once the bus subscription is active. */
@@ -101,13 +130,16 @@ final class SpacePresence {
     });
   }
 
-  void onMessage(JsonObject message) {
+  private void onMessage(JsonObject message) {
     if (stopped) {
       return;
     }
     if (PresenceService.isSignal(message)) {
       if (message.getValue("connection") instanceof String from) {
-        signals.send(from, PresenceService.signalFrame(message));
+        String frame = PresenceService.signalFrame(message);
+        for (PresenceSeat seat : new ArrayList<>(seats)) {
+          seat.onSignal(from, frame);
+        }
       }
       return;
     }
@@ -153,7 +185,10 @@ final class SpacePresence {
     sent = now;
     PresenceDiff diff = new PresenceDiff(joins, leaves, updates);
     if (!diff.isEmpty()) {
-      diffs.accept(diff.toFrame(space));
+      String frame = diff.toFrame(space);
+      for (PresenceSeat seat : new ArrayList<>(seats)) {
+        seat.onDiff(frame);
+      }
     }
   }
 }

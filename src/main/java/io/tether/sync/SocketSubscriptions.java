@@ -1,0 +1,174 @@
+package io.tether.sync;
+
+import io.tether.core.ErrorCode;
+import io.tether.core.SpaceInfo;
+import io.tether.core.TetherException;
+import io.tether.presence.PresenceSeat;
+import io.tether.presence.PresenceSink;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The subscriptions of one authenticated socket, and with each its presence seat: from subscribe
+ * (checked, then started) to unsubscribe, the server ending it, or the socket closing. The only
+ * caller of {@link ChangeStreams} for the native protocol. Confined to the socket's event loop.
+ */
+final class SocketSubscriptions {
+  private static final Logger LOG = LoggerFactory.getLogger(SocketSubscriptions.class);
+
+  private final SyncContext ctx;
+  private final ChangeStreams streams;
+  private final Transport transport;
+  private final String userId;
+  private final Map<String, Subscription> active = new HashMap<>();
+  /** Spaces whose subscribe is being checked; an unsubscribe meanwhile cancels it. */
+  private final Set<String> checking = new HashSet<>();
+  private boolean closed;
+
+  SocketSubscriptions(SyncContext ctx, ChangeStreams streams, Transport transport, String userId) {
+    this.ctx = ctx;
+    this.streams = streams;
+    this.transport = transport;
+    this.userId = userId;
+  }
+
+  int count() {
+    return active.size();
+  }
+
+  /** Checks the role and the cursor, then starts; {@code synced} or an error frame answers {@code id}. */
+  void subscribe(Object id, String space, long since, String epoch, boolean presence) {
+    if (active.containsKey(space) || checking.contains(space)) {
+      throw new TetherException(ErrorCode.CONFLICT, "already subscribed to " + space);
+    }
+    int max = ctx.config().maxSubscriptions();
+    if (active.size() + checking.size() >= max) {
+      throw new TetherException(ErrorCode.TOO_LARGE, "at most " + max + " subscriptions per connection");
+    }
+    checking.add(space);
+    streams.check(space, userId).onComplete(ar -> {
+      if (closed || !checking.remove(space)) {
+        return; // closed or unsubscribed while we checked
+      }
+      if (ar.failed()) {
+        sendFailure(id, ar.cause());
+      } else {
+        start(id, space, since, epoch, presence, ar.result());
+      }
+    });
+  }
+
+  void unsubscribe(Object id, String space) {
+    if (!checking.remove(space)) {
+      Subscription sub = active.get(space);
+      if (sub == null) {
+        throw TetherException.notFound("not subscribed to " + space);
+      }
+      sub.end();
+    }
+    transport.send(Frames.unsubscribed(id, space));
+  }
+
+  /** The presence seat of a subscribed space. */
+  PresenceSeat seat(String space) {
+    Subscription sub = active.get(space);
+    if (sub == null || sub.seat == null) {
+      throw TetherException.notFound("no presence in " + space + ": subscribe to it (with presence) first");
+    }
+    return sub.seat;
+  }
+
+  void closeAll() {
+    closed = true;
+    checking.clear();
+    new ArrayList<>(active.values()).forEach(Subscription::end);
+  }
+
+  private void start(Object id, String space, long since, String epoch, boolean presence, SpaceInfo head) {
+    if (!head.canServe(since, epoch)) {
+      // The cursor belongs to another life of this space, to a future it never had, or to a past
+      // that was compacted away: never a partial replay.
+      transport.send(Frames.resyncRequired(id, space, head.minSeq(), head.epoch()));
+      return;
+    }
+    Subscription sub = new Subscription(space);
+    active.put(space, sub);
+    // A socket that syncs without presence (an app in the background) neither shows nor sees who is here.
+    if (presence) {
+      sub.seat = ctx.presence().seat(space, userId, sub);
+      sub.seat.join();
+    }
+    // Seated first: a stream that goes live at once (a change log that answers synchronously) finds its seat.
+    sub.stream = streams.open(userId, id, space, since, head.epoch(), transport, sub);
+    if (sub.ended) {
+      sub.stream.stop(); // ended while it opened
+    }
+  }
+
+  private void sendFailure(Object id, Throwable err) {
+    if (err instanceof TetherException te) {
+      transport.send(Frames.error(id, te.code(), te.getMessage()));
+    } else {
+      LOG.warn("Subscribe failed: {}", err.toString());
+      transport.send(Frames.error(id, ErrorCode.UNAVAILABLE, "temporarily unavailable; retry"));
+    }
+  }
+
+  /** One space's change stream and presence seat, which start and end together. */
+  private final class Subscription implements ChangeStream.Observer, PresenceSink {
+    final String space;
+    ChangeStream stream;
+    PresenceSeat seat;
+    boolean ended;
+
+    Subscription(String space) {
+      this.space = space;
+    }
+
+    void end() {
+      if (ended) {
+        return;
+      }
+      ended = true;
+      active.remove(space, this);
+      if (stream != null) {
+        stream.stop();
+      }
+      if (seat != null) {
+        seat.leave();
+      }
+    }
+
+    @Override
+    public void onEnded() {
+      end();
+    }
+
+    @Override
+    public void onLive() {
+      if (seat != null) {
+        seat.onLive();
+      }
+    }
+
+    @Override
+    public boolean live() {
+      return stream != null && stream.live();
+    }
+
+    @Override
+    public boolean queueFull() {
+      return transport.writeQueueFull();
+    }
+
+    @Override
+    public void send(String frame) {
+      transport.send(frame);
+    }
+  }
+}

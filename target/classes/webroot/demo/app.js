@@ -1,0 +1,153 @@
+// The Tether demo: a shared list, built on the client library exactly as an app would use it.
+import { TetherAuth, TetherClient, webStorage } from '/client/tether.js';
+
+const $ = (id) => document.getElementById(id);
+const auth = new TetherAuth({ storage: webStorage(sessionStorage, 'tether-demo-auth:') });
+let client;
+let space;
+
+function say(text) { $('message').textContent = text; }
+
+function show(section) {
+  for (const id of ['signin', 'spaces', 'list']) $(id).hidden = !section.includes(id);
+}
+
+// ---- signing in
+
+$('signin-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const register = event.submitter && event.submitter.value === 'register';
+  try {
+    await (register ? auth.register : auth.login).call(auth, $('email').value, $('password').value);
+    start();
+  } catch (error) {
+    say(error.message);
+  }
+});
+
+function start() {
+  // Each user keeps their own cursors and offline queue in this browser.
+  client = new TetherClient({ token: auth.token, storage: webStorage(localStorage, `tether-demo:${auth.userId}:`) });
+  client.on('status', (status) => {
+    $('status').textContent = status;
+    $('status').className = `status ${status}`;
+    $('toggle-online').textContent = status === 'paused' ? 'Go online' : 'Go offline';
+  });
+  client.on('error', (error) => say(error.message));
+  client.connect();
+  $('me').textContent = auth.userId;
+  $('toggle-online').hidden = false;
+  show(['spaces']);
+}
+
+$('toggle-online').addEventListener('click', () => (client.status === 'paused' ? client.resume() : client.pause()));
+
+// ---- opening a space
+
+$('open-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const id = $('space-id').value.trim();
+  try {
+    await client.request('PUT', `/v1/spaces/${encodeURIComponent(id)}`);
+  } catch (error) {
+    say(error.code === 'forbidden' ? `Ask the owner of ${id} to add ${auth.userId}` : error.message);
+    return;
+  }
+  if (space) space.close();
+  space = client.space(id);
+  space.on('change', render);
+  space.on('presence', renderPresence);
+  space.on('signal', ({ from, data }) => say(`${from} ${data.wave ? 'waves 👋' : 'signals'}`));
+  space.on('conflict', ({ current }) => say(`Someone changed that item first; it now reads “${current && current.data ? current.data.text : 'deleted'}”`));
+  space.on('rejected', ({ error }) => say(`Not saved: ${error.message || error.code}`));
+  $('space-name').textContent = id;
+  show(['spaces', 'list']);
+  render();
+  renderPresence(space.presence);
+});
+
+// ---- the list
+
+$('add-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const text = $('new-item').value.trim();
+  $('new-item').value = '';
+  typing(false);
+  // Ids are made on the device, so items can be created offline.
+  if (text) space.put('items', `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`, { text });
+});
+
+function render() {
+  const list = $('items');
+  const editing = document.activeElement && document.activeElement.classList.contains('item-text')
+    ? { id: document.activeElement.parentElement.dataset.id, value: document.activeElement.value } : null;
+  const items = space.documents('items').sort((a, b) => (a.id < b.id ? -1 : 1));
+  list.replaceChildren(...items.map((doc) => {
+    const li = document.createElement('li');
+    li.dataset.id = doc.id;
+    li.className = doc.pending ? 'pending' : '';
+    const text = document.createElement('input');
+    text.className = 'item-text';
+    text.value = doc.data.text;
+    const save = () => {
+      const current = space.get('items', doc.id);
+      if (!text.value.trim()) text.value = current ? current.data.text : ''; // an empty item is a slip, not an edit
+      else if (current && current.data.text !== text.value) space.patch('items', doc.id, { text: text.value });
+    };
+    text.addEventListener('blur', save);
+    text.addEventListener('keydown', (event) => event.key === 'Enter' && save());
+    const remove = document.createElement('button');
+    remove.className = 'delete';
+    remove.textContent = 'Delete';
+    remove.addEventListener('click', () => space.delete('items', doc.id));
+    li.append(text, remove);
+    return li;
+  }));
+  $('pending').textContent = space.pending ? `${space.pending} not yet saved` : '';
+  // Someone else's change must not take away the item this user is typing in.
+  const still = editing && list.querySelector(`li[data-id="${CSS.escape(editing.id)}"] .item-text`);
+  if (still) {
+    still.value = editing.value;
+    still.focus();
+  }
+}
+
+// ---- presence: who is here, who is typing
+
+function renderPresence(members) {
+  $('presence').replaceChildren(...[...members.values()].map((m) => {
+    const chip = document.createElement('span');
+    chip.className = `member${m.state && m.state.typing ? ' typing' : ''}`;
+    chip.dataset.userId = m.userId;
+    chip.textContent = m.userId === auth.userId ? `${m.userId} (you)` : m.userId;
+    return chip;
+  }));
+}
+
+// Sent only when it flips, not per keystroke: presence updates share a small per-second budget.
+let typingTimer;
+let isTyping = false;
+function typing(on) {
+  clearTimeout(typingTimer);
+  if (on) typingTimer = setTimeout(() => typing(false), 2000);
+  if (on !== isTyping) {
+    isTyping = on;
+    space.setPresence({ typing: on });
+  }
+}
+$('new-item').addEventListener('input', () => typing(true));
+
+$('invite-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  try {
+    await client.request('PUT', `/v1/spaces/${encodeURIComponent(space.id)}/members/${encodeURIComponent($('invite-user').value.trim())}`, { role: 'writer' });
+    say('Added; they can open the space now');
+  } catch (error) {
+    say(error.message);
+  }
+});
+
+$('wave').addEventListener('click', () => space.signal({ wave: true }));
+
+// A session from before this page load: go straight in.
+auth.restore().then((signedIn) => signedIn && start());
