@@ -16,7 +16,10 @@ import io.tether.push.RedisOnlineUsers;
 import io.tether.push.WebhookPushProvider;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
+import io.tether.store.WriteHook;
 
 import io.tether.jobs.Backoff;
 import io.tether.push.DeviceStore;
@@ -276,8 +279,13 @@ public final class Main {
     metrics.bindCounter("tether.membership.cache.misses", "Role lookups that went to PostgreSQL", memberships,
         MembershipCache::misses);
     SpaceAccess access = new SpaceAccess(spaces, memberships, bus);
-    ChangeWriter writer = new ChangeWriter(pool, config.limits().maxDocumentBytes(),
-        config.push().collapseSeconds());
+    // What a write causes beyond the change log commits with it: webhook deliveries, push jobs.
+    List<WriteHook> hooks = new ArrayList<>(List.of(WebhookStore.DELIVERIES));
+    WriteHook push = PushJobs.writeHook(config.push().collapseSeconds());
+    if (push != null) {
+      hooks.add(push);
+    }
+    ChangeWriter writer = new ChangeWriter(pool, config.limits().maxDocumentBytes(), hooks);
     DocumentService documents = new DocumentService(access, writer, bus, metrics);
     MutationService mutations = new MutationService(access, new MutationStore(pool, writer), documents,
         new MutationParser(config.limits().maxDocumentBytes()), config.limits().maxMutationsPerBatch());

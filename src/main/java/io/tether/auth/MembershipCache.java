@@ -1,7 +1,7 @@
 package io.tether.auth;
 
 import io.tether.bus.BusListener;
-import io.tether.bus.ChangeFrame;
+import io.tether.core.ChangeFrame;
 import io.tether.core.Role;
 import java.util.Map;
 import java.util.Optional;

@@ -1,5 +1,7 @@
 package io.tether.bus;
 
+import io.tether.core.ChangeFrame;
+
 /** Receives a space's messages from a {@link ChangeBus}, always on the context that subscribed. */
 public interface BusListener {
 

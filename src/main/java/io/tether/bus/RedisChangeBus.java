@@ -1,5 +1,7 @@
 package io.tether.bus;
 
+import io.tether.core.ChangeFrame;
+
 import io.tether.config.TetherConfig;
 import io.tether.core.Change;
 import io.vertx.core.Context;

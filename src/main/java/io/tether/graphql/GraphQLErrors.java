@@ -12,7 +12,7 @@ import graphql.execution.instrumentation.ChainedInstrumentation;
 import graphql.execution.instrumentation.Instrumentation;
 import io.tether.core.ErrorCode;
 import io.tether.core.TetherException;
-import io.tether.http.ErrorResponses;
+import io.tether.core.Failures;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +39,7 @@ final class GraphQLErrors implements DataFetcherExceptionHandler {
 
   static TetherException toTether(Throwable failure) {
     Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-    return ErrorResponses.toTetherException(cause, 500);
+    return Failures.classify(cause, 500);
   }
 
   static Map<String, Object> extensions(TetherException error) {

@@ -10,7 +10,7 @@ import io.tether.core.Precondition;
 import io.tether.core.Principal;
 import io.tether.core.TetherException;
 import io.tether.core.WriteCommand;
-import io.tether.http.PageToken;
+import io.tether.service.PageToken;
 import io.tether.store.DocumentStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;

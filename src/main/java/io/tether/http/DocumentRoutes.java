@@ -1,5 +1,7 @@
 package io.tether.http;
 
+import io.tether.service.PageToken;
+
 import io.tether.service.ReadService;
 import io.tether.auth.SpaceAccess;
 import io.tether.config.TetherConfig;

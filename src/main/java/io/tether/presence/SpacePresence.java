@@ -2,7 +2,7 @@ package io.tether.presence;
 
 import io.tether.bus.BusListener;
 import io.tether.bus.ChangeBus;
-import io.tether.bus.ChangeFrame;
+import io.tether.core.ChangeFrame;
 import io.tether.ops.Occasionally;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

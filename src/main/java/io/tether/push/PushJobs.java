@@ -1,5 +1,6 @@
 package io.tether.push;
 
+import io.tether.store.WriteHook;
 import io.tether.jobs.JobFailure;
 import io.tether.jobs.JobHandler;
 import io.tether.jobs.JobQueue;
@@ -35,6 +36,18 @@ public final class PushJobs {
              now() + make_interval(secs => $6::double precision), 'push:' || $1::text
       WHERE EXISTS (SELECT 1 FROM members m JOIN devices d ON d.user_id = m.user_id WHERE m.space_id = $1 AND m.user_id <> $5)
       ON CONFLICT (dedupe_key) WHERE state = 'pending' AND dedupe_key IS NOT NULL DO UPDATE SET payload = EXCLUDED.payload""";
+  /**
+   * Queues (or pushes back, collapsing) the space's push job in the write's transaction; null when
+   * {@code collapseSeconds} is below 0, which turns pushes off.
+   */
+  public static WriteHook writeHook(int collapseSeconds) {
+    if (collapseSeconds < 0) {
+      return null;
+    }
+    return (tx, cmd, seq, fanout) -> !fanout.devices() ? Future.succeededFuture() : tx.preparedQuery(ENQUEUE)
+        .execute(Tuple.from(new Object[] {cmd.space(), seq, cmd.collection(), cmd.id(), cmd.actor(), (double) collapseSeconds}));
+  }
+
   private static final String DEVICES = """
       SELECT m.user_id, d.device_id, d.platform, d.token, s.push_includes_data
       FROM members m JOIN devices d ON d.user_id = m.user_id JOIN spaces s ON s.id = m.space_id

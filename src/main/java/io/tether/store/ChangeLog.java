@@ -1,6 +1,6 @@
 package io.tether.store;
 
-import io.tether.bus.ChangeFrame;
+import io.tether.core.ChangeFrame;
 import io.tether.core.Change;
 import io.tether.core.SpaceInfo;
 import io.vertx.core.Future;

@@ -15,8 +15,6 @@ import io.vertx.sqlclient.RowIterator;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
-import io.tether.push.PushJobs;
-import io.tether.webhooks.WebhookStore;
 import java.time.OffsetDateTime;
 import java.util.List;
 
@@ -40,7 +38,6 @@ public final class ChangeWriter {
       FROM spaces s WHERE s.id = $1 FOR NO KEY UPDATE OF s""";
 
   /** What the lock found out besides the seq. */
-  private record Fanout(boolean webhooks, boolean devices) {}
   private static final String ADVANCE = "UPDATE spaces SET seq = $2 WHERE id = $1";
   private static final String CURRENT = "SELECT " + Rows.DOCUMENT_COLUMNS
       + " FROM documents WHERE space_id = $1 AND collection = $2 AND id = $3";
@@ -56,13 +53,13 @@ public final class ChangeWriter {
 
   private final Pool pool;
   private final int maxDocumentBytes;
-  private final int pushCollapseSeconds;
+  private final List<WriteHook> hooks;
 
-  /** {@code pushCollapseSeconds} below 0: push notifications are off, and writes queue no push jobs. */
-  public ChangeWriter(Pool pool, int maxDocumentBytes, int pushCollapseSeconds) {
+  /** {@code hooks} send their statements in every write's transaction. */
+  public ChangeWriter(Pool pool, int maxDocumentBytes, List<WriteHook> hooks) {
     this.pool = pool;
     this.maxDocumentBytes = maxDocumentBytes;
-    this.pushCollapseSeconds = pushCollapseSeconds;
+    this.hooks = List.copyOf(hooks);
   }
 
   /** A caller's statement sent in the write's round trip, once the write's seq and version are known. */
@@ -86,13 +83,13 @@ public final class ChangeWriter {
           }
           Row locked = rows.iterator().next();
           long seq = locked.getLong(0) + 1;
-          Fanout fanout = new Fanout(locked.getBoolean(1), locked.getBoolean(2));
+          WriteHook.SpaceFanout fanout = new WriteHook.SpaceFanout(locked.getBoolean(1), locked.getBoolean(2));
           return tx.preparedQuery(CURRENT).execute(Tuple.of(cmd.space(), cmd.collection(), cmd.id()))
               .compose(current -> apply(tx, cmd, seq, fanout, single(current.iterator()), alongside));
         });
   }
 
-  private Future<WriteResult> apply(SqlClient tx, WriteCommand cmd, long seq, Fanout fanout, Document current,
+  private Future<WriteResult> apply(SqlClient tx, WriteCommand cmd, long seq, WriteHook.SpaceFanout fanout, Document current,
                                     Alongside alongside) {
     if (!cmd.precondition().holdsFor(current)) {
       return Future.failedFuture(preconditionFailed(current));
@@ -119,12 +116,10 @@ public final class ChangeWriter {
         .execute(Tuple.of(cmd.space(), cmd.collection(), cmd.id(), version, data, deleted, seq));
     Future<RowSet<Row>> appended = tx.preparedQuery(APPEND).execute(Tuple.from(new Object[] {cmd.space(), seq,
         cmd.collection(), cmd.id(), cmd.op().wire(), version, data, deleted, cmd.mutationId(), cmd.actor()}));
-    Future<?> hooked = !fanout.webhooks() ? Future.succeededFuture()
-        : tx.preparedQuery(WebhookStore.ENQUEUE_DELIVERIES).execute(Tuple.of(cmd.space(), seq));
-    Future<?> pushed = pushCollapseSeconds < 0 || !fanout.devices() ? Future.succeededFuture() : tx.preparedQuery(PushJobs.ENQUEUE)
-        .execute(Tuple.from(new Object[] {cmd.space(), seq, cmd.collection(), cmd.id(), cmd.actor(), (double) pushCollapseSeconds}));
-    Future<?> extra = alongside.send(tx, seq, version);
-    return Future.all(List.of(advanced, upserted, appended, hooked, pushed, extra)).map(all -> {
+    List<Future<?>> sent = new java.util.ArrayList<>(List.of(advanced, upserted, appended));
+    hooks.forEach(hook -> sent.add(hook.alongside(tx, cmd, seq, fanout)));
+    sent.add(alongside.send(tx, seq, version));
+    return Future.all(sent).map(all -> {
       OffsetDateTime ts = appended.result().iterator().next().getOffsetDateTime(0);
       Change change = new Change(cmd.space(), seq, cmd.collection(), cmd.id(), cmd.op(), version, data, deleted,
           cmd.mutationId(), cmd.actor(), ts.toInstant());

@@ -1,6 +1,6 @@
 package io.tether.store;
 
-import io.tether.bus.ChangeFrame;
+import io.tether.core.ChangeFrame;
 import io.tether.core.Change;
 import java.time.Instant;
 import io.tether.core.SpaceInfo;

@@ -2,7 +2,7 @@ package io.tether.sync;
 
 import io.tether.bus.BusListener;
 import io.tether.bus.ChangeBus;
-import io.tether.bus.ChangeFrame;
+import io.tether.core.ChangeFrame;
 import io.tether.ops.Metrics;
 import io.tether.store.ChangeLog;
 import io.vertx.core.Future;

@@ -1,6 +1,6 @@
 package io.tether.sync;
 
-import io.tether.bus.ChangeFrame;
+import io.tether.core.ChangeFrame;
 import io.tether.core.ErrorCode;
 import io.tether.ops.Metrics;
 import io.tether.store.ChangeLog;

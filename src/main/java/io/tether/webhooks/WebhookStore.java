@@ -1,5 +1,6 @@
 package io.tether.webhooks;
 
+import io.tether.store.WriteHook;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -20,6 +21,10 @@ public final class WebhookStore {
       INSERT INTO jobs (kind, ordering_key, payload)
       SELECT 'webhook', 'webhook:' || w.space_id || '/' || w.id, jsonb_build_object('space', w.space_id, 'webhook', w.id, 'seq', $2::bigint)
       FROM webhooks w WHERE w.space_id = $1""";
+
+  /** Queues a delivery to each of the space's webhooks in the write's transaction. */
+  public static final WriteHook DELIVERIES = (tx, cmd, seq, fanout) -> !fanout.webhooks() ? Future.succeededFuture()
+      : tx.preparedQuery(ENQUEUE_DELIVERIES).execute(Tuple.of(cmd.space(), seq));
 
   public record Webhook(String space, String id, String url, String secret) {}
 

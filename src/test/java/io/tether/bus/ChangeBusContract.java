@@ -1,5 +1,7 @@
 package io.tether.bus;
 
+import io.tether.core.ChangeFrame;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tether.core.Change;

@@ -3,6 +3,7 @@ package io.tether.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tether.core.ErrorCode;
+import io.tether.core.Failures;
 import io.vertx.core.VertxException;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.pgclient.PgException;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class ErrorMappingTest {
 
   private static ErrorCode mapped(Throwable failure) {
-    return ErrorResponses.toTetherException(failure, 500).code();
+    return Failures.classify(failure, 500).code();
   }
 
   @Test

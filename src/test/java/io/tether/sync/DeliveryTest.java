@@ -54,7 +54,7 @@ class DeliveryTest {
     onContext(() -> {
       feed.add(new SpaceFeed.Receiver() {
         @Override
-        public void onLive(io.tether.bus.ChangeFrame frame) {
+        public void onLive(io.tether.core.ChangeFrame frame) {
           received.add(frame.seq());
         }
 

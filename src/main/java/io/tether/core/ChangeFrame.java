@@ -1,4 +1,4 @@
-package io.tether.bus;
+package io.tether.core;
 
 import io.tether.core.Change;
 import java.nio.charset.StandardCharsets;

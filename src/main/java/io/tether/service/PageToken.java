@@ -1,4 +1,4 @@
-package io.tether.http;
+package io.tether.service;
 
 import io.tether.core.TetherException;
 import io.tether.store.DocumentStore;
