@@ -1,4 +1,4 @@
-// Tests of the client library against a real Tether server (started by ClientLibraryTest, which
+// Tests of the client library against a real Tether server (started by ClientLibraryIT, which
 // passes its address in TETHER_URL), through a TCP proxy the tests can cut to take the network away.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';

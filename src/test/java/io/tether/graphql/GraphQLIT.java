@@ -1,0 +1,306 @@
+package io.tether.graphql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tether.support.ApiClient;
+import io.tether.support.ApiClient.Account;
+import io.tether.support.ApiClient.Response;
+import io.tether.support.TestCluster;
+import io.tether.support.WsClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * GraphQL against two real nodes sharing PostgreSQL and Redis: the same data and answers as REST,
+ * subscriptions over graphql-transport-ws (spoken here by a real WebSocket client) that catch up and
+ * go live exactly once and in order, and the same authorization and limits.
+ */
+class GraphQLIT {
+  private static TestCluster cluster;
+  private static ApiClient a;
+  private static ApiClient b;
+
+  @BeforeAll
+  static void start() {
+    cluster = TestCluster.nodes(2, new JsonObject().put("graphql", new JsonObject().put("maxDepth", 5).put("maxCost", 5000))
+        .put("sync", new JsonObject().put("maxSubscriptions", 3)));
+    a = cluster.api(0);
+    b = cluster.api(1);
+  }
+
+  @AfterAll
+  static void stop() {
+    cluster.close();
+  }
+
+  private static JsonObject graphql(ApiClient api, Account who, String query, JsonObject variables) {
+    Response response = api.send("POST", "/graphql", who == null ? null : who.token(),
+        new JsonObject().put("query", query).put("variables", variables).encode());
+    assertThat(response.status()).as(response.body()).isEqualTo(200);
+    return response.json();
+  }
+
+  private static String errorCode(JsonObject result) {
+    return result.getJsonArray("errors").getJsonObject(0).getJsonObject("extensions").getString("code");
+  }
+
+  private static String newSpace(Account owner) {
+    String space = "gql-" + System.nanoTime();
+    assertThat(a.createSpace(owner, space).status()).isEqualTo(201);
+    return space;
+  }
+
+  @Test
+  void aWriteThroughOneApiIsReadThroughTheOther() {
+    Account owner = a.register();
+    String space = newSpace(owner);
+    JsonObject put = graphql(a, owner, """
+        mutation($space: ID!) { putDocument(space: $space, collection: "todos", id: "t1", data: {title: "milk", n: 1}) {
+          seq document { id version data } } }""", new JsonObject().put("space", space));
+    assertThat(put.getJsonObject("data").getJsonObject("putDocument").getLong("seq")).isEqualTo(1);
+    Response rest = b.send("GET", "/v1/spaces/" + space + "/documents/todos/t1", owner.token(), null);
+    assertThat(rest.json().getJsonObject("data")).isEqualTo(new JsonObject().put("title", "milk").put("n", 1));
+
+    b.put(owner, space, "todos", "t2", new JsonObject().put("title", "eggs"));
+    JsonObject read = graphql(a, owner, """
+        query($space: ID!) {
+          space(id: $space) { seq role }
+          document(space: $space, collection: "todos", id: "t2") { version data }
+          missing: document(space: $space, collection: "todos", id: "nope") { id }
+          documents(space: $space, collection: "todos") { cursor epoch next documents { id data } }
+          changes(space: $space, since: 1) { cursor hasMore changes { seq op id data } }
+        }""", new JsonObject().put("space", space)).getJsonObject("data");
+    assertThat(read.getJsonObject("space")).isEqualTo(new JsonObject().put("seq", 2).put("role", "owner"));
+    assertThat(read.getJsonObject("document").getJsonObject("data").getString("title")).isEqualTo("eggs");
+    assertThat(read.getValue("missing")).isNull();
+    assertThat(read.getJsonObject("documents").getLong("cursor")).isEqualTo(2);
+    assertThat(read.getJsonObject("documents").getJsonArray("documents")).hasSize(2);
+    assertThat(read.getJsonObject("changes").getJsonArray("changes").getJsonObject(0).getLong("seq")).isEqualTo(2);
+
+    JsonObject stale = graphql(a, owner, """
+        mutation($space: ID!) { patchDocument(space: $space, collection: "todos", id: "t1", patch: {n: 2}, expectedVersion: 7) { seq } }""",
+        new JsonObject().put("space", space));
+    assertThat(errorCode(stale)).isEqualTo("precondition_failed");
+    assertThat(stale.getJsonArray("errors").getJsonObject(0).getJsonObject("extensions").getJsonObject("current")
+        .getLong("version")).isEqualTo(1);
+    JsonObject patched = graphql(a, owner, """
+        mutation($space: ID!) { patchDocument(space: $space, collection: "todos", id: "t1", patch: {n: 2}, expectedVersion: 1) {
+          document { version data } } }""", new JsonObject().put("space", space));
+    assertThat(patched.getJsonObject("data").getJsonObject("patchDocument").getJsonObject("document").getJsonObject("data"))
+        .isEqualTo(new JsonObject().put("title", "milk").put("n", 2));
+    JsonObject deleted = graphql(a, owner, """
+        mutation($space: ID!) { deleteDocument(space: $space, collection: "todos", id: "t1") { version seq } }""",
+        new JsonObject().put("space", space));
+    assertThat(deleted.getJsonObject("data").getJsonObject("deleteDocument").getLong("seq")).isEqualTo(4);
+    assertThat(b.send("GET", "/v1/spaces/" + space + "/documents/todos/t1", owner.token(), null).status()).isEqualTo(404);
+  }
+
+  @Test
+  void theIdempotentBatchGivesTheSameAnswersThroughGraphQLAndRest() {
+    Account owner = a.register();
+    String space = newSpace(owner);
+    a.put(owner, space, "c", "existing", new JsonObject());
+    JsonArray batch = new JsonArray()
+        .add(new JsonObject().put("mutationId", "m1").put("op", "put").put("collection", "c").put("id", "x").put("data", new JsonObject().put("a", 1)))
+        .add(new JsonObject().put("mutationId", "m2").put("op", "patch").put("collection", "c").put("id", "existing")
+            .put("data", new JsonObject().put("b", 2)).put("baseVersion", 9))
+        .add(new JsonObject().put("mutationId", "m3").put("op", "explode").put("collection", "c").put("id", "y"));
+    JsonObject viaGraphQL = graphql(b, owner, """
+        mutation($space: ID!, $batch: [MutationInput!]!) { mutate(space: $space, mutations: $batch) {
+          mutationId status seq version current code message } }""",
+        new JsonObject().put("space", space).put("batch", batch));
+    JsonArray results = viaGraphQL.getJsonObject("data").getJsonArray("mutate");
+    assertThat(results.stream().map(r -> ((JsonObject) r).getString("status"))).containsExactly("applied", "conflict", "rejected");
+    JsonArray viaRest = a.send("POST", "/v1/spaces/" + space + "/mutations", owner.token(),
+        new JsonObject().put("mutations", batch).encode()).json().getJsonArray("results");
+    for (int i = 0; i < 3; i++) {
+      JsonObject rest = viaRest.getJsonObject(i);
+      JsonObject graph = results.getJsonObject(i);
+      for (String field : rest.fieldNames()) {
+        assertThat(graph.getValue(field)).as("result %d field %s", i, field).isEqualTo(rest.getValue(field));
+      }
+    }
+    assertThat(a.send("GET", "/v1/spaces/" + space, owner.token(), null).json().getLong("seq"))
+        .as("the replay through REST wrote nothing").isEqualTo(2);
+  }
+
+  @Test
+  void aSubscriptionCatchesUpThenGoesLiveWithChangesWrittenOnTheOtherNode() throws Exception {
+    Account owner = a.register();
+    String space = newSpace(owner);
+    for (int i = 1; i <= 40; i++) {
+      b.put(owner, space, "c", "d" + i, new JsonObject().put("i", i));
+    }
+    try (WsClient ws = connect(new JsonObject().put("authorization", "Bearer " + owner.token()))) {
+      ws.send(new JsonObject().put("id", "1").put("type", "subscribe").put("payload", new JsonObject()
+          .put("query", "subscription($space: ID!) { changes(space: $space, since: 10) { kind cursor change { seq id data } } }")
+          .put("variables", new JsonObject().put("space", space))));
+      // Writes race the catch-up: some land in it, the rest arrive live.
+      CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> {
+        for (int i = 41; i <= 100; i++) {
+          b.put(owner, space, "c", "d" + i, new JsonObject().put("i", i));
+        }
+      });
+      List<Long> seqs = new ArrayList<>();
+      int synced = 0;
+      while (seqs.isEmpty() || seqs.get(seqs.size() - 1) < 100) {
+        JsonObject message = ws.next(10);
+        assertThat(message.getString("type")).as(message.encode()).isEqualTo("next");
+        assertThat(message.getString("id")).isEqualTo("1");
+        JsonObject event = message.getJsonObject("payload").getJsonObject("data").getJsonObject("changes");
+        if (event.getString("kind").equals("SYNCED")) {
+          synced++;
+        } else {
+          assertThat(event.getString("kind")).isEqualTo("CHANGE");
+          seqs.add(event.getJsonObject("change").getLong("seq"));
+        }
+      }
+      writing.get();
+      assertThat(synced).as("one SYNCED between catch-up and live").isEqualTo(1);
+      List<Long> expected = new ArrayList<>();
+      for (long s = 11; s <= 100; s++) {
+        expected.add(s);
+      }
+      assertThat(seqs).as("every change after 10 exactly once, in order").isEqualTo(expected);
+      assertThat(ws.drain(300)).as("nothing more").isEmpty();
+
+      ws.send(new JsonObject().put("id", "1").put("type", "complete"));
+      b.put(owner, space, "c", "after", new JsonObject());
+      assertThat(ws.drain(500)).as("completed subscriptions get nothing").isEmpty();
+    }
+  }
+
+  @Test
+  void aCursorFromAnotherEpochGetsResyncRequired() {
+    Account owner = a.register();
+    String space = newSpace(owner);
+    a.put(owner, space, "c", "d", new JsonObject());
+    try (WsClient ws = connect(new JsonObject().put("token", owner.token()))) {
+      ws.send(new JsonObject().put("id", "r").put("type", "subscribe").put("payload", new JsonObject()
+          .put("query", "subscription($space: ID!) { changes(space: $space, since: 1, epoch: \"not-this-one\") { kind minSeq epoch } }")
+          .put("variables", new JsonObject().put("space", space))));
+      JsonObject event = ws.awaitType("next").getJsonObject("payload").getJsonObject("data").getJsonObject("changes");
+      assertThat(event.getString("kind")).isEqualTo("RESYNC_REQUIRED");
+      assertThat(event.getString("epoch")).isEqualTo(a.send("GET", "/v1/spaces/" + space, owner.token(), null).json().getString("epoch"));
+      assertThat(ws.awaitType("complete").getString("id")).isEqualTo("r");
+    }
+  }
+
+  @Test
+  void authenticationAndAuthorizationAreRest() {
+    Account owner = a.register();
+    Account stranger = a.register();
+    String space = newSpace(owner);
+    Response anonymous = a.send("POST", "/graphql", null, new JsonObject().put("query", "{ space(id: \"" + space + "\") { id } }").encode());
+    assertThat(anonymous.status()).isEqualTo(401);
+    assertThat(anonymous.errorCode()).isEqualTo("unauthorized");
+    assertThat(errorCode(graphql(a, stranger, "{ space(id: \"" + space + "\") { id } }", null))).isEqualTo("forbidden");
+    assertThat(errorCode(graphql(a, stranger, "mutation { putDocument(space: \"" + space
+        + "\", collection: \"c\", id: \"x\", data: {}) { seq } }", null))).isEqualTo("forbidden");
+    assertThat(errorCode(graphql(a, owner, "{ space(id: \"no spaces allowed\") { id } }", null))).isEqualTo("bad_request");
+
+    try (WsClient ws = connect(null)) {
+      assertThat(ws.closeCode(5)).as("connection_init without a token").isEqualTo((short) 4401);
+    }
+    try (WsClient ws = connect(new JsonObject().put("token", "forged.token.value"))) {
+      assertThat(ws.closeCode(5)).isEqualTo((short) 4401);
+    }
+    try (WsClient ws = connect(new JsonObject().put("token", stranger.token()))) {
+      ws.send(new JsonObject().put("id", "s").put("type", "subscribe").put("payload", new JsonObject()
+          .put("query", "subscription { changes(space: \"" + space + "\", since: 0) { kind } }")));
+      JsonObject error = ws.awaitFrame(m -> !m.getString("type").equals("pong"), 10);
+      assertThat(error.encode()).contains("forbidden");
+    }
+  }
+
+  @Test
+  void queriesDeeperOrCostlierThanTheLimitsAreRefused() {
+    Account owner = a.register();
+    String space = newSpace(owner);
+    JsonObject deep = graphql(a, owner, "{ a: __schema { types { fields { type { ofType { name } } } } } }", null);
+    assertThat(errorCode(deep)).isEqualTo("too_large");
+    assertThat(deep.getJsonArray("errors").getJsonObject(0).getString("message")).contains("levels deep");
+    StringBuilder costly = new StringBuilder("{");
+    for (int i = 0; i < 10; i++) {
+      costly.append(" p").append(i).append(": documents(space: \"").append(space).append("\", limit: 1000) { documents { id data } }");
+    }
+    JsonObject refused = graphql(a, owner, costly.append(" }").toString(), null);
+    assertThat(errorCode(refused)).isEqualTo("too_large");
+    assertThat(refused.getJsonArray("errors").getJsonObject(0).getString("message")).contains("costs");
+    assertThat(graphql(a, owner, "{ documents(space: \"" + space + "\", limit: 10) { cursor documents { id } } }", null)
+        .getValue("errors")).as("an ordinary listing passes").isNull();
+  }
+
+  @Test
+  void aSocketRunsAtMostMaxSubscriptions() {
+    Account owner = a.register();
+    String space = newSpace(owner);
+    try (WsClient ws = connect(new JsonObject().put("token", owner.token()))) {
+      for (int i = 1; i <= 4; i++) {
+        ws.send(new JsonObject().put("id", "s" + i).put("type", "subscribe").put("payload", new JsonObject()
+            .put("query", "subscription { changes(space: \"" + space + "\", since: 0) { kind } }")));
+      }
+      // The four are checked concurrently: which one is refused is not fixed, that one is.
+      java.util.Map<String, JsonObject> first = new java.util.HashMap<>();
+      while (first.size() < 4) {
+        JsonObject message = ws.next(10);
+        first.putIfAbsent(message.getString("id"), message);
+      }
+      List<String> refused = first.entrySet().stream().filter(e -> e.getValue().encode().contains("too_large"))
+          .map(java.util.Map.Entry::getKey).toList();
+      assertThat(refused).as(first.toString()).hasSize(1);
+      String running = first.keySet().stream().filter(id -> !refused.contains(id)).findFirst().orElseThrow();
+      ws.send(new JsonObject().put("id", running).put("type", "complete"));
+      ws.drain(300);
+      ws.send(new JsonObject().put("id", "s5").put("type", "subscribe").put("payload", new JsonObject()
+          .put("query", "subscription { changes(space: \"" + space + "\", since: 0) { kind } }")));
+      JsonObject accepted = ws.awaitFrame(m -> "s5".equals(m.getString("id")), 10);
+      assertThat(accepted.getString("type")).as("a slot freed by complete is reused: " + accepted.encode()).isEqualTo("next");
+    }
+  }
+
+  @Test
+  void introspectionCanBeTurnedOff() {
+    try (TestCluster closed = TestCluster.single(new JsonObject().put("graphql", new JsonObject().put("introspection", false)))) {
+      Account owner = closed.api().register();
+      JsonObject refused = graphql(closed.api(), owner, "{ __schema { queryType { name } } }", null);
+      assertThat(refused.getJsonArray("errors")).as(refused.encode()).isNotEmpty();
+      assertThat(refused.getJsonObject("data")).as("no schema is given away").isNull();
+      assertThat(graphql(a, owner, "{ __schema { queryType { name } } }", null).getJsonObject("data")
+          .getJsonObject("__schema").getJsonObject("queryType").getString("name")).as("on by default").isEqualTo("Query");
+    }
+  }
+
+  @Test
+  void theSchemaIsServedAsSdl() {
+    Response sdl = a.send("GET", "/graphql/schema.graphql", null, null);
+    assertThat(sdl.status()).isEqualTo(200);
+    assertThat(sdl.body()).contains("type Subscription").contains("scalar JSON");
+  }
+
+  private static WsClient connect(JsonObject initPayload) {
+    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(cluster.node(0).port())
+        .setURI("/graphql").addSubProtocol(GraphQLApi.SUBPROTOCOL);
+    WsClient ws = WsClient.connect(cluster.vertx(), options);
+    assertThat(ws.socket().subProtocol()).isEqualTo(GraphQLApi.SUBPROTOCOL);
+    JsonObject init = new JsonObject().put("type", "connection_init");
+    if (initPayload != null) {
+      init.put("payload", initPayload);
+    }
+    ws.send(init);
+    if (initPayload != null && initPayload.getString("token", "").contains(".token.")) {
+      return ws;
+    }
+    if (initPayload != null) {
+      assertThat(ws.awaitType("connection_ack")).isNotNull();
+    }
+    return ws;
+  }
+}

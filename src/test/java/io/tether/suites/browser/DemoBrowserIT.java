@@ -1,0 +1,89 @@
+package io.tether.suites.browser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tether.support.TestCluster;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The demo page in two real browsers (headless Chromium) as two users of one space, on two nodes
+ * that share PostgreSQL and Redis: live sync, presence, and convergence after one works offline.
+ */
+class DemoBrowserIT {
+  private static TestCluster cluster;
+
+  @BeforeAll
+  static void start() {
+    assertThat(DemoPage.CHROMIUM).as("Debian's chromium (.ci/run installs it)").exists();
+    assertThat(DemoPage.CHROMEDRIVER).as("Debian's chromium-driver (.ci/run installs it)").exists();
+    cluster = TestCluster.nodes(2, new JsonObject());
+  }
+
+  @AfterAll
+  static void stop() {
+    cluster.close();
+  }
+
+  @Test
+  void twoUsersShareALiveListAndConvergeAfterOneWorksOffline() throws Exception {
+    String space = "groceries-" + System.nanoTime();
+    try (DemoPage ann = new DemoPage("ann", cluster.node(0).port());
+         DemoPage bob = new DemoPage("bob", cluster.node(1).port())) {
+      try {
+        ann.signUp("ann-" + System.nanoTime() + "@example.test");
+        bob.signUp("bob-" + System.nanoTime() + "@example.test");
+        ann.open(space);
+        ann.invite(bob.userId());
+        bob.open(space);
+        Set<String> both = Set.of(ann.userId(), bob.userId());
+        ann.await("ann sees both present", d -> ann.present().equals(both));
+        bob.await("bob sees both present", d -> bob.present().equals(both));
+
+        // Typing shows on the other side, and stops showing once the item is added.
+        bob.startTyping("coffee");
+        ann.await("ann sees bob typing", d -> ann.typing().equals(Set.of(bob.userId())));
+        bob.submitNewItem();
+        ann.await("bob stopped typing", d -> ann.typing().isEmpty() && ann.items().contains("coffee"));
+
+        // An item added by one shows in the other within a second.
+        ann.add("milk");
+        long added = System.nanoTime();
+        bob.await("bob sees milk within a second", Duration.ofSeconds(1), d -> bob.items().contains("milk"));
+        System.out.printf("BROWSER: item visible in the other browser after %d ms%n", (System.nanoTime() - added) / 1_000_000);
+
+        // Bob goes offline, edits and adds; Ann adds meanwhile.
+        bob.toggleOnline();
+        bob.await("bob is offline", d -> bob.status().equals("paused"));
+        ann.await("ann sees only herself", d -> ann.present().equals(Set.of(ann.userId())));
+        bob.edit("milk", "oat milk");
+        bob.add("bread");
+        bob.await("bob's offline writes show at once, not yet saved", d -> bob.items().equals(List.of("bread", "coffee", "oat milk"))
+            && !bob.pending().isEmpty());
+        ann.add("eggs");
+        ann.await("ann has eggs", d -> ann.items().contains("eggs"));
+        Thread.sleep(300);
+        assertThat(ann.items()).as("nothing of bob's arrives while he is offline").containsExactly("coffee", "eggs", "milk");
+
+        // Back online: both converge, and presence shows both again.
+        bob.toggleOnline();
+        List<String> converged = List.of("bread", "coffee", "eggs", "oat milk");
+        bob.await("bob converged", d -> bob.items().equals(converged) && bob.pending().isEmpty());
+        ann.await("ann converged", d -> ann.items().equals(converged));
+        ann.await("ann sees bob again", d -> ann.present().equals(both));
+
+        ann.delete("bread");
+        bob.await("bob sees the delete", d -> bob.items().equals(List.of("coffee", "eggs", "oat milk")));
+      } catch (AssertionError | RuntimeException e) {
+        ann.saveEvidence("failure");
+        bob.saveEvidence("failure");
+        throw e;
+      }
+    }
+  }
+}
