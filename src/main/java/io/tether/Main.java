@@ -104,9 +104,25 @@ public final class Main {
 
   private Main() {}
 
+  private static final String USAGE = """
+      Usage: java -jar tether.jar            start a node (configuration: conf/config.json, TETHER_* variables)
+             java -jar tether.jar bench ...  run a benchmark against running nodes (bench --help)
+             java -jar tether.jar --help     this text
+
+      With no TETHER_PG_URL, an embedded PostgreSQL keeps its data in TETHER_DATA_DIR (./data);
+      with no TETHER_REDIS_URL, the node runs alone on its local bus.
+      """;
+
   public static void main(String[] args) {
     if (args.length > 0 && args[0].equals("bench")) {
       Bench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
+    if (args.length > 0) {
+      // Anything else (--help, a typo) prints the usage instead of starting a server by surprise.
+      boolean asked = args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help");
+      (asked ? System.out : System.err).print(USAGE);
+      System.exit(asked ? 0 : 2);
       return;
     }
     TetherConfig config;

@@ -92,6 +92,7 @@ public final class GraphQLApi {
         })
         .beforeExecute(input -> input.builder().graphQLContext(ctx -> context(ctx, input.context().connectionParams())))
         .build());
+    router.route(PATH).failureHandler(GraphQLErrors::renderHttp);
     router.route(PATH).method(HttpMethod.GET).method(HttpMethod.POST)
         .handler(bodyHandler).handler(authenticate).handler(GraphQLHandler.builder(graphQL)
         .beforeExecute(input -> input.builder().graphQLContext(ctx -> context(ctx, input.context().get(Resolvers.PRINCIPAL))

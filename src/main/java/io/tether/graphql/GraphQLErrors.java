@@ -37,6 +37,20 @@ final class GraphQLErrors implements DataFetcherExceptionHandler {
     return CompletableFuture.completedFuture(DataFetcherExceptionHandlerResult.newResult(graphQLError).build());
   }
 
+  /**
+   * A request refused before GraphQL ran (no token, rate limited, body too large) answers in GraphQL's
+   * shape, {@code {"errors":[{message, extensions:{code}}]}}, with the status REST would give.
+   */
+  static void renderHttp(io.vertx.ext.web.RoutingContext rc) {
+    TetherException error = Failures.classify(rc.failure(), rc.statusCode());
+    if (error.code() == ErrorCode.UNAUTHORIZED) {
+      rc.response().putHeader("WWW-Authenticate", "Bearer");
+    }
+    io.vertx.core.json.JsonObject body = new io.vertx.core.json.JsonObject().put("errors", new io.vertx.core.json.JsonArray()
+        .add(new io.vertx.core.json.JsonObject().put("message", error.getMessage()).put("extensions", extensions(error))));
+    rc.response().setStatusCode(error.code().status()).putHeader("Content-Type", "application/json").end(body.toBuffer());
+  }
+
   static TetherException toTether(Throwable failure) {
     Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     return Failures.classify(cause, 500);

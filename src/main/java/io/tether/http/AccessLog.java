@@ -9,8 +9,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Gives every request an id (the caller's {@code X-Request-Id} when it is sane, a new one otherwise),
- * echoes it, and logs one access line per request with structured fields. The path is logged without
- * its query string, which may carry an access token.
+ * echoes it, and logs one access line per request with structured fields, except health probes. The
+ * path is logged without its query string, which may carry an access token.
  */
 final class AccessLog {
   static final String REQUEST_ID = "tether.requestId";
@@ -24,6 +24,10 @@ final class AccessLog {
     String requestId = offered != null && SANE_ID.matcher(offered).matches() ? offered : UUID.randomUUID().toString();
     rc.put(REQUEST_ID, requestId);
     rc.response().putHeader("X-Request-Id", requestId);
+    if (rc.request().path().startsWith("/health/")) {
+      rc.next(); // probes every second or two would drown the requests that matter
+      return;
+    }
     long started = System.nanoTime();
     rc.addBodyEndHandler(v -> {
       Principal principal = Requests.principal(rc);

@@ -70,12 +70,12 @@ class ConfigLoaderTest {
     JsonObject shipped = new JsonObject(Files.readString(Path.of("conf/config.json")));
     TetherConfig resolved = ConfigLoader.resolve(shipped, Map.of());
     assertThat(resolved).isEqualTo(ConfigLoader.resolve(new JsonObject(), Map.of()));
-    String readme = Files.readString(Path.of("README.md"));
+    String readme = Files.readString(Path.of("src/site/markdown/configuration.md"));
     for (Setting setting : Settings.ALL) {
       String[] parts = setting.path().split("\\.");
       assertThat(shipped.getJsonObject(parts[0]).containsKey(parts[1])).as(setting.path() + " in conf/config.json").isTrue();
-      assertThat(readme).as(setting.path() + " in README.md").contains("`" + setting.path() + "`");
-      assertThat(readme).as(setting.env() + " in README.md").contains("`" + setting.env() + "`");
+      assertThat(readme).as(setting.path() + " in configuration.md").contains("`" + setting.path() + "`");
+      assertThat(readme).as(setting.env() + " in configuration.md").contains("`" + setting.env() + "`");
     }
   }
 

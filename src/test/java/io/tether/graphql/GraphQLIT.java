@@ -200,7 +200,7 @@ class GraphQLIT {
     String space = newSpace(owner);
     Response anonymous = a.send("POST", "/graphql", null, new JsonObject().put("query", "{ space(id: \"" + space + "\") { id } }").encode());
     assertThat(anonymous.status()).isEqualTo(401);
-    assertThat(anonymous.errorCode()).isEqualTo("unauthorized");
+    assertThat(errorCode(anonymous.json())).as("GraphQL's error shape").isEqualTo("unauthorized");
     assertThat(errorCode(graphql(a, stranger, "{ space(id: \"" + space + "\") { id } }", null))).isEqualTo("forbidden");
     assertThat(errorCode(graphql(a, stranger, "mutation { putDocument(space: \"" + space
         + "\", collection: \"c\", id: \"x\", data: {}) { seq } }", null))).isEqualTo("forbidden");
