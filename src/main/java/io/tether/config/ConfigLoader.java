@@ -41,7 +41,7 @@ public final class ConfigLoader {
     Set<String> unknown = new HashSet<>(flat.keySet());
     unknown.removeAll(values.keySet());
     if (!unknown.isEmpty()) {
-      throw new ConfigException(unknown.iterator().next(), "unknown key (known keys are listed in the README)");
+      throw new ConfigException(unknown.iterator().next(), "unknown key (every key is listed in conf/config.json and the configuration docs)");
     }
     for (Setting s : Settings.ALL) {
       if (flat.containsKey(s.path())) {

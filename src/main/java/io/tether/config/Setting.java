@@ -6,7 +6,7 @@ import java.util.Locale;
 /**
  * One configuration key: its dotted path in {@code conf/config.json}, the environment variable that
  * overrides it, its type, its default and what it means. The catalog in {@link Settings} is the single
- * place that lists them; the README table and {@code conf/config.json} are checked against it by a test.
+ * place that lists them; src/site/markdown/configuration.md and {@code conf/config.json} are checked against it by a test.
  */
 public record Setting(String path, Type type, Object defaultValue, String env, String description) {
 
