@@ -28,6 +28,7 @@ public record RunningNode(Vertx vertx, Node node, String deploymentId, EmbeddedD
     return vertx.undeploy(deploymentId)
         .eventually(() -> {
           node.presence().store().close();
+          node.push().close();
           return node.bus().close();
         })
         .eventually(() -> node.limits().close())

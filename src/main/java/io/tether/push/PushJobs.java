@@ -131,4 +131,9 @@ public final class PushJobs {
           : Future.failedFuture(err));
     };
   }
+
+  /** Stops renewing this node's online users (their Redis entries expire by themselves). */
+  public void close() {
+    online.close();
+  }
 }
