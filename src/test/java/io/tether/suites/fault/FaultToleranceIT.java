@@ -230,6 +230,10 @@ class FaultToleranceIT {
     long heapBefore = heapAfterGc(nodes.get(0));
     run.writer = new Writer(ports(), run.owner.token(), run.space, 100, 16_384);
     Await.sleep(8000);
+    // Loopback sockets buffer many megabytes in the kernel before the server's own write queue fills
+    // (tcp_rmem's maximum is 32 MiB on some machines here): keep writing until it has.
+    Await.until("the stuck socket's write queue filled", 60, () -> nodes.get(0).api().send("GET", "/metrics", null, null)
+        .body().lines().anyMatch(l -> l.matches("^tether_slow_consumers_total\\S* [1-9].*")));
     run.writer.close();
     long heapGrowth = heapAfterGc(nodes.get(0)) - heapBefore;
     long unread = run.writer.acks().size() * 16_384L;
