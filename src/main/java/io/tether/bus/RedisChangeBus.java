@@ -3,6 +3,7 @@ package io.tether.bus;
 import io.tether.core.ChangeFrame;
 
 import io.tether.config.TetherConfig;
+import io.tether.redis.RedisShard;
 import io.tether.core.Change;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -12,7 +13,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
-import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
@@ -43,7 +43,7 @@ public final class RedisChangeBus implements ChangeBus {
   private final Vertx vertx;
   private final Context busContext;
   private final Redis publisher;
-  private final Redis subscriberClient;
+  private final RedisShard shard;
   private final String prefix;
   private final int reconnectMinMillis;
   private final int reconnectMaxMillis;
@@ -56,24 +56,25 @@ public final class RedisChangeBus implements ChangeBus {
   private boolean closed;
   private volatile long reconnects;
 
-  private RedisChangeBus(Vertx vertx, TetherConfig.Redis config) {
+  private RedisChangeBus(Vertx vertx, RedisShard shard) {
+    TetherConfig.Redis config = shard.config();
+    this.shard = shard;
     this.vertx = vertx;
     this.busContext = vertx.getOrCreateContext();
     this.prefix = config.channelPrefix();
     this.reconnectMinMillis = config.reconnectMinMillis();
     this.reconnectMaxMillis = config.reconnectMaxMillis();
     this.reconnectDelay = reconnectMinMillis;
-    this.publisher = Redis.createClient(vertx, new RedisOptions().setConnectionString(config.url())
-        .setMaxPoolSize(config.poolSize()).setMaxPoolWaiting(10_000).setMaxWaitingHandlers(10_000));
-    this.subscriberClient = Redis.createClient(vertx, new RedisOptions().setConnectionString(config.url()));
+    this.publisher = shard.commands();
   }
 
   /**
    * Connects the subscriber connection, retrying for a few seconds (Redis may be starting beside us, as
    * in a compose file); fails if Redis still cannot be reached (a misconfigured URL).
    */
-  public static Future<RedisChangeBus> start(Vertx vertx, TetherConfig.Redis config) {
-    RedisChangeBus bus = new RedisChangeBus(vertx, config);
+  public static Future<RedisChangeBus> start(Vertx vertx, RedisShard shard) {
+    TetherConfig.Redis config = shard.config();
+    RedisChangeBus bus = new RedisChangeBus(vertx, shard);
     Promise<RedisChangeBus> started = Promise.promise();
     long deadline = System.currentTimeMillis() + START_RETRY_MILLIS;
     bus.busContext.runOnContext(v -> bus.connectAtStart(started, deadline, config.reconnectMinMillis()));
@@ -185,15 +186,14 @@ public final class RedisChangeBus implements ChangeBus {
       RedisConnection conn = subscriber;
       subscriber = null;
       channels.clear();
-      (conn == null ? Future.<Void>succeededFuture() : conn.close())
-          .eventually(() -> Future.join(publisher.close(), subscriberClient.close()))
-          .onComplete(ar -> done.complete());
+      // The shard's pool is not ours to close: presence and rate limits may still be finishing.
+      (conn == null ? Future.<Void>succeededFuture() : conn.close()).onComplete(ar -> done.complete());
     });
     return done.future();
   }
 
   private Future<Void> connect() {
-    return subscriberClient.connect().compose(conn -> {
+    return shard.subscriberConnection().compose(conn -> {
       conn.handler(this::onPush);
       conn.exceptionHandler(err -> LOG.warn("Redis subscriber connection error: {}", err.toString()));
       conn.endHandler(v -> onConnectionLost(conn));

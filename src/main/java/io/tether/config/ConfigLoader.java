@@ -33,26 +33,24 @@ public final class ConfigLoader {
 
   /** Applies defaults, then {@code file}, then {@code env}; validates and types the result. */
   public static TetherConfig resolve(JsonObject file, Map<String, String> env) {
-    Map<String, Object> values = new LinkedHashMap<>();
-    for (Setting s : Settings.ALL) {
-      values.put(s.path(), s.coerce(s.defaultValue()));
-    }
     Map<String, Object> flat = flatten("", file, new LinkedHashMap<>());
     Set<String> unknown = new HashSet<>(flat.keySet());
-    unknown.removeAll(values.keySet());
+    Settings.ALL.forEach(s -> unknown.remove(s.path()));
     if (!unknown.isEmpty()) {
       throw new ConfigException(unknown.iterator().next(), "unknown key (every key is listed in conf/config.json and the configuration docs)");
     }
+    Map<String, Object> values = new LinkedHashMap<>();
     for (Setting s : Settings.ALL) {
+      Object raw = s.defaultValue();
       if (flat.containsKey(s.path())) {
-        values.put(s.path(), s.coerce(flat.get(s.path())));
+        raw = flat.get(s.path());
       }
-      String fromEnv = env.get(s.env());
-      if (fromEnv != null) {
-        values.put(s.path(), s.coerce(fromEnv));
+      if (env.get(s.env()) != null) {
+        raw = env.get(s.env());
       }
+      values.put(s.path(), s.resolve(raw));
     }
-    return TetherConfig.from(values);
+    return ConfigBinder.bind(TetherConfig.class, values);
   }
 
   private static JsonObject readFile(Path path, boolean required) {

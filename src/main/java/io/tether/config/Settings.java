@@ -3,6 +3,7 @@ package io.tether.config;
 import static io.tether.config.Setting.Type.BOOLEAN;
 import static io.tether.config.Setting.Type.INT;
 import static io.tether.config.Setting.Type.JSON;
+import static io.tether.config.Setting.Type.LIST;
 import static io.tether.config.Setting.Type.STRING;
 
 import java.util.List;
@@ -14,35 +15,35 @@ public final class Settings {
   public static final String DEV_JWT_SECRET = "tether-development-secret-change-me-0123456789";
 
   public static final List<Setting> ALL = List.of(
-      Setting.of("server.mode", STRING, "development", "development or production; production refuses to start without an ES256 signing key").withEnv("TETHER_MODE"),
+      Setting.of("server.mode", STRING, "development", "development or production; production refuses to start without an ES256 signing key").oneOf("development", "production").withEnv("TETHER_MODE"),
 
-      Setting.of("server.eventLoops", INT, 0, "Vert.x event-loop threads; 0 means twice the number of cores (Vert.x's default)"),
-      Setting.of("server.adminToken", STRING, null, "Bearer token for GET /admin/stats; unset disables the endpoint"),
-      Setting.of("log.level", STRING, "INFO", "Root log level (TRACE, DEBUG, INFO, WARN, ERROR)").withEnv("TETHER_LOG_LEVEL"),
-      Setting.of("log.format", STRING, "auto", "json, text, or auto (text in a terminal in development mode, JSON otherwise)").withEnv("TETHER_LOG_FORMAT"),
-      Setting.of("drain.notReadySeconds", INT, 5, "After SIGTERM, how long the node reports not-ready before it stops accepting connections"),
-      Setting.of("drain.socketCloseWindowSeconds", INT, 10, "Sockets are closed with 1012 at random moments spread over this window"),
+      Setting.of("server.eventLoops", INT, 0, "Vert.x event-loop threads; 0 means twice the number of cores (Vert.x's default)").range(0, 1024),
+      Setting.of("server.adminToken", STRING, null, "Bearer token for GET /admin/stats; unset disables the endpoint").minLength(16),
+      Setting.of("log.level", STRING, "INFO", "Root log level (TRACE, DEBUG, INFO, WARN, ERROR)").oneOf("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF").withEnv("TETHER_LOG_LEVEL"),
+      Setting.of("log.format", STRING, "auto", "json, text, or auto (text in a terminal in development mode, JSON otherwise)").oneOf("json", "text", "auto").withEnv("TETHER_LOG_FORMAT"),
+      Setting.of("drain.notReadySeconds", INT, 5, "After SIGTERM, how long the node reports not-ready before it stops accepting connections").range(0, 600),
+      Setting.of("drain.socketCloseWindowSeconds", INT, 10, "Sockets are closed with 1012 at random moments spread over this window").range(0, 3600),
       Setting.of("drain.timeoutSeconds", INT, 30, "The drain ends (exit 0) within this bound whatever is still open"),
 
       Setting.of("http.host", STRING, "0.0.0.0", "Address the HTTP and WebSocket server binds to"),
-      Setting.of("http.port", INT, 8080, "HTTP and WebSocket port"),
-      Setting.of("http.instances", INT, 0, "Instances of the API verticle (event loops serving HTTP and sockets); 0 means the number of cores"),
+      Setting.of("http.port", INT, 8080, "HTTP and WebSocket port").range(0, 65535),
+      Setting.of("http.instances", INT, 0, "Instances of the API verticle (event loops serving HTTP and sockets); 0 means the number of cores").range(0, 1024),
       Setting.of("http.maxBodyBytes", INT, 1_048_576, "Largest HTTP request body; larger bodies get 413"),
-      Setting.of("http.maxHeaderBytes", INT, 8192, "Largest total size of a request's headers; larger gets 431"),
-      Setting.of("http.maxHeaders", INT, 64, "Most headers in one request; more gets 431"),
-      Setting.of("http.corsOrigins", STRING, null, "Comma-separated origins allowed by CORS (for example https://app.example.com); unset disables CORS"),
+      Setting.of("http.maxHeaderBytes", INT, 8192, "Largest total size of a request's headers; larger gets 431").range(1024, 1_048_576),
+      Setting.of("http.maxHeaders", INT, 64, "Most headers in one request; more gets 431").range(8, 1000),
+      Setting.of("http.corsOrigins", LIST, null, "Comma-separated origins allowed by CORS (for example https://app.example.com); unset disables CORS"),
 
-      Setting.of("pg.url", STRING, null, "postgresql://user:pass@host:port/db; unset starts an embedded PostgreSQL"),
+      Setting.of("pg.url", STRING, null, "postgresql://user:pass@host:port/db; unset starts an embedded PostgreSQL").matching("postgres(ql)?://.*", "postgresql://user:pass@host:port/db"),
       Setting.of("pg.poolSize", INT, 8, "Connections in the PostgreSQL pool of this node (shared by all API verticles)"),
-      Setting.of("pg.pipeliningLimit", INT, 256, "Queries pipelined on one PostgreSQL connection"),
+      Setting.of("pg.pipeliningLimit", INT, 256, "Queries pipelined on one PostgreSQL connection").range(1, 10_000),
       Setting.of("pg.poolWaitQueueSize", INT, 1000, "Requests that may wait for a pooled connection before new ones are refused with 503"),
       Setting.of("pg.connectTimeoutMillis", INT, 5000, "Timeout for opening a PostgreSQL connection"),
       Setting.of("pg.dataDir", STRING, "./data", "Where the embedded PostgreSQL keeps its files (kept between runs)").withEnv("TETHER_DATA_DIR"),
-      Setting.of("pg.embeddedPort", INT, 0, "Port of the embedded PostgreSQL on 127.0.0.1; 0 picks a free one"),
+      Setting.of("pg.embeddedPort", INT, 0, "Port of the embedded PostgreSQL on 127.0.0.1; 0 picks a free one").range(0, 65535),
 
-      Setting.of("redis.url", STRING, null, "redis://host:port; unset uses the in-process bus (one node only)"),
+      Setting.of("redis.url", STRING, null, "redis://host:port; unset uses the in-process bus (one node only)").matching("rediss?://.*", "redis://host:port"),
       Setting.of("redis.channelPrefix", STRING, "tether:", "Prefix of the Redis pub/sub channels, one per space"),
-      Setting.of("redis.poolSize", INT, 8, "Redis connections for publishing and rate limiting (the subscriber has its own)"),
+      Setting.of("redis.poolSize", INT, 8, "Redis connections of this node, shared by publishing, presence, rate limits and online users (the bus subscriber has its own)"),
       Setting.of("redis.reconnectMinMillis", INT, 100, "First delay before reconnecting the Redis subscriber"),
       Setting.of("redis.reconnectMaxMillis", INT, 5000, "Longest delay between Redis reconnect attempts"),
 
@@ -52,33 +53,33 @@ public final class Settings {
       Setting.of("auth.signingKeyId", STRING, "tether-1", "kid of the signing key, published in /.well-known/jwks.json"),
       Setting.of("auth.previousKeyFile", STRING, null, "PEM (private or public) of the key used before a rotation, still accepted and published"),
       Setting.of("auth.previousKeyId", STRING, "tether-0", "kid of the previous key"),
-      Setting.of("auth.refreshTokenTtlDays", INT, 30, "Lifetime of a refresh token (each refresh rotates it)"),
-      Setting.of("auth.jwksRefetchSeconds", INT, 30, "Least time between two fetches of an external issuer's JWKS (an unknown kid triggers one)"),
+      Setting.of("auth.refreshTokenTtlDays", INT, 30, "Lifetime of a refresh token (each refresh rotates it)").range(1, 3650),
+      Setting.of("auth.jwksRefetchSeconds", INT, 30, "Least time between two fetches of an external issuer's JWKS (an unknown kid triggers one)").range(0, 86_400),
       Setting.of("auth.externalIssuers", JSON, "[]", "External identity providers: a JSON array of {issuer, audience, jwksUri, userClaim}"),
       Setting.of("auth.issuer", STRING, "tether", "iss claim of issued access tokens, required on verification"),
       Setting.of("auth.audience", STRING, "tether", "aud claim of issued access tokens, required on verification"),
       Setting.of("auth.accessTokenTtlSeconds", INT, 900, "Lifetime of an access token"),
-      Setting.of("auth.clockSkewSeconds", INT, 30, "Tolerated clock difference when checking exp"),
-      Setting.of("auth.passwordIterations", INT, 600_000, "PBKDF2-HMAC-SHA256 iterations for new password hashes"),
-      Setting.of("auth.minPasswordLength", INT, 8, "Shortest accepted password"),
+      Setting.of("auth.clockSkewSeconds", INT, 30, "Tolerated clock difference when checking exp").range(0, 600),
+      Setting.of("auth.passwordIterations", INT, 600_000, "PBKDF2-HMAC-SHA256 iterations for new password hashes").range(1000, 100_000_000),
+      Setting.of("auth.minPasswordLength", INT, 8, "Shortest accepted password").range(1, 1024),
 
       Setting.of("sync.pingIntervalSeconds", INT, 25, "How often the server pings each WebSocket"),
       Setting.of("sync.idleTimeoutSeconds", INT, 60, "A socket silent (no frame, no pong) this long is closed with 1001"),
       Setting.of("sync.authTimeoutSeconds", INT, 10, "Time a socket opened without a token has to send its auth frame"),
       Setting.of("sync.maxSubscriptions", INT, 100, "Subscriptions one connection may hold"),
       Setting.of("sync.maxConnectionsPerUser", INT, 20, "Open sockets one user may hold on one node"),
-      Setting.of("sync.allowedOrigins", STRING, null, "Comma-separated Origin values allowed to open sockets (browsers); unset allows any"),
-      Setting.of("sync.maxFrameBytes", INT, 1_048_576, "Largest WebSocket message; larger ones close the socket with 1009"),
-      Setting.of("sync.writeQueueBytes", INT, 262_144, "Bytes queued for one socket before it counts as lagging and is caught up from the change log when it drains"),
-      Setting.of("sync.catchUpPageSize", INT, 500, "Changes read from the change log per query during catch-up"),
-      Setting.of("sync.gapGraceMillis", INT, 50, "How long an out-of-order change waits for the missing ones before they are read from the change log"),
+      Setting.of("sync.allowedOrigins", LIST, null, "Comma-separated Origin values allowed to open sockets (browsers); unset allows any"),
+      Setting.of("sync.maxFrameBytes", INT, 1_048_576, "Largest WebSocket message; larger ones close the socket with 1009").range(1024, 64 * 1024 * 1024),
+      Setting.of("sync.writeQueueBytes", INT, 262_144, "Bytes queued for one socket before it counts as lagging and is caught up from the change log when it drains").range(1024, Integer.MAX_VALUE),
+      Setting.of("sync.catchUpPageSize", INT, 500, "Changes read from the change log per query during catch-up").range(1, 10_000),
+      Setting.of("sync.gapGraceMillis", INT, 50, "How long an out-of-order change waits for the missing ones before they are read from the change log").range(0, 60_000),
       Setting.of("sync.headCheckIntervalSeconds", INT, 5, "How often subscribed spaces are compared with the database head, to find publishes lost in a crash"),
 
       Setting.of("limits.maxDocumentBytes", INT, 262_144, "Largest document, as JSON"),
-      Setting.of("limits.maxJsonDepth", INT, 64, "Deepest JSON nesting accepted in bodies and frames"),
+      Setting.of("limits.maxJsonDepth", INT, 64, "Deepest JSON nesting accepted in bodies and frames").range(2, 1000),
       Setting.of("limits.maxPageSize", INT, 1000, "Largest limit for document and change listings"),
       Setting.of("limits.defaultPageSize", INT, 100, "Page size when a listing gives no limit"),
-      Setting.of("limits.listingCacheEntries", INT, 1000, "First pages of listings a node keeps, each valid until its space's next write (0: none)"),
+      Setting.of("limits.listingCacheEntries", INT, 1000, "First pages of listings a node keeps, each valid until its space's next write (0: none)").range(0, 1_000_000),
       Setting.of("limits.maxMutationsPerBatch", INT, 500, "Mutations in one batch (REST or mutate frame); more gets 413"),
       Setting.of("limits.userRequestsPerSecond", INT, 50, "Sustained requests and frames per second per user (token bucket; cluster-wide with Redis)"),
       Setting.of("limits.userBurst", INT, 200, "Bucket size per user: the burst allowed above the sustained rate"),
@@ -86,11 +87,11 @@ public final class Settings {
       Setting.of("limits.ipBurst", INT, 1000, "Bucket size per client IP"),
       Setting.of("limits.loginAttemptsPerMinute", INT, 10, "Sign-in attempts per account per minute (three times as many per IP)"),
 
-      Setting.of("retention.changeMaxAgeHours", INT, 720, "Changes older than this are compacted away (0: keep regardless of age)"),
-      Setting.of("retention.changeMaxCount", INT, 0, "Changes kept per space, newest first (0: no count limit)"),
-      Setting.of("retention.mutationMaxAgeHours", INT, 720, "How long a mutationId is remembered, so a replay returns its first result"),
+      Setting.of("retention.changeMaxAgeHours", INT, 720, "Changes older than this are compacted away (0: keep regardless of age)").range(0, 1_000_000),
+      Setting.of("retention.changeMaxCount", INT, 0, "Changes kept per space, newest first (0: no count limit)").range(0, Integer.MAX_VALUE),
+      Setting.of("retention.mutationMaxAgeHours", INT, 720, "How long a mutationId is remembered, so a replay returns its first result").range(0, 1_000_000),
       Setting.of("retention.intervalSeconds", INT, 3600, "How often the retention job runs (one node at a time)"),
-      Setting.of("graphql.maxDepth", INT, 12, "Deepest GraphQL query accepted; deeper ones are refused before they run"),
+      Setting.of("graphql.maxDepth", INT, 12, "Deepest GraphQL query accepted; deeper ones are refused before they run").range(2, 100),
       Setting.of("graphql.maxCost", INT, 20_000, "Costliest GraphQL query accepted: each field costs 1, a page costs its fields times its limit"),
       Setting.of("graphql.introspection", BOOLEAN, true, "Whether GraphQL introspection (__schema, __type) is answered; the SDL stays at /graphql/schema.graphql"),
       Setting.of("jobs.concurrency", INT, 8, "Background jobs (webhook deliveries) one node runs at once"),
@@ -101,7 +102,7 @@ public final class Settings {
       Setting.of("jobs.leaseSeconds", INT, 60, "How long an attempt may run before another node may take the job over"),
       Setting.of("webhooks.timeoutMillis", INT, 10000, "Connect and idle timeout of one webhook delivery"),
       Setting.of("webhooks.allowPrivateTargets", BOOLEAN, false, "Whether webhook URLs may point at loopback, private or link-local addresses (off: no requests into your own network)"),
-      Setting.of("push.collapseSeconds", INT, 10, "Changes to one space within this window wake each offline member once (one push per user and space per window)"),
+      Setting.of("push.collapseSeconds", INT, 10, "Changes to one space within this window wake each offline member once (one push per user and space per window)").range(0, 86_400),
       Setting.of("push.fcm.serviceAccountFile", STRING, null, "Firebase service-account JSON (client_email, private_key, token_uri, project_id); unset: no FCM pushes"),
       Setting.of("push.fcm.endpoint", STRING, "https://fcm.googleapis.com", "FCM HTTP v1 base URL"),
       Setting.of("push.apns.keyFile", STRING, null, "APNs token-auth key (.p8); unset: no APNs pushes"),
@@ -109,10 +110,10 @@ public final class Settings {
       Setting.of("push.apns.teamId", STRING, null, "Apple developer team id (iss)"),
       Setting.of("push.apns.topic", STRING, null, "The app's bundle id (apns-topic)"),
       Setting.of("push.apns.endpoint", STRING, "https://api.push.apple.com", "APNs base URL (https://api.sandbox.push.apple.com for development builds)"),
-      Setting.of("presence.ttlSeconds", INT, 15, "A node vouches for its sockets' presence this long and renews every third of it; a dead node's sockets leave within about 1.3x this"),
-      Setting.of("presence.maxStateBytes", INT, 1024, "Largest presence state a socket may set (encoded JSON)"),
-      Setting.of("presence.maxSignalBytes", INT, 4096, "Largest signal payload (encoded JSON)"),
-      Setting.of("presence.signalsPerSecond", INT, 20, "Signals and presence updates a socket may send per second per space (bursts of the same size)"));
+      Setting.of("presence.ttlSeconds", INT, 15, "A node vouches for its sockets' presence this long and renews every third of it; a dead node's sockets leave within about 1.3x this").range(3, 3600),
+      Setting.of("presence.maxStateBytes", INT, 1024, "Largest presence state a socket may set (encoded JSON)").range(2, 65_536),
+      Setting.of("presence.maxSignalBytes", INT, 4096, "Largest signal payload (encoded JSON)").range(2, 65_536),
+      Setting.of("presence.signalsPerSecond", INT, 20, "Signals and presence updates a socket may send per second per space (bursts of the same size)").range(1, 10_000));
 
   private Settings() {}
 

@@ -7,7 +7,8 @@ import graphql.schema.GraphQLSchema;
 import graphql.schema.idl.RuntimeWiring;
 import graphql.schema.idl.SchemaGenerator;
 import graphql.schema.idl.SchemaParser;
-import io.tether.Node;
+import io.tether.auth.TokenService;
+import io.vertx.core.Vertx;
 import io.tether.auth.BearerToken;
 import io.tether.auth.TokenLease;
 import io.tether.core.ErrorCode;
@@ -45,16 +46,23 @@ public final class GraphQLApi {
   static final String SCHEMA_RESOURCE = "graphql/schema.graphql";
   private static final String OPEN_SUBSCRIPTIONS = "tether.graphql.subscriptions";
 
-  private final Node node;
+  private final Vertx vertx;
+  private final TokenService tokens;
+  private final boolean introspection;
+  private final int maxSubscriptions;
   private final GraphQL graphQL;
   private final String sdl;
   // Token leases of this verticle's GraphQL sockets (one event loop: no locking).
   private final Map<ServerWebSocket, TokenLease> leases = new HashMap<>();
 
-  public GraphQLApi(Node node, ChangeStreams streams) {
-    this.node = node;
+  /** {@code defaultPageSize} prices a list field that names no limit; {@code maxSubscriptions} is per socket. */
+  public GraphQLApi(Vertx vertx, TokenService tokens, Resolvers resolvers, ChangeStreams streams,
+                    TetherConfig.Graphql config, int defaultPageSize, int maxSubscriptions) {
+    this.vertx = vertx;
+    this.tokens = tokens;
+    this.introspection = config.introspection();
+    this.maxSubscriptions = maxSubscriptions;
     this.sdl = readSchema();
-    Resolvers resolvers = new Resolvers(node);
     RuntimeWiring wiring = RuntimeWiring.newRuntimeWiring()
         .scalar(Scalars.JSON)
         .scalar(Scalars.LONG)
@@ -67,11 +75,10 @@ public final class GraphQLApi {
         .type("Subscription", t -> t.dataFetcher("changes", env -> subscribe(env, resolvers, streams)))
         .build();
     GraphQLSchema schema = new SchemaGenerator().makeExecutableSchema(new SchemaParser().parse(sdl), wiring);
-    TetherConfig.Graphql config = node.config().graphql();
     GraphQLErrors errors = new GraphQLErrors();
     this.graphQL = GraphQL.newGraphQL(schema)
         .defaultDataFetcherExceptionHandler(errors)
-        .instrumentation(GraphQLErrors.limits(config.maxDepth(), config.maxCost(), node.config().limits().defaultPageSize()))
+        .instrumentation(GraphQLErrors.limits(config.maxDepth(), config.maxCost(), defaultPageSize))
         .build();
   }
 
@@ -102,7 +109,7 @@ public final class GraphQLApi {
 
   private graphql.GraphQLContext.Builder context(graphql.GraphQLContext.Builder context, Object principal) {
     context.put(Resolvers.PRINCIPAL, principal);
-    if (!node.config().graphql().introspection()) {
+    if (!introspection) {
       context.put(Introspection.INTROSPECTION_DISABLED, true);
     }
     return context;
@@ -122,10 +129,10 @@ public final class GraphQLApi {
       event.fail(e);
       return;
     }
-    node.tokens().verify(token)
+    tokens.verify(token)
         .onSuccess(principal -> {
           // graphql-transport-ws cannot replace a token: no warning, the socket ends when it expires.
-          TokenLease lease = new TokenLease(node.vertx(), expiresAt -> { },
+          TokenLease lease = new TokenLease(vertx, expiresAt -> { },
               () -> socket.close((short) 4401, "token expired"));
           lease.renew(principal);
           leases.put(socket, lease);
@@ -166,7 +173,7 @@ public final class GraphQLApi {
       throw TetherException.badRequest("since must be 0 or more");
     }
     RoutingContext socket = env.getGraphQlContext().get(RoutingContext.class);
-    int max = node.config().sync().maxSubscriptions();
+    int max = maxSubscriptions;
     Future<Object> publisher = resolvers.admitted(env)
         .compose(ok -> streams.check(space, userId))
         .map(head -> {

@@ -3,7 +3,12 @@ package io.tether.graphql;
 import graphql.GraphQLContext;
 import graphql.schema.DataFetcher;
 import graphql.schema.DataFetchingEnvironment;
-import io.tether.Node;
+import io.tether.config.TetherConfig;
+import io.tether.core.JsonLimits;
+import io.tether.limits.RequestLimits;
+import io.tether.service.DocumentService;
+import io.tether.service.MutationService;
+import io.tether.service.ReadService;
 import io.tether.core.Change;
 import io.tether.core.Ids;
 import io.tether.core.Precondition;
@@ -23,26 +28,37 @@ import java.util.concurrent.CompletionStage;
  * Queries and mutations: argument checks and shapes only. The work is done by the services the REST
  * handlers call (reads, documents, the mutation queue), so both APIs answer alike.
  */
-final class Resolvers {
+public final class Resolvers {
   static final String PRINCIPAL = "tether.principal";
   /** The operation's admission under the per-user rate limit: taken by REST's handler over HTTP, here over the socket. */
   static final String ADMITTED = "tether.admitted";
 
-  private final Node node;
+  private final ReadService reads;
+  private final DocumentService writes;
+  private final MutationService mutationService;
+  private final RequestLimits limits;
+  private final JsonLimits json;
+  private final TetherConfig.Limits config;
 
-  Resolvers(Node node) {
-    this.node = node;
+  public Resolvers(ReadService reads, DocumentService writes, MutationService mutations, RequestLimits limits,
+                   JsonLimits json, TetherConfig.Limits config) {
+    this.reads = reads;
+    this.writes = writes;
+    this.mutationService = mutations;
+    this.limits = limits;
+    this.json = json;
+    this.config = config;
   }
 
   DataFetcher<CompletionStage<Object>> space() {
     return env -> {
       String space = Ids.space(env.getArgument("id"));
-      return run(admitted(env).compose(ok -> node.reads().space(space, user(env))).map(JsonObject::getMap));
+      return run(admitted(env).compose(ok -> reads.space(space, user(env))).map(JsonObject::getMap));
     };
   }
 
   DataFetcher<CompletionStage<Object>> document() {
-    return env -> run(admitted(env).compose(ok -> node.reads().document(Ids.space(env.getArgument("space")), user(env),
+    return env -> run(admitted(env).compose(ok -> reads.document(Ids.space(env.getArgument("space")), user(env),
             Ids.collection(env.getArgument("collection")), Ids.document(env.getArgument("id"))))
         .map(doc -> doc.toJson().getMap())
         .recover(err -> err instanceof TetherException te && te.code() == io.tether.core.ErrorCode.NOT_FOUND
@@ -59,7 +75,7 @@ final class Resolvers {
       String checkedCollection = collection == null ? null : Ids.collection(collection);
       int limit = limit(env);
       boolean includeDeleted = Boolean.TRUE.equals(env.getArgument("includeDeleted"));
-      return run(admitted(env).compose(ok -> node.reads().page(space, user(env), checkedCollection, start, limit, includeDeleted))
+      return run(admitted(env).compose(ok -> reads.page(space, user(env), checkedCollection, start, limit, includeDeleted))
           .map(page -> {
             long cursor = token == null ? page.headSeq() : token.cursor();
             JsonArray documents = new JsonArray();
@@ -78,7 +94,7 @@ final class Resolvers {
       }
       String space = Ids.space(env.getArgument("space"));
       int limit = limit(env);
-      return run(admitted(env).compose(ok -> node.reads().changes(space, user(env), since, env.getArgument("epoch"), limit))
+      return run(admitted(env).compose(ok -> reads.changes(space, user(env), since, env.getArgument("epoch"), limit))
           .map(page -> {
             JsonArray changes = new JsonArray();
             page.getJsonArray("changes").forEach(c -> changes.add(((JsonObject) c).getMap()));
@@ -95,7 +111,7 @@ final class Resolvers {
           : expected == 0 ? Precondition.ABSENT : Precondition.version(expected);
       WriteCommand command = new WriteCommand(Ids.space(env.getArgument("space")), Ids.collection(env.getArgument("collection")),
           Ids.document(env.getArgument("id")), op, op == Change.Op.DELETE ? null : object(data), precondition, null, user(env));
-      return run(admitted(env).compose(ok -> node.documentService().write(command)).map(result -> op == Change.Op.DELETE
+      return run(admitted(env).compose(ok -> writes.write(command)).map(result -> op == Change.Op.DELETE
           ? new JsonObject().put("version", result.document().version()).put("seq", result.change().seq()).getMap()
           : new JsonObject().put("document", result.document().toJson().getMap()).put("seq", result.change().seq()).getMap()));
     };
@@ -116,7 +132,7 @@ final class Resolvers {
         batch.add(mutation);
       });
       String space = Ids.space(env.getArgument("space"));
-      return run(admitted(env).compose(ok -> node.mutations().apply(space, user(env), batch))
+      return run(admitted(env).compose(ok -> mutationService.apply(space, user(env), batch))
           .map(results -> results.stream().map(JsonObject::getMap).toList()));
     };
   }
@@ -126,7 +142,7 @@ final class Resolvers {
     GraphQLContext context = env.getGraphQlContext();
     Future<Void> admitted = context.get(ADMITTED);
     if (admitted == null) {
-      admitted = node.limits().user(user(env));
+      admitted = limits.user(user(env));
       context.put(ADMITTED, admitted);
     }
     return admitted;
@@ -134,11 +150,11 @@ final class Resolvers {
 
   private int limit(DataFetchingEnvironment env) {
     Integer limit = env.getArgument("limit");
-    int max = node.config().limits().maxPageSize();
+    int max = config.maxPageSize();
     if (limit != null && (limit < 1 || limit > max)) {
       throw TetherException.badRequest("limit must be between 1 and " + max);
     }
-    return limit == null ? node.config().limits().defaultPageSize() : limit;
+    return limit == null ? config.defaultPageSize() : limit;
   }
 
   /** Document data must be an object, and passes the same checks as a REST body (depth, no U+0000). */
@@ -151,7 +167,7 @@ final class Resolvers {
 
   @SuppressWarnings("unchecked")
   private JsonObject checked(Map<?, ?> map) {
-    return node.json().parseObject(new JsonObject((Map<String, Object>) map).encode());
+    return json.parseObject(new JsonObject((Map<String, Object>) map).encode());
   }
 
   static String user(DataFetchingEnvironment env) {

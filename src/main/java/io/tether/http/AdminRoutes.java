@@ -2,7 +2,10 @@ package io.tether.http;
 
 import io.tether.auth.BearerToken;
 import java.util.List;
-import io.tether.Node;
+import io.tether.jobs.JobQueue;
+import io.tether.ops.Drain;
+import io.tether.ops.InstanceStats;
+import io.vertx.core.Vertx;
 import io.tether.core.ErrorCode;
 import io.tether.core.TetherException;
 import io.vertx.core.json.JsonObject;
@@ -17,22 +20,31 @@ import java.security.MessageDigest;
 
 /** {@code GET /admin/stats}: live counters per API verticle instance, for the admin credential only. */
 final class AdminRoutes {
-  private final Node node;
+  private final Vertx vertx;
+  /** Null when no admin token is configured: the routes then answer 404, as if absent. */
+  private final String adminToken;
+  private final JobQueue jobs;
+  private final InstanceStats stats;
+  private final Drain drain;
 
-  AdminRoutes(Node node) {
-    this.node = node;
+  AdminRoutes(Vertx vertx, String adminToken, JobQueue jobs, InstanceStats stats, Drain drain) {
+    this.vertx = vertx;
+    this.adminToken = adminToken;
+    this.jobs = jobs;
+    this.stats = stats;
+    this.drain = drain;
   }
 
   void mount(Router router) {
     router.route("/admin/*").handler(this::authorize);
     router.get("/admin/stats").handler(this::stats);
-    router.get("/admin/jobs").handler(rc -> node.jobs().overview(50)
+    router.get("/admin/jobs").handler(rc -> jobs.overview(50)
         .onSuccess(body -> Requests.json(rc, 200, body)).onFailure(rc::fail));
     router.post("/admin/jobs/:id/retry").handler(this::retryJob);
   }
 
   private void authorize(RoutingContext rc) {
-    String token = node.config().server().adminToken();
+    String token = adminToken;
     if (token == null) {
       rc.fail(TetherException.notFound("no such resource"));
       return;
@@ -55,7 +67,7 @@ final class AdminRoutes {
       rc.fail(TetherException.badRequest("job ids are numbers"));
       return;
     }
-    node.jobs().revive(id)
+    jobs.revive(id)
         .onSuccess(revived -> {
           if (revived) {
             Requests.json(rc, 200, new JsonObject().put("id", id).put("state", "pending"));
@@ -69,9 +81,9 @@ final class AdminRoutes {
   private void stats(RoutingContext rc) {
     boolean gc = "true".equals(rc.request().getParam("gc"));
     // A full GC blocks its thread: on a worker, never on the event loop.
-    node.vertx().executeBlocking(() -> memory(gc), false)
-        .compose(memory -> node.stats().collect().map(instances -> new JsonObject()
-            .put("draining", node.drain().draining())
+    vertx.executeBlocking(() -> memory(gc), false)
+        .compose(memory -> stats.collect().map(instances -> new JsonObject()
+            .put("draining", drain.draining())
             .put("memory", memory)
             .put("instances", instances)))
         .onSuccess(body -> Requests.json(rc, 200, body))

@@ -1,7 +1,9 @@
 package io.tether.http;
 
 import io.tether.graphql.GraphQLApi;
-import io.tether.webhooks.OutboundTargets;
+import io.tether.graphql.Resolvers;
+import io.tether.sync.ChangeStreams;
+import io.tether.core.JsonLimits;
 import io.tether.Node;
 import io.tether.config.TetherConfig;
 import io.vertx.core.Handler;
@@ -32,11 +34,13 @@ public final class ApiRouter {
           .maxAgeSeconds(600));
     }
     new WebPages().mount(router);
-    new HealthRoutes(vertx, node).mount(router);
+    new HealthRoutes(vertx, node.stores().pool(), node.ops().drain(), config.redis().enabled() ? node.bus() : null)
+        .mount(router);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(
-        (io.micrometer.prometheusmetrics.PrometheusMeterRegistry) node.metrics().registry()));
-    new AdminRoutes(node).mount(router);
-    router.get("/.well-known/jwks.json").handler(rc -> Requests.json(rc, 200, node.tokens().jwks()));
+        (io.micrometer.prometheusmetrics.PrometheusMeterRegistry) node.ops().metrics().registry()));
+    new AdminRoutes(vertx, config.server().adminToken(), node.jobs().queue(), node.ops().stats(), node.ops().drain())
+        .mount(router);
+    router.get("/.well-known/jwks.json").handler(rc -> Requests.json(rc, 200, node.auth().tokens().jwks()));
     for (String document : new String[] {"openapi.yaml", "asyncapi.yaml"}) {
       router.get("/" + document).handler(rc -> vertx.fileSystem().readFile("webroot/" + document)
           .onSuccess(yaml -> rc.response().putHeader("Content-Type", "application/yaml; charset=utf-8").end(yaml))
@@ -46,7 +50,7 @@ public final class ApiRouter {
     Handler<RoutingContext> ipLimit = rc -> {
       // Paused while the (possibly remote) check runs, so the body handler after it still sees the body.
       rc.request().pause();
-      node.limits().request(clientIp(rc)).onSuccess(ok -> rc.next()).onFailure(rc::fail);
+      node.guards().limits().request(clientIp(rc)).onSuccess(ok -> rc.next()).onFailure(rc::fail);
     };
     router.route("/v1/*").handler(ipLimit);
     router.route(GraphQLApi.PATH).handler(ipLimit);
@@ -54,28 +58,37 @@ public final class ApiRouter {
 
     BodyHandler bodies = BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes());
     router.route("/v1/*").handler(bodies);
-    AuthRoutes auth = new AuthRoutes(node.accounts(), node.tokens(), node.limits(), node.json());
+    JsonLimits json = node.guards().json();
+    Node.Documents documents = node.documents();
+    AuthRoutes auth = new AuthRoutes(node.auth().accounts(), node.auth().tokens(), node.guards().limits(), json);
     graphQL.mount(router, bodies, auth::authenticate);
     auth.mount(router);
     router.route("/v1/spaces/*").handler(auth::authenticate);
     router.route("/v1/devices*").handler(auth::authenticate);
-    new SpaceRoutes(node.spaces(), node.users(), node.access(), node.reads(), node.bus(), node.json()).mount(router);
-    new DocumentRoutes(node.reads(), node.changeLog(), node.documentService(), node.access(), node.json(),
-        config.limits())
-        .mount(router);
-    new ChangeRoutes(node.reads(), config.limits()).mount(router);
-    new MutationRoutes(node.mutations(), node.json()).mount(router);
-    OutboundTargets targets = new OutboundTargets(vertx, config.webhooks().allowPrivateTargets());
-    new DeviceRoutes(node.devices(), node.json(), targets).mount(router);
-    new PushRoutes(node.push(), node.access(), node.pool(), node.json()).mount(router);
-    new WebhookRoutes(node.webhooks(), node.access(), node.json(), targets).mount(router);
-    new PresenceRoutes(node.presence(), node.access()).mount(router);
+    new SpaceRoutes(node.spaces().spaces(), documents.reads(), json).mount(router);
+    new DocumentRoutes(documents.reads(), documents.writes(), json, config.limits()).mount(router);
+    new ChangeRoutes(documents.reads(), config.limits()).mount(router);
+    new MutationRoutes(documents.mutations(), json).mount(router);
+    new DeviceRoutes(node.push().devices(), json, node.guards().outbound()).mount(router);
+    new PushRoutes(node.spaces().spaces(), json).mount(router);
+    new WebhookRoutes(node.spaces().webhooks(), json).mount(router);
+    new PresenceRoutes(documents.reads()).mount(router);
 
     router.route().failureHandler(ErrorResponses::render);
     for (int status : new int[] {400, 401, 403, 404, 405, 413, 415, 429, 431, 500, 503}) {
       router.errorHandler(status, ErrorResponses::render);
     }
     return router;
+  }
+
+  /** The GraphQL endpoint over the same services as the REST routes, its subscriptions over {@code streams}. */
+  public static GraphQLApi graphQL(Vertx vertx, Node node, ChangeStreams streams) {
+    TetherConfig config = node.config();
+    Node.Documents documents = node.documents();
+    Resolvers resolvers = new Resolvers(documents.reads(), documents.writes(), documents.mutations(),
+        node.guards().limits(), node.guards().json(), config.limits());
+    return new GraphQLApi(vertx, node.auth().tokens(), resolvers, streams, config.graphql(),
+        config.limits().defaultPageSize(), config.sync().maxSubscriptions());
   }
 
   /** The peer's address. Behind a load balancer this is the balancer's; per-IP limits then apply to it. */

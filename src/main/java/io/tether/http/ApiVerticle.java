@@ -36,15 +36,15 @@ public final class ApiVerticle extends VerticleBase implements Drain.Drainable {
   public Future<?> start() {
     TetherConfig config = node.config();
     TetherConfig.Sync syncConfig = config.sync();
-    hub = new FeedHub(vertx, node.bus(), node.changeLog(), node.metrics(), syncConfig.catchUpPageSize(),
+    hub = new FeedHub(vertx, node.bus(), node.stores().changeLog(), node.ops().metrics(), syncConfig.catchUpPageSize(),
         syncConfig.gapGraceMillis(), syncConfig.headCheckIntervalSeconds());
-    presence = new PresenceHub(vertx, node.bus(), node.presence(), node.metrics());
-    SyncContext syncContext = new SyncContext(vertx, node.tokens(), node.access(), node.changeLog(), hub,
-        node.mutations(), node.json(), node.limits(), node.connections(), node.metrics(), node.drain(), syncConfig,
+    presence = new PresenceHub(vertx, node.bus(), node.presence(), node.ops().metrics());
+    SyncContext syncContext = new SyncContext(vertx, node.auth().tokens(), node.documents().reads(), node.stores().changeLog(), hub,
+        node.documents().mutations(), node.guards().json(), node.guards().limits(), node.guards().connections(), node.ops().metrics(), node.ops().drain(), syncConfig,
         presence);
     ChangeStreams streams = new ChangeStreams(syncContext);
     sync = new SyncEndpoint(syncContext, streams);
-    GraphQLApi graphQL = new GraphQLApi(node, streams);
+    GraphQLApi graphQL = ApiRouter.graphQL(vertx, node, streams);
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.http().host())
         .setPort(config.http().port())
@@ -60,8 +60,8 @@ public final class ApiVerticle extends VerticleBase implements Drain.Drainable {
     server = vertx.createHttpServer(options)
         .invalidRequestHandler(ErrorResponses::renderUnparsable)
         .requestHandler(ApiRouter.create(vertx, node, sync::handle, graphQL));
-    node.drain().register(this);
-    node.stats().register(deploymentID() + "/" + System.identityHashCode(this), context, () -> new JsonObject()
+    node.ops().drain().register(this);
+    node.ops().stats().register(deploymentID() + "/" + System.identityHashCode(this), context, () -> new JsonObject()
         .put("thread", Thread.currentThread().getName())
         .put("sockets", sync.openSockets())
         .put("subscriptions", sync.subscriptions())
@@ -82,8 +82,8 @@ public final class ApiVerticle extends VerticleBase implements Drain.Drainable {
 
   @Override
   public Future<?> stop() {
-    node.drain().unregister(this);
-    node.stats().unregister(deploymentID() + "/" + System.identityHashCode(this));
+    node.ops().drain().unregister(this);
+    node.ops().stats().unregister(deploymentID() + "/" + System.identityHashCode(this));
     sync.close();
     hub.close();
     presence.close();

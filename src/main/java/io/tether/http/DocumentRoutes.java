@@ -3,7 +3,6 @@ package io.tether.http;
 import io.tether.service.PageToken;
 
 import io.tether.service.ReadService;
-import io.tether.auth.SpaceAccess;
 import io.tether.config.TetherConfig;
 import io.tether.core.Change;
 import io.tether.core.ErrorCode;
@@ -13,8 +12,6 @@ import io.tether.core.TetherException;
 import io.tether.core.WriteCommand;
 import io.tether.core.WriteResult;
 import io.tether.service.DocumentService;
-import io.tether.core.SpaceInfo;
-import io.tether.store.ChangeLog;
 import io.tether.store.DocumentStore;
 import io.vertx.core.Future;
 import java.util.Optional;
@@ -28,18 +25,13 @@ final class DocumentRoutes {
   private static final String DOC = "/v1/spaces/:space/documents/:collection/:id";
 
   private final ReadService reads;
-  private final ChangeLog changeLog;
   private final DocumentService writes;
-  private final SpaceAccess access;
   private final JsonLimits json;
   private final TetherConfig.Limits limits;
 
-  DocumentRoutes(ReadService reads, ChangeLog changeLog, DocumentService writes, SpaceAccess access,
-                 JsonLimits json, TetherConfig.Limits limits) {
+  DocumentRoutes(ReadService reads, DocumentService writes, JsonLimits json, TetherConfig.Limits limits) {
     this.reads = reads;
-    this.changeLog = changeLog;
     this.writes = writes;
-    this.access = access;
     this.json = json;
     this.limits = limits;
   }
@@ -64,20 +56,18 @@ final class DocumentRoutes {
     PageToken token = after == null || after.isEmpty() ? null : PageToken.decode(after);
     DocumentStore.PageStart start = token == null ? DocumentStore.PageStart.FIRST : token.start();
     String ifNoneMatch = rc.request().getHeader("If-None-Match");
-    access.toRead(space, Requests.principal(rc).userId())
-        // A phone asking again with its ETag costs one head lookup: every write moves the head.
-        .compose(role -> ifNoneMatch == null ? Future.succeededFuture(Optional.<SpaceInfo>empty()) : changeLog.head(space))
-        .compose(head -> {
-          if (head.isPresent() && listingTag(rc, head.get().epoch(), head.get().seq()).equals(ifNoneMatch.trim())) {
+    String userId = Requests.principal(rc).userId();
+    Future<Optional<DocumentStore.Page>> found = ifNoneMatch == null
+        ? reads.page(space, userId, collection, start, limit, includeDeleted).map(Optional::of)
+        : reads.pageIfChanged(space, userId, collection, start, limit, includeDeleted,
+            head -> listingTag(rc, head.epoch(), head.seq()).equals(ifNoneMatch.trim()));
+    found
+        .onSuccess(unchangedOrPage -> {
+          if (unchangedOrPage.isEmpty()) {
             rc.response().setStatusCode(304).putHeader("ETag", ifNoneMatch.trim()).end();
-            return Future.succeededFuture(null);
-          }
-          return reads.page(space, Requests.principal(rc).userId(), collection, start, limit, includeDeleted);
-        })
-        .onSuccess(page -> {
-          if (page == null) {
             return;
           }
+          DocumentStore.Page page = unchangedOrPage.get();
           long cursor = token == null ? page.headSeq() : token.cursor();
           String next = page.hasMore() ? new PageToken(cursor, page.last()).encode() : null;
           String envelope = new JsonObject().put("cursor", cursor).put("epoch", page.epoch()).put("next", next).encode();
@@ -125,12 +115,7 @@ final class DocumentRoutes {
   }
 
   private JsonObject body(RoutingContext rc, Change.Op op) {
-    String type = rc.request().getHeader("Content-Type");
-    String mediaType = type == null ? "" : type.split(";")[0].trim().toLowerCase(java.util.Locale.ROOT);
-    boolean accepted = op == Change.Op.PATCH
-        ? mediaType.equals("application/merge-patch+json") || mediaType.equals("application/json")
-        : mediaType.equals("application/json") || mediaType.isEmpty();
-    if (!accepted) {
+    if (!Requests.isJson(rc, op == Change.Op.PATCH)) {
       throw new TetherException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, op == Change.Op.PATCH
           ? "PATCH takes application/merge-patch+json"
           : "PUT takes application/json");

@@ -1,6 +1,8 @@
 package io.tether.http;
 
-import io.tether.Node;
+import io.tether.bus.ChangeBus;
+import io.tether.ops.Drain;
+import io.vertx.sqlclient.Pool;
 import io.tether.store.Migrator;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -20,11 +22,16 @@ final class HealthRoutes {
   private static final long CHECK_TIMEOUT_MILLIS = 2000;
 
   private final Vertx vertx;
-  private final Node node;
+  private final Pool pool;
+  private final Drain drain;
+  /** Null when the node runs alone on its local bus, which has nothing to probe. */
+  private final ChangeBus redisBus;
 
-  HealthRoutes(Vertx vertx, Node node) {
+  HealthRoutes(Vertx vertx, Pool pool, Drain drain, ChangeBus redisBus) {
     this.vertx = vertx;
-    this.node = node;
+    this.pool = pool;
+    this.drain = drain;
+    this.redisBus = redisBus;
   }
 
   void mount(Router router) {
@@ -32,19 +39,19 @@ final class HealthRoutes {
     router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(live));
 
     HealthChecks ready = HealthChecks.create(vertx)
-        .register("postgres", CHECK_TIMEOUT_MILLIS, p -> report(p, node.pool().query("SELECT 1").execute().mapEmpty()))
+        .register("postgres", CHECK_TIMEOUT_MILLIS, p -> report(p, pool.query("SELECT 1").execute().mapEmpty()))
         .register("migrations", CHECK_TIMEOUT_MILLIS, this::migrations)
-        .register("draining", p -> p.complete(node.drain().draining()
+        .register("draining", p -> p.complete(drain.draining()
             ? Status.KO(new JsonObject().put("reason", "the node is draining"))
             : Status.OK()));
-    if (node.config().redis().enabled()) {
-      ready.register("redis", CHECK_TIMEOUT_MILLIS, p -> report(p, node.bus().ping()));
+    if (redisBus != null) {
+      ready.register("redis", CHECK_TIMEOUT_MILLIS, p -> report(p, redisBus.ping()));
     }
     router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(ready));
   }
 
   private void migrations(Promise<Status> promise) {
-    report(promise, node.pool().query("SELECT coalesce(max(version), 0) FROM schema_migrations").execute()
+    report(promise, pool.query("SELECT coalesce(max(version), 0) FROM schema_migrations").execute()
         .compose(rows -> {
           int applied = rows.iterator().next().getInteger(0);
           return applied >= Migrator.latestVersion()

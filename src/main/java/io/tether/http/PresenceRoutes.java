@@ -1,9 +1,8 @@
 package io.tether.http;
 
-import io.tether.auth.SpaceAccess;
+import io.tether.service.ReadService;
 import io.tether.core.Ids;
 import io.tether.presence.Member;
-import io.tether.presence.PresenceService;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -11,12 +10,10 @@ import io.vertx.ext.web.RoutingContext;
 
 /** Who is in a space right now, for members that hold no socket (a list screen, a server-side job). */
 final class PresenceRoutes {
-  private final PresenceService presence;
-  private final SpaceAccess access;
+  private final ReadService reads;
 
-  PresenceRoutes(PresenceService presence, SpaceAccess access) {
-    this.presence = presence;
-    this.access = access;
+  PresenceRoutes(ReadService reads) {
+    this.reads = reads;
   }
 
   void mount(Router router) {
@@ -25,8 +22,7 @@ final class PresenceRoutes {
 
   private void get(RoutingContext rc) {
     String space = Ids.space(rc.pathParam("space"));
-    access.toRead(space, Requests.principal(rc).userId())
-        .compose(role -> presence.members(space))
+    reads.presence(space, Requests.principal(rc).userId())
         .onSuccess(members -> {
           JsonArray out = new JsonArray();
           members.stream().map(Member::toJson).forEach(out::add);

@@ -1,17 +1,14 @@
 package io.tether.http;
 
+import io.tether.service.SpaceService;
 import io.tether.core.Fields;
-import io.tether.auth.SpaceAccess;
 import io.tether.core.ErrorCode;
 import io.tether.core.Ids;
 import io.tether.core.JsonLimits;
 import io.tether.core.TetherException;
-import io.tether.push.PushJobs;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Tuple;
 
 /**
  * {@code POST /v1/spaces/{space}/notify} {@code {title?, body?, extra?}}: a writer notifies the
@@ -20,15 +17,11 @@ import io.vertx.sqlclient.Tuple;
  * seq and document only).
  */
 final class PushRoutes {
-  private final PushJobs push;
-  private final SpaceAccess access;
-  private final Pool pool;
+  private final SpaceService spaces;
   private final JsonLimits json;
 
-  PushRoutes(PushJobs push, SpaceAccess access, Pool pool, JsonLimits json) {
-    this.push = push;
-    this.access = access;
-    this.pool = pool;
+  PushRoutes(SpaceService spaces, JsonLimits json) {
+    this.spaces = spaces;
     this.json = json;
   }
 
@@ -49,9 +42,7 @@ final class PushRoutes {
     if (body.encode().length() > 3000) {
       throw new TetherException(ErrorCode.TOO_LARGE, "a notification carries at most 3000 bytes (push services cap payloads at 4 KiB)");
     }
-    String sender = Requests.principal(rc).userId();
-    access.toWrite(space, sender)
-        .compose(writer -> push.notifyMembers(space, sender, title, text, (JsonObject) extra))
+    spaces.notifyMembers(space, Requests.principal(rc).userId(), title, text, (JsonObject) extra)
         .onSuccess(queued -> Requests.json(rc, 202, new JsonObject().put("queued", true)))
         .onFailure(rc::fail);
   }
@@ -62,9 +53,7 @@ final class PushRoutes {
     if (!(includes instanceof Boolean includesData)) {
       throw TetherException.badRequest("includesData must be true or false");
     }
-    access.toManage(space, Requests.principal(rc).userId())
-        .compose(owner -> pool.preparedQuery("UPDATE spaces SET push_includes_data = $2 WHERE id = $1")
-            .execute(Tuple.of(space, includesData)))
+    spaces.setPushIncludesData(space, Requests.principal(rc).userId(), includesData)
         .onSuccess(done -> Requests.json(rc, 200, new JsonObject().put("includesData", includesData)))
         .onFailure(rc::fail);
   }

@@ -1,10 +1,12 @@
 package io.tether.http;
 
+import io.tether.core.ErrorCode;
 import io.tether.core.JsonLimits;
 import io.tether.core.Principal;
 import io.tether.core.TetherException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Locale;
 
 /** Reading what a request carries, with 400s for anything malformed. */
 final class Requests {
@@ -16,8 +18,25 @@ final class Requests {
     return rc.get(PRINCIPAL);
   }
 
+  /**
+   * The JSON object in the body. A body declared as something else is refused with 415 on every
+   * route alike: a request without a Content-Type is read as JSON (curl, quick scripts), but a
+   * {@code text/plain} or form body is not, which also keeps a browser's preflight-free "simple"
+   * cross-site POST from reaching a JSON route.
+   */
   static JsonObject body(RoutingContext rc, JsonLimits limits) {
+    if (!isJson(rc, false)) {
+      throw new TetherException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "the body must be application/json");
+    }
     return limits.parseObject(rc.body().buffer());
+  }
+
+  /** No Content-Type, {@code application/json} or any {@code +json} type; merge patches only where {@code patch}. */
+  static boolean isJson(RoutingContext rc, boolean patch) {
+    String type = rc.request().getHeader("Content-Type");
+    String media = type == null ? "" : type.split(";")[0].trim().toLowerCase(Locale.ROOT);
+    return media.isEmpty() || media.equals("application/json")
+        || (media.equals("application/merge-patch+json") ? patch : media.startsWith("application/") && media.endsWith("+json"));
   }
 
   /** 204 when something was deleted, otherwise a 404 naming what was not found. */

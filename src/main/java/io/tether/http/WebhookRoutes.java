@@ -1,12 +1,11 @@
 package io.tether.http;
 
+import io.tether.service.WebhookService;
 import io.tether.core.Fields;
-import io.tether.auth.SpaceAccess;
 import io.tether.core.Ids;
 import io.tether.core.JsonLimits;
 import io.tether.core.TetherException;
 import io.tether.webhooks.OutboundTargets;
-import io.tether.webhooks.WebhookStore;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -22,16 +21,12 @@ import java.util.HexFormat;
 final class WebhookRoutes {
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  private final WebhookStore webhooks;
-  private final SpaceAccess access;
+  private final WebhookService webhooks;
   private final JsonLimits json;
-  private final OutboundTargets targets;
 
-  WebhookRoutes(WebhookStore webhooks, SpaceAccess access, JsonLimits json, OutboundTargets targets) {
+  WebhookRoutes(WebhookService webhooks, JsonLimits json) {
     this.webhooks = webhooks;
-    this.access = access;
     this.json = json;
-    this.targets = targets;
   }
 
   void mount(Router router) {
@@ -42,8 +37,7 @@ final class WebhookRoutes {
 
   private void list(RoutingContext rc) {
     String space = Ids.space(rc.pathParam("space"));
-    access.toManage(space, Requests.principal(rc).userId())
-        .compose(owner -> webhooks.list(space))
+    webhooks.list(space, Requests.principal(rc).userId())
         .onSuccess(list -> Requests.json(rc, 200, new JsonObject().put("webhooks", list)))
         .onFailure(rc::fail);
   }
@@ -62,9 +56,7 @@ final class WebhookRoutes {
       throw TetherException.badRequest("secret must be 16 to 256 characters");
     }
     String chosen = secret;
-    access.toManage(space, Requests.principal(rc).userId())
-        .compose(owner -> targets.check(url))
-        .compose(ok -> webhooks.put(space, id, url.toString(), chosen, Requests.principal(rc).userId()))
+    webhooks.put(space, Requests.principal(rc).userId(), id, url, chosen)
         .onSuccess(done -> Requests.json(rc, 200, new JsonObject().put("id", id).put("url", url.toString()).put("secret", chosen)))
         .onFailure(rc::fail);
   }
@@ -72,8 +64,7 @@ final class WebhookRoutes {
   private void delete(RoutingContext rc) {
     String space = Ids.space(rc.pathParam("space"));
     String id = Ids.document(rc.pathParam("id"));
-    access.toManage(space, Requests.principal(rc).userId())
-        .compose(owner -> webhooks.delete(space, id))
+    webhooks.delete(space, Requests.principal(rc).userId(), id)
         .onSuccess(deleted -> Requests.deleted(rc, deleted, "no such webhook"))
         .onFailure(rc::fail);
   }

@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,10 +38,50 @@ public final class JobQueue {
       UPDATE jobs SET state = 'dead', locked_until = NULL, last_error = $3
       WHERE id = $1 AND attempts = $2 AND state = 'running'""";
 
+  private static final String ADD = "INSERT INTO jobs (kind, payload) VALUES ($1, $2)";
+  private static final String ADD_ALL = "INSERT INTO jobs (kind, payload) SELECT $1, value FROM jsonb_array_elements($2::jsonb)";
+
   private final Pool pool;
 
   public JobQueue(Pool pool) {
     this.pool = pool;
+  }
+
+  /**
+   * Queues jobs of one kind from the rows a SELECT picks, inside the caller's transaction (a write's,
+   * so the jobs commit with it or not at all). The SELECT yields, in this order, {@code payload}
+   * (jsonb), {@code ordering_key} (text or null), {@code run_at} (timestamptz, null for now) and
+   * {@code dedupe_key} (text or null); a pending job with the same dedupe key takes the new payload
+   * instead of a second job being queued, which is how pushes collapse.
+   */
+  public static Enqueue enqueueFrom(String kind, String select) {
+    if (!kind.matches("[a-z][a-z-]*")) {
+      throw new IllegalArgumentException("job kinds are lower-case words: " + kind);
+    }
+    return new Enqueue("""
+        INSERT INTO jobs (kind, payload, ordering_key, run_at, dedupe_key)
+        SELECT '%s', picked.payload, picked.ordering_key, coalesce(picked.run_at, now()), picked.dedupe_key
+        FROM (%s) AS picked (payload, ordering_key, run_at, dedupe_key)
+        ON CONFLICT (dedupe_key) WHERE state = 'pending' AND dedupe_key IS NOT NULL
+        DO UPDATE SET payload = EXCLUDED.payload""".formatted(kind, select));
+  }
+
+  /** A prepared way to queue jobs from a SELECT; see {@link #enqueueFrom}. */
+  public record Enqueue(String sql) {
+    public Future<Void> in(SqlClient client, Tuple selectArguments) {
+      return client.preparedQuery(sql).execute(selectArguments).mapEmpty();
+    }
+  }
+
+  /** Queues one job, to run now. */
+  public Future<Void> enqueue(String kind, JsonObject payload) {
+    return pool.preparedQuery(ADD).execute(Tuple.of(kind, payload)).mapEmpty();
+  }
+
+  /** Queues one job per payload, to run now, in one statement. */
+  public Future<Void> enqueueAll(String kind, JsonArray payloads) {
+    return payloads.isEmpty() ? Future.succeededFuture()
+        : pool.preparedQuery(ADD_ALL).execute(Tuple.of(kind, payloads)).mapEmpty();
   }
 
   public Future<List<Job>> claim(int max, int leaseSeconds) {

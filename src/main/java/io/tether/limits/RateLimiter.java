@@ -22,8 +22,4 @@ public interface RateLimiter {
   }
 
   Future<Decision> acquire(String key, Bucket bucket);
-
-  default Future<Void> close() {
-    return Future.succeededFuture();
-  }
 }

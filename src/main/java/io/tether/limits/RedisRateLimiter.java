@@ -47,11 +47,6 @@ public final class RedisRateLimiter implements RateLimiter {
   }
 
   @Override
-  public Future<Void> close() {
-    return redis.close();
-  }
-
-  @Override
   public Future<Decision> acquire(String key, Bucket bucket) {
     Request eval = Request.cmd(Command.EVAL).arg(SCRIPT).arg(1).arg(prefix + "rl:" + key)
         .arg(Double.toString(bucket.perSecond())).arg(bucket.burst());

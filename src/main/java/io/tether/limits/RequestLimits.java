@@ -43,10 +43,6 @@ public final class RequestLimits {
     return email == null ? byIp : byIp.compose(ok -> take("signin:" + email.trim().toLowerCase(Locale.ROOT), signInsPerAccount));
   }
 
-  public Future<Void> close() {
-    return limiter.close();
-  }
-
   private Future<Void> take(String key, RateLimiter.Bucket bucket) {
     return limiter.acquire(key, bucket).compose(decision -> decision.allowed()
         ? Future.succeededFuture()

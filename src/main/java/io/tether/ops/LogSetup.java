@@ -26,6 +26,6 @@ public final class LogSetup {
   /** Applies the configured root level. */
   public static void apply(TetherConfig config) {
     Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    root.setLevel(Level.toLevel(config.server().logLevel(), Level.INFO));
+    root.setLevel(Level.toLevel(config.log().level(), Level.INFO));
   }
 }

@@ -30,12 +30,10 @@ public final class PushJobs {
    * In the write's transaction, when some other member has a device: the space's pending push job,
    * created to run after the collapse window ($6 seconds), or updated to name the newest change.
    */
-  public static final String ENQUEUE = """
-      INSERT INTO jobs (kind, payload, run_at, dedupe_key)
-      SELECT 'push', jsonb_build_object('space', $1::text, 'seq', $2::bigint, 'collection', $3::text, 'id', $4::text, 'actor', $5::text),
-             now() + make_interval(secs => $6::double precision), 'push:' || $1::text
-      WHERE EXISTS (SELECT 1 FROM members m JOIN devices d ON d.user_id = m.user_id WHERE m.space_id = $1 AND m.user_id <> $5)
-      ON CONFLICT (dedupe_key) WHERE state = 'pending' AND dedupe_key IS NOT NULL DO UPDATE SET payload = EXCLUDED.payload""";
+  private static final JobQueue.Enqueue ENQUEUE = JobQueue.enqueueFrom(FANOUT, """
+      SELECT jsonb_build_object('space', $1::text, 'seq', $2::bigint, 'collection', $3::text, 'id', $4::text, 'actor', $5::text),
+             NULL::text, now() + make_interval(secs => $6::double precision), 'push:' || $1::text
+      WHERE EXISTS (SELECT 1 FROM members m JOIN devices d ON d.user_id = m.user_id WHERE m.space_id = $1 AND m.user_id <> $5)""");
   /**
    * Queues (or pushes back, collapsing) the space's push job in the write's transaction; null when
    * {@code collapseSeconds} is below 0, which turns pushes off.
@@ -44,8 +42,8 @@ public final class PushJobs {
     if (collapseSeconds < 0) {
       return null;
     }
-    return (tx, cmd, seq, fanout) -> !fanout.devices() ? Future.succeededFuture() : tx.preparedQuery(ENQUEUE)
-        .execute(Tuple.from(new Object[] {cmd.space(), seq, cmd.collection(), cmd.id(), cmd.actor(), (double) collapseSeconds}));
+    return (tx, cmd, seq, fanout) -> !fanout.devices() ? Future.succeededFuture() : ENQUEUE.in(tx,
+        Tuple.from(new Object[] {cmd.space(), seq, cmd.collection(), cmd.id(), cmd.actor(), (double) collapseSeconds}));
   }
 
   private static final String DEVICES = """
@@ -56,12 +54,14 @@ public final class PushJobs {
   private static final int MAX_DATA_BYTES = 2048;
 
   private final Pool pool;
+  private final JobQueue jobs;
   private final OnlineUsers online;
   private final DeviceStore devices;
   private final Map<String, PushProvider> providers;
 
-  public PushJobs(Pool pool, OnlineUsers online, DeviceStore devices, Map<String, PushProvider> providers) {
+  public PushJobs(Pool pool, JobQueue jobs, OnlineUsers online, DeviceStore devices, Map<String, PushProvider> providers) {
     this.pool = pool;
+    this.jobs = jobs;
     this.online = online;
     this.devices = devices;
     this.providers = providers;
@@ -71,7 +71,7 @@ public final class PushJobs {
   public Future<Void> notifyMembers(String space, String sender, String title, String body, JsonObject extra) {
     JsonObject payload = new JsonObject().put("space", space).put("actor", sender).put("explicit", true)
         .put("title", title).put("body", body).put("extra", extra);
-    return pool.preparedQuery("INSERT INTO jobs (kind, payload) VALUES ('push', $1)").execute(Tuple.of(payload)).mapEmpty();
+    return jobs.enqueue(FANOUT, payload);
   }
 
   public JobHandler fanout() {
@@ -91,9 +91,7 @@ public final class PushJobs {
                   sends.add(message(change, device, data));
                 }
               }
-              return sends.isEmpty() ? Future.succeededFuture() : pool.preparedQuery(
-                      "INSERT INTO jobs (kind, payload) SELECT 'push-send', value FROM jsonb_array_elements($1::jsonb)")
-                  .execute(Tuple.of(sends)).mapEmpty();
+              return jobs.enqueueAll(SEND, sends);
             }));
           });
     };
@@ -132,8 +130,4 @@ public final class PushJobs {
     };
   }
 
-  /** Stops renewing this node's online users (their Redis entries expire by themselves). */
-  public void close() {
-    online.close();
-  }
 }

@@ -12,6 +12,10 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+import io.tether.presence.Member;
+import io.tether.presence.PresenceService;
 
 /**
  * The reads every API serves (REST and GraphQL): a space's head, one document, a page of the
@@ -22,12 +26,27 @@ public final class ReadService {
   private final DocumentStore documents;
   private final ChangeLog changeLog;
   private final FirstPageCache firstPages;
+  private final PresenceService presence;
 
-  public ReadService(SpaceAccess access, DocumentStore documents, ChangeLog changeLog, FirstPageCache firstPages) {
+  public ReadService(SpaceAccess access, DocumentStore documents, ChangeLog changeLog, FirstPageCache firstPages,
+                     PresenceService presence) {
     this.access = access;
     this.documents = documents;
     this.changeLog = changeLog;
     this.firstPages = firstPages;
+    this.presence = presence;
+  }
+
+  /** The space's head, for a subscription to start from; forbidden unless {@code userId} may read it. */
+  public Future<SpaceInfo> head(String space, String userId) {
+    return access.toRead(space, userId)
+        .compose(role -> changeLog.head(space))
+        .map(found -> found.orElseThrow(() -> TetherException.forbidden("not a member of this space")));
+  }
+
+  /** Who is in the space now, across the cluster. */
+  public Future<List<Member>> presence(String space, String userId) {
+    return access.toRead(space, userId).compose(role -> presence.members(space));
   }
 
   /** {@code {id, seq, epoch, role}}. */
@@ -49,19 +68,39 @@ public final class ReadService {
   /** One page of the snapshot-consistent listing; a first page comes from the cache while the space's head has not moved. */
   public Future<DocumentStore.Page> page(String space, String userId, String collection, DocumentStore.PageStart start,
                                          int limit, boolean includeDeleted) {
-    Future<DocumentStore.PageStart> allowed = access.toRead(space, userId).map(start);
-    if (!start.equals(DocumentStore.PageStart.FIRST)) {
-      return allowed.compose(role -> read(space, collection, start, limit, includeDeleted));
-    }
-    String key = FirstPageCache.key(space, collection, limit, includeDeleted);
-    return allowed.compose(role -> changeLog.head(space)).compose(head -> {
-      DocumentStore.Page cached = head.isEmpty() ? null : firstPages.get(key, head.get().seq(), head.get().epoch());
-      if (cached != null) {
-        return Future.succeededFuture(cached);
+    return access.toRead(space, userId).compose(role -> start.equals(DocumentStore.PageStart.FIRST)
+        ? changeLog.head(space).compose(head -> firstPage(space, collection, limit, includeDeleted, head))
+        : read(space, collection, start, limit, includeDeleted));
+  }
+
+  /**
+   * The same page, or empty when {@code clientIsCurrent} says the copy the client holds (its ETag
+   * names the head it was read at) is still the space's: a phone asking again costs one head lookup,
+   * as every write moves the head.
+   */
+  public Future<Optional<DocumentStore.Page>> pageIfChanged(String space, String userId, String collection,
+                                                            DocumentStore.PageStart start, int limit,
+                                                            boolean includeDeleted, Predicate<SpaceInfo> clientIsCurrent) {
+    return access.toRead(space, userId).compose(role -> changeLog.head(space)).compose(head -> {
+      if (head.isPresent() && clientIsCurrent.test(head.get())) {
+        return Future.succeededFuture(Optional.empty());
       }
-      // The page carries the head of its own snapshot: it is cached under that, whatever moved since.
-      return read(space, collection, start, limit, includeDeleted).onSuccess(page -> firstPages.put(key, page));
+      return (start.equals(DocumentStore.PageStart.FIRST)
+          ? firstPage(space, collection, limit, includeDeleted, head)
+          : read(space, collection, start, limit, includeDeleted)).map(Optional::of);
     });
+  }
+
+  private Future<DocumentStore.Page> firstPage(String space, String collection, int limit, boolean includeDeleted,
+                                               Optional<SpaceInfo> head) {
+    String key = FirstPageCache.key(space, collection, limit, includeDeleted);
+    DocumentStore.Page cached = head.isEmpty() ? null : firstPages.get(key, head.get().seq(), head.get().epoch());
+    if (cached != null) {
+      return Future.succeededFuture(cached);
+    }
+    // The page carries the head of its own snapshot: it is cached under that, whatever moved since.
+    return read(space, collection, DocumentStore.PageStart.FIRST, limit, includeDeleted)
+        .onSuccess(page -> firstPages.put(key, page));
   }
 
   private Future<DocumentStore.Page> read(String space, String collection, DocumentStore.PageStart start, int limit,

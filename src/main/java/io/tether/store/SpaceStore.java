@@ -72,6 +72,12 @@ public final class SpaceStore {
         .mapEmpty());
   }
 
+  /** Whether pushes to this space's members carry the change's data (not only its seq and document). */
+  public Future<Void> setPushIncludesData(String space, boolean includesData) {
+    return pool.preparedQuery("UPDATE spaces SET push_includes_data = $2 WHERE id = $1")
+        .execute(Tuple.of(space, includesData)).mapEmpty();
+  }
+
   /** Removes a member; 404 if they were not one. Refuses to remove the last owner. */
   public Future<Void> removeMember(String space, String userId) {
     return pool.withTransaction(tx -> lockAndCheckOwners(tx, space, userId, true)

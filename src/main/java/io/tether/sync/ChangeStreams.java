@@ -1,7 +1,6 @@
 package io.tether.sync;
 
 import io.tether.core.SpaceInfo;
-import io.tether.core.TetherException;
 import io.vertx.core.Future;
 
 /**
@@ -19,9 +18,7 @@ public final class ChangeStreams {
 
   /** The space's head, if {@code userId} may read it; fails with forbidden otherwise. */
   public Future<SpaceInfo> check(String space, String userId) {
-    return ctx.access().toRead(space, userId)
-        .compose(role -> ctx.changeLog().head(space))
-        .map(found -> found.orElseThrow(() -> TetherException.forbidden("not a member of this space")));
+    return ctx.reads().head(space, userId);
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.tether.webhooks;
 
+import io.tether.jobs.JobQueue;
 import io.tether.store.WriteHook;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -17,14 +18,14 @@ public final class WebhookStore {
    * Enqueues, in the write's transaction, one delivery job per webhook of the space ($1) for the
    * change at seq $2; the ordering key keeps each webhook's deliveries in seq order.
    */
-  public static final String ENQUEUE_DELIVERIES = """
-      INSERT INTO jobs (kind, ordering_key, payload)
-      SELECT 'webhook', 'webhook:' || w.space_id || '/' || w.id, jsonb_build_object('space', w.space_id, 'webhook', w.id, 'seq', $2::bigint)
-      FROM webhooks w WHERE w.space_id = $1""";
+  private static final JobQueue.Enqueue ENQUEUE_DELIVERIES = JobQueue.enqueueFrom(JOB_KIND, """
+      SELECT jsonb_build_object('space', w.space_id, 'webhook', w.id, 'seq', $2::bigint),
+             'webhook:' || w.space_id || '/' || w.id, NULL::timestamptz, NULL::text
+      FROM webhooks w WHERE w.space_id = $1""");
 
   /** Queues a delivery to each of the space's webhooks in the write's transaction. */
   public static final WriteHook DELIVERIES = (tx, cmd, seq, fanout) -> !fanout.webhooks() ? Future.succeededFuture()
-      : tx.preparedQuery(ENQUEUE_DELIVERIES).execute(Tuple.of(cmd.space(), seq));
+      : ENQUEUE_DELIVERIES.in(tx, Tuple.of(cmd.space(), seq));
 
   public record Webhook(String space, String id, String url, String secret) {}
 

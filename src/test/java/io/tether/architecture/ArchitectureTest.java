@@ -44,11 +44,29 @@ class ArchitectureTest {
   static final ArchRule graphqlAndRestAreSiblings = noClasses().that().resideInAPackage("io.tether.graphql..")
       .should().dependOnClassesThat().resideInAPackage("io.tether.http..");
 
-  /** Only the edges' verticle and routers take the node; everything else gets its dependencies one by one. */
+  /** Only the REST verticle and router take the node; routes, sockets and resolvers get their dependencies one by one. */
   @ArchTest
   static final ArchRule onlyTheEdgesKnowTheRoot = noClasses()
-      .that().resideOutsideOfPackages("io.tether", "io.tether.http..", "io.tether.graphql..")
+      .that().resideOutsideOfPackages("io.tether", "io.tether.http..")
       .should().dependOnClassesThat().resideInAPackage("io.tether");
+
+  @ArchTest
+  static final ArchRule onlyTheRouterAndVerticleTakeTheNode = noClasses()
+      .that().resideInAPackage("io.tether.http..").and().doNotHaveSimpleName("ApiRouter").and()
+      .doNotHaveSimpleName("ApiVerticle")
+      .should().dependOnClassesThat().resideInAPackage("io.tether");
+
+  /** One owner of the Redis connections, below everything that uses them. */
+  @ArchTest
+  static final ArchRule redisKnowsOnlyConfig = classes().that().resideInAPackage("io.tether.redis..")
+      .should().onlyDependOnClassesThat().resideInAnyPackage("io.tether.redis..", "io.tether.config..", "java..",
+          "io.vertx..");
+
+  /** Redis clients are created by the shard alone, so pool sizes and limits are set in one place. */
+  @ArchTest
+  static final ArchRule onlyTheShardCreatesRedisClients = noClasses().that().resideOutsideOfPackage("io.tether.redis..")
+      .should().callMethod(io.vertx.redis.client.Redis.class, "createClient", io.vertx.core.Vertx.class,
+          io.vertx.redis.client.RedisOptions.class);
 
   @ArchTest
   static final ArchRule featuresDoNotReachIntoEachOther = noClasses().that().resideInAnyPackage("io.tether.push..",

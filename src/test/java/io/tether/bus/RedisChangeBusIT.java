@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tether.config.ConfigLoader;
 import io.tether.config.TetherConfig;
+import io.tether.redis.RedisShard;
 import io.tether.support.Await;
 import io.tether.support.TestNode;
 import io.vertx.core.Vertx;
@@ -23,7 +24,7 @@ class RedisChangeBusIT extends ChangeBusContract {
 
   @Override
   protected ChangeBus newBus(Vertx vertx) {
-    return Await.result(RedisChangeBus.start(vertx, config().redis()));
+    return Await.result(RedisChangeBus.start(vertx, RedisShard.create(vertx, config().redis())));
   }
 
   private TetherConfig config() {
@@ -33,7 +34,7 @@ class RedisChangeBusIT extends ChangeBusContract {
 
   @Test
   void afterLosingItsConnectionTheBusResubscribesAndReportsAPossibleGap() throws Exception {
-    RedisChangeBus bus = Await.result(RedisChangeBus.start(vertx, config().redis()));
+    RedisChangeBus bus = Await.result(RedisChangeBus.start(vertx, RedisShard.create(vertx, config().redis())));
     try {
       String space = space();
       Recorder recorder = new Recorder();

@@ -85,4 +85,52 @@ class ConfigLoaderTest {
     assertThat(Settings.byPath("pg.dataDir").env()).isEqualTo("TETHER_DATA_DIR");
     assertThat(Settings.byPath("http.instances").env()).isEqualTo("TETHER_HTTP_INSTANCES");
   }
+
+  @Test
+  void eachKeyCarriesItsOwnRulesAndSectionsBindByName() {
+    TetherConfig config = ConfigLoader.resolve(new JsonObject(), Map.of("TETHER_LOG_LEVEL", "debug",
+        "TETHER_HTTP_CORS_ORIGINS", " https://a.test , https://b.test,", "TETHER_PUSH_APNS_KEY_FILE", "/k.p8",
+        "TETHER_PUSH_APNS_KEY_ID", "K", "TETHER_PUSH_APNS_TEAM_ID", "T", "TETHER_PUSH_APNS_TOPIC", "app",
+        "TETHER_DRAIN_TIMEOUT_SECONDS", "12",
+        "TETHER_AUTH_EXTERNAL_ISSUERS", "[{\"issuer\":\"i\",\"audience\":\"a\",\"jwksUri\":\"https://i.test/jwks\"}]"));
+    assertThat(config.log().level()).as("normalized to logback's spelling").isEqualTo("DEBUG");
+    assertThat(config.http().corsOrigins()).containsExactly("https://a.test", "https://b.test");
+    assertThat(config.push().apns().enabled()).isTrue();
+    assertThat(config.push().apns().topic()).isEqualTo("app");
+    assertThat(config.push().fcm().enabled()).isFalse();
+    assertThat(config.drain().timeoutSeconds()).isEqualTo(12);
+    assertThat(config.auth().externalIssuers()).singleElement()
+        .isEqualTo(new TetherConfig.ExternalIssuer("i", "a", "https://i.test/jwks", "sub"));
+
+    assertThatThrownBy(() -> ConfigLoader.resolve(new JsonObject(), Map.of("TETHER_SERVER_ADMIN_TOKEN", "short")))
+        .hasMessageContaining("server.adminToken").hasMessageContaining("16");
+    assertThatThrownBy(() -> ConfigLoader.resolve(new JsonObject(), Map.of("TETHER_LOG_FORMAT", "xml")))
+        .hasMessageContaining("log.format");
+    assertThatThrownBy(() -> ConfigLoader.resolve(new JsonObject(), Map.of("TETHER_DRAIN_TIMEOUT_SECONDS", "0")))
+        .hasMessageContaining("drain.timeoutSeconds");
+    assertThatThrownBy(() -> ConfigLoader.resolve(new JsonObject(), Map.of("TETHER_HTTP_HOST", "")))
+        .hasMessageContaining("http.host").hasMessageContaining("empty");
+    assertThatThrownBy(() -> ConfigLoader.resolve(new JsonObject(), Map.of("TETHER_PUSH_APNS_KEY_FILE", "/k.p8")))
+        .hasMessageContaining("push.apns.keyId");
+    assertThatThrownBy(() -> ConfigLoader.resolve(new JsonObject(), Map.of("TETHER_AUTH_EXTERNAL_ISSUERS", "[{\"issuer\":1}]")))
+        .hasMessageContaining("auth.externalIssuers");
+  }
+
+  /** Every key is taken by exactly one record component, so nothing is read by a spelling of its own. */
+  @Test
+  void everySettingIsBoundToOneRecordComponent() {
+    java.util.Set<String> components = new java.util.TreeSet<>();
+    collect(TetherConfig.class, "", components);
+    assertThat(components).containsExactlyInAnyOrderElementsOf(Settings.ALL.stream().map(Setting::path).toList());
+  }
+
+  private static void collect(Class<?> record, String prefix, java.util.Set<String> into) {
+    for (java.lang.reflect.RecordComponent c : record.getRecordComponents()) {
+      if (c.getType().isRecord()) {
+        collect(c.getType(), prefix + c.getName() + ".", into);
+      } else {
+        into.add(prefix + c.getName());
+      }
+    }
+  }
 }

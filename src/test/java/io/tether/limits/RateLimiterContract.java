@@ -24,7 +24,6 @@ abstract class RateLimiterContract {
 
   @AfterEach
   void tearDown() {
-    Await.result(limiter.close());
     Await.result(vertx.close());
   }
 

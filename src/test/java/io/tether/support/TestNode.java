@@ -1,6 +1,6 @@
 package io.tether.support;
 
-import io.tether.Main;
+import io.tether.NodeAssembly;
 import io.tether.RunningNode;
 import io.tether.config.ConfigLoader;
 import io.tether.config.TetherConfig;
@@ -42,8 +42,8 @@ public final class TestNode implements AutoCloseable {
   private static TestNode launch(JsonObject config, int port) {
     TetherConfig resolved = ConfigLoader.resolve(config, Map.of());
     String registry = "tether-test-" + java.util.UUID.randomUUID();
-    Vertx vertx = Vertx.vertx(Main.vertxOptions(resolved, registry));
-    RunningNode running = Await.result(Main.start(vertx, resolved, registry));
+    Vertx vertx = Vertx.vertx(NodeAssembly.vertxOptions(resolved, registry));
+    RunningNode running = Await.result(NodeAssembly.start(vertx, resolved, registry));
     return new TestNode(vertx, running, port);
   }
 

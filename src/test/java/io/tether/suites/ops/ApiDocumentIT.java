@@ -65,7 +65,7 @@ class ApiDocumentIT {
   void everyRouteIsDocumentedAndEveryDocumentedRouteExists() {
     // Mounting reads no stream: the GraphQL API needs no live sync context to list its routes.
     Router router = ApiRouter.create(cluster.vertx(), cluster.node().running().node(), rc -> rc.response().end(),
-        new GraphQLApi(cluster.node().running().node(), new ChangeStreams(null)));
+        ApiRouter.graphQL(cluster.vertx(), cluster.node().running().node(), new ChangeStreams(null)));
     Set<String> served = new TreeSet<>();
     for (Route route : router.getRoutes()) {
       if (route.getPath() == null || route.getPath().contains("*") || route.methods() == null || route.methods().isEmpty()) {

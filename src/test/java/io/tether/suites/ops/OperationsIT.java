@@ -108,7 +108,7 @@ class OperationsIT {
       postgres = startPostgres(pgData, pgPort);
       awaitReady(api, 200, null);
 
-      node.running().node().drain().start(node.vertx(), 60_000, 1000);
+      node.running().node().ops().drain().start(node.vertx(), 60_000, 1000);
       awaitReady(api, 503, "draining");
     } finally {
       if (node != null) {

@@ -153,6 +153,11 @@ class BadInputIT {
         "Content-Type", "text/plain")));
     cases.add(restCase("wrong media type on PATCH", 415, "unsupported_media_type", () -> api.send("PATCH", docPath, token,
         "{}", "Content-Type", "application/x-www-form-urlencoded")));
+    // Every JSON route alike: a simple (preflight-free) cross-site POST is text/plain.
+    cases.add(restCase("text/plain on the mutation queue", 415, "unsupported_media_type", () -> api.send("POST",
+        "/v1/spaces/" + target + "/mutations", token, "{\"mutations\":[]}", "Content-Type", "text/plain")));
+    cases.add(restCase("a form on sign-in", 415, "unsupported_media_type", () -> api.send("POST", "/v1/auth/login", null,
+        "{\"email\":\"a@b.test\",\"password\":\"x\"}", "Content-Type", "application/x-www-form-urlencoded")));
     // Names and parameters.
     cases.add(restCase("a space name with spaces", 400, "bad_request", () -> api.send("GET", "/v1/spaces/a%20b", token, null)));
     cases.add(restCase("a space name too long", 400, "bad_request", () -> api.send("PUT", "/v1/spaces/" + "s".repeat(65), token, null)));

@@ -1,0 +1,68 @@
+package io.tether.service;
+
+import io.tether.auth.SpaceAccess;
+import io.tether.bus.ChangeBus;
+import io.tether.core.Role;
+import io.tether.core.TetherException;
+import io.tether.push.PushJobs;
+import io.tether.store.SpaceStore;
+import io.tether.store.UserStore;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * A space's life and membership, and what its owners set on it: each call checks the caller's role
+ * first, so routes only parse and render. Membership changes reach every node's cache, and a removed
+ * member's live subscriptions end on every node.
+ */
+public final class SpaceService {
+  private final SpaceStore spaces;
+  private final UserStore users;
+  private final SpaceAccess access;
+  private final ChangeBus bus;
+  private final PushJobs push;
+
+  public SpaceService(SpaceStore spaces, UserStore users, SpaceAccess access, ChangeBus bus, PushJobs push) {
+    this.spaces = spaces;
+    this.users = users;
+    this.access = access;
+    this.bus = bus;
+    this.push = push;
+  }
+
+  /** Creates the space with the caller as owner, or joins it if it exists and is open to them. */
+  public Future<SpaceStore.Joined> createOrJoin(String space, String userId) {
+    return spaces.createOrJoin(space, userId)
+        .compose(joined -> joined.created() ? access.changed(space, userId).map(joined) : Future.succeededFuture(joined));
+  }
+
+  /** Owners add members or change roles; users of external issuers ({@code ext-…}) need no account here. */
+  public Future<Void> setMember(String space, String caller, String userId, Role role) {
+    return access.toManage(space, caller)
+        .compose(ok -> userId.startsWith("ext-") ? Future.succeededFuture(true) : users.exists(userId))
+        .compose(exists -> exists
+            ? spaces.setMember(space, userId, role)
+            : Future.failedFuture(TetherException.notFound("no such user")))
+        .compose(done -> access.changed(space, userId));
+  }
+
+  /** Members may leave on their own; removing someone else takes an owner. */
+  public Future<Void> removeMember(String space, String caller, String userId) {
+    Future<Role> allowed = caller.equals(userId) ? access.toRead(space, caller) : access.toManage(space, caller);
+    return allowed.compose(ok -> spaces.removeMember(space, userId))
+        .compose(done -> access.changed(space, userId))
+        // Every node ends the removed member's live subscriptions; a lost message is caught by the
+        // membership check each new subscription makes.
+        .compose(done -> bus.publishRevocation(space, userId).otherwiseEmpty());
+  }
+
+  /** Owners choose whether pushes carry the change's data. */
+  public Future<Void> setPushIncludesData(String space, String caller, boolean includesData) {
+    return access.toManage(space, caller).compose(owner -> spaces.setPushIncludesData(space, includesData));
+  }
+
+  /** Writers may notify the other members (queued; sent by the job workers). */
+  public Future<Void> notifyMembers(String space, String sender, String title, String body, JsonObject extra) {
+    return access.toWrite(space, sender).compose(writer -> push.notifyMembers(space, sender, title, body, extra));
+  }
+}
