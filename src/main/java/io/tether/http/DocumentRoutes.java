@@ -115,7 +115,8 @@ final class DocumentRoutes {
   }
 
   private JsonObject body(RoutingContext rc, Change.Op op) {
-    if (!Requests.isJson(rc, op == Change.Op.PATCH)) {
+    // A merge patch sent as a PUT would replace the document with the patch: refused, not guessed.
+    if (!Requests.isJson(rc) || op != Change.Op.PATCH && Requests.mediaType(rc).equals("application/merge-patch+json")) {
       throw new TetherException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, op == Change.Op.PATCH
           ? "PATCH takes application/merge-patch+json"
           : "PUT takes application/json");

@@ -25,18 +25,22 @@ final class Requests {
    * cross-site POST from reaching a JSON route.
    */
   static JsonObject body(RoutingContext rc, JsonLimits limits) {
-    if (!isJson(rc, false)) {
+    if (!isJson(rc)) {
       throw new TetherException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "the body must be application/json");
     }
     return limits.parseObject(rc.body().buffer());
   }
 
-  /** No Content-Type, {@code application/json} or any {@code +json} type; merge patches only where {@code patch}. */
-  static boolean isJson(RoutingContext rc, boolean patch) {
+  /** No Content-Type, {@code application/json} or any {@code application/…+json} (merge patches included). */
+  static boolean isJson(RoutingContext rc) {
+    String media = mediaType(rc);
+    return media.isEmpty() || media.equals("application/json") || media.startsWith("application/") && media.endsWith("+json");
+  }
+
+  /** The Content-Type without parameters, lower case; empty when there is none. */
+  static String mediaType(RoutingContext rc) {
     String type = rc.request().getHeader("Content-Type");
-    String media = type == null ? "" : type.split(";")[0].trim().toLowerCase(Locale.ROOT);
-    return media.isEmpty() || media.equals("application/json")
-        || (media.equals("application/merge-patch+json") ? patch : media.startsWith("application/") && media.endsWith("+json"));
+    return type == null ? "" : type.split(";")[0].trim().toLowerCase(Locale.ROOT);
   }
 
   /** 204 when something was deleted, otherwise a 404 naming what was not found. */
