@@ -48,6 +48,7 @@ import io.tether.service.MutationService;
 import io.tether.service.ReadService;
 import io.tether.service.SpaceService;
 import io.tether.service.WebhookService;
+import io.tether.webhooks.OutboundCall;
 import io.tether.webhooks.OutboundTargets;
 import io.tether.store.ChangeLog;
 import io.tether.store.ChangeWriter;
@@ -70,6 +71,7 @@ import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpVersion;
@@ -188,10 +190,11 @@ public final class NodeAssembly {
     ConnectionCounter connections = new ConnectionCounter(config.sync().maxConnectionsPerUser());
     Node.Guards guards = new Node.Guards(new JsonLimits(config.limits().maxJsonDepth()),
         new RequestLimits(rateLimiter(redis), config.limits(), metrics), connections,
-        new OutboundTargets(vertx, config.webhooks().allowPrivateTargets()));
+        new OutboundTargets(vertx, config.webhooks().allowPrivateTargets(), config.webhooks().dnsServer(),
+            config.webhooks().timeoutMillis()));
     Node.Jobs jobs = new Node.Jobs(new JobQueue(pool), new WebhookStore(pool));
     PresenceService presence = presence(redis, bus);
-    Node.Push push = push(pool, jobs.queue(), redis, connections);
+    Node.Push push = push(pool, jobs.queue(), redis, connections, guards.outbound());
     Node.Spaces spaces = new Node.Spaces(
         new SpaceService(stores.spaces(), stores.users(), auth.access(), bus, push.jobs()),
         new WebhookService(jobs.webhooks(), auth.access(), guards.outbound()));
@@ -210,7 +213,10 @@ public final class NodeAssembly {
     metrics.bindCounter("tether.membership.cache.misses", "Role lookups that went to PostgreSQL", memberships,
         MembershipCache::misses);
     TokenService tokens = new TokenService(vertx, config.auth(), keys, metrics);
-    AccountService accounts = new AccountService(vertx, stores.users(),
+    // PBKDF2 is CPU-bound: one thread per core at most, apart from the pool everything else blocks on.
+    WorkerExecutor hashing = closer.register("password hashing pool", vertx.createSharedWorkerExecutor(
+        "tether-password-hashing", Runtime.getRuntime().availableProcessors()), WorkerExecutor::close);
+    AccountService accounts = new AccountService(hashing, stores.users(),
         new RefreshTokenStore(stores.pool(), config.auth().refreshTokenTtlDays()), hasher, tokens,
         config.auth().minPasswordLength());
     return new Node.Auth(tokens, accounts, new SpaceAccess(stores.spaces(), memberships, bus));
@@ -251,12 +257,13 @@ public final class NodeAssembly {
   }
 
   /** Push notifications: to webhook devices always, to FCM and APNs devices when their credentials are configured. */
-  private Node.Push push(Pool pool, JobQueue queue, RedisShard redis, ConnectionCounter connections) {
+  private Node.Push push(Pool pool, JobQueue queue, RedisShard redis, ConnectionCounter connections,
+                         OutboundTargets outbound) {
     TetherConfig.Push push = config.push();
     Map<String, PushProvider> providers = new HashMap<>();
     // Webhook devices need no credentials: pushes are always on.
-    providers.put("webhook", new WebhookPushProvider(httpClient("webhook push client",
-        new HttpClientOptions().setMaxRedirects(0), new PoolOptions()), config.webhooks().timeoutMillis()));
+    providers.put("webhook", new WebhookPushProvider(new OutboundCall(vertx, httpClient("webhook push client",
+        new HttpClientOptions().setMaxRedirects(0), new PoolOptions()), outbound, config.webhooks().timeoutMillis())));
     if (push.fcm().enabled()) {
       JsonObject account = new JsonObject(readFile(push.fcm().serviceAccountFile(), "push.fcm.serviceAccountFile"));
       providers.put("fcm", new FcmProvider(vertx, httpClient("FCM client", new HttpClientOptions(), new PoolOptions()),
@@ -287,8 +294,8 @@ public final class NodeAssembly {
     HttpClient http = httpClient("webhook client", new HttpClientOptions().setMaxRedirects(0),
         new PoolOptions().setHttp1MaxSize(jobs.concurrency()));
     Map<String, JobHandler> handlers = new HashMap<>();
-    handlers.put(WebhookStore.JOB_KIND, new WebhookDelivery(node.jobs().webhooks(), node.stores().changeLog(), http,
-        config.webhooks().timeoutMillis()));
+    handlers.put(WebhookStore.JOB_KIND, new WebhookDelivery(node.jobs().webhooks(), node.stores().changeLog(),
+        new OutboundCall(vertx, http, node.guards().outbound(), config.webhooks().timeoutMillis())));
     handlers.put(PushJobs.FANOUT, node.push().jobs().fanout());
     handlers.put(PushJobs.SEND, node.push().jobs().send());
     JobRunner runner = new JobRunner(node.jobs().queue(), handlers, jobs.concurrency(), jobs.maxAttempts(),

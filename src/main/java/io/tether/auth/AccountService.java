@@ -5,7 +5,7 @@ import io.tether.core.TetherException;
 import io.tether.store.RefreshTokenStore;
 import io.tether.store.UserStore;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import java.util.Locale;
 import java.util.UUID;
 
@@ -16,7 +16,8 @@ public final class AccountService {
   /** The answer to a successful registration, sign-in or refresh. */
   public record Session(String userId, String accessToken, String refreshToken, int expiresIn) {}
 
-  private final Vertx vertx;
+  /** Password hashing has its own bounded pool: slow work elsewhere never queues sign-ins behind it. */
+  private final WorkerExecutor hashing;
   private final UserStore users;
   private final RefreshTokenStore refreshTokens;
   private final PasswordHasher hasher;
@@ -24,9 +25,9 @@ public final class AccountService {
   private final int minPasswordLength;
   private final String dummyHash;
 
-  public AccountService(Vertx vertx, UserStore users, RefreshTokenStore refreshTokens, PasswordHasher hasher,
+  public AccountService(WorkerExecutor hashing, UserStore users, RefreshTokenStore refreshTokens, PasswordHasher hasher,
                         TokenService tokens, int minPasswordLength) {
-    this.vertx = vertx;
+    this.hashing = hashing;
     this.users = users;
     this.refreshTokens = refreshTokens;
     this.hasher = hasher;
@@ -45,7 +46,7 @@ public final class AccountService {
       return Future.failedFuture(e);
     }
     String userId = UUID.randomUUID().toString();
-    return vertx.executeBlocking(() -> hasher.hash(password), false)
+    return hashing.executeBlocking(() -> hasher.hash(password), false)
         .compose(hash -> users.create(userId, normalized, hash))
         .compose(created -> session(userId));
   }
@@ -57,7 +58,7 @@ public final class AccountService {
     String normalized = email.trim().toLowerCase(Locale.ROOT);
     return users.findByEmail(normalized).compose(found -> {
       String hash = found.map(UserStore.StoredUser::passwordHash).orElse(dummyHash);
-      return vertx.executeBlocking(() -> hasher.verify(password, hash), false).compose(ok -> ok && found.isPresent()
+      return hashing.executeBlocking(() -> hasher.verify(password, hash), false).compose(ok -> ok && found.isPresent()
           ? session(found.get().id())
           : Future.failedFuture(new TetherException(ErrorCode.UNAUTHORIZED, "invalid email or password")));
     });

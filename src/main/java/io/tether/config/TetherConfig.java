@@ -109,7 +109,7 @@ public record TetherConfig(Server server, Log log, Drain drain, Http http, Pg pg
   public record Jobs(int concurrency, int maxAttempts, int backoffBaseMillis, int backoffMaxMillis, int pollMillis,
                      int leaseSeconds) {}
 
-  public record Webhooks(int timeoutMillis, boolean allowPrivateTargets) {}
+  public record Webhooks(int timeoutMillis, boolean allowPrivateTargets, String dnsServer) {}
 
   /** Who is in a space (cluster-wide, renewed, expiring) and the ephemeral signals between them. */
   public record Presence(int ttlSeconds, int maxStateBytes, int maxSignalBytes, int signalsPerSecond) {}

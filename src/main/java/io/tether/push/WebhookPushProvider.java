@@ -2,9 +2,9 @@ package io.tether.push;
 
 import io.tether.jobs.JobFailure;
 import io.vertx.core.Future;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
+import io.tether.webhooks.OutboundCall;
+import io.tether.webhooks.OutboundFailures;
+import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -12,12 +12,10 @@ import io.vertx.core.json.JsonObject;
  * UnifiedPush distributors and in-house gateways take them). 404 and 410 mean the endpoint is gone.
  */
 public final class WebhookPushProvider implements PushProvider {
-  private final HttpClient http;
-  private final long timeoutMillis;
+  private final OutboundCall call;
 
-  public WebhookPushProvider(HttpClient http, long timeoutMillis) {
-    this.http = http;
-    this.timeoutMillis = timeoutMillis;
+  public WebhookPushProvider(OutboundCall call) {
+    this.call = call;
   }
 
   @Override
@@ -25,20 +23,19 @@ public final class WebhookPushProvider implements PushProvider {
     JsonObject body = new JsonObject().put("space", message.space()).put("seq", message.seq())
         .put("collection", message.collection()).put("id", message.id()).put("data", message.data())
         .put("title", message.title()).put("body", message.body()).put("extra", message.extra());
-    RequestOptions request = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(message.token())
-        .setConnectTimeout(timeoutMillis).setIdleTimeout(timeoutMillis).putHeader("Content-Type", "application/json");
-    return http.request(request)
-        .compose(req -> req.send(body.toBuffer()))
-        .recover(err -> Future.failedFuture(JobFailure.retry("push endpoint unreachable: " + err.getMessage(), 0)))
-        .compose(response -> response.body().compose(answer -> {
-          int status = response.statusCode();
+    return call.post(message.token(), MultiMap.caseInsensitiveMultiMap().add("Content-Type", "application/json"),
+            body.toBuffer())
+        .recover(err -> Future.failedFuture(OutboundFailures.of("push endpoint", err)))
+        .compose(response -> {
+          int status = response.status();
           if (status >= 200 && status < 300) {
             return Future.succeededFuture();
           }
           if (status == 404 || status == 410) {
             return Future.failedFuture(new Unregistered("push endpoint answered " + status));
           }
-          return Future.failedFuture(ProviderErrors.classify("push endpoint", response, answer.toString()));
-        }));
+          return Future.failedFuture(ProviderErrors.classify("push endpoint", status, response.headers(),
+              response.body().toString()));
+        });
   }
 }

@@ -7,9 +7,7 @@ import io.tether.jobs.JobQueue;
 import io.tether.store.ChangeLog;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
+import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -21,14 +19,12 @@ import io.vertx.core.json.JsonObject;
 public final class WebhookDelivery implements JobHandler {
   private final WebhookStore webhooks;
   private final ChangeLog changeLog;
-  private final HttpClient http;
-  private final long timeoutMillis;
+  private final OutboundCall call;
 
-  public WebhookDelivery(WebhookStore webhooks, ChangeLog changeLog, HttpClient http, long timeoutMillis) {
+  public WebhookDelivery(WebhookStore webhooks, ChangeLog changeLog, OutboundCall call) {
     this.webhooks = webhooks;
     this.changeLog = changeLog;
-    this.http = http;
-    this.timeoutMillis = timeoutMillis;
+    this.call = call;
   }
 
   @Override
@@ -49,25 +45,23 @@ public final class WebhookDelivery implements JobHandler {
   private Future<Void> post(WebhookStore.Webhook webhook, long jobId, Change change) {
     Buffer body = new JsonObject().put("webhook", webhook.id()).put("change", change.toJson()).toBuffer();
     long now = System.currentTimeMillis() / 1000;
-    RequestOptions request = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(webhook.url())
-        .setConnectTimeout(timeoutMillis).setIdleTimeout(timeoutMillis)
-        .putHeader("Content-Type", "application/json")
-        .putHeader("User-Agent", "Tether-Webhooks")
-        .putHeader("Tether-Delivery", String.valueOf(jobId))
-        .putHeader("Tether-Signature", WebhookSignature.header(webhook.secret(), now, body.getBytes()));
-    return http.request(request)
-        .compose(req -> req.send(body))
-        .recover(err -> Future.failedFuture(JobFailure.retry(webhook.url() + " unreachable: " + err.getMessage(), 0)))
-        .compose(response -> response.body().transform(ignored -> {
-          int status = response.statusCode();
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap()
+        .add("Content-Type", "application/json")
+        .add("User-Agent", "Tether-Webhooks")
+        .add("Tether-Delivery", String.valueOf(jobId))
+        .add("Tether-Signature", WebhookSignature.header(webhook.secret(), now, body.getBytes()));
+    return call.post(webhook.url(), headers, body)
+        .recover(err -> Future.failedFuture(OutboundFailures.of(webhook.url(), err)))
+        .compose(response -> {
+          int status = response.status();
           if (status >= 200 && status < 300) {
             return Future.succeededFuture();
           }
           String why = webhook.url() + " answered " + status;
           if (status == 408 || status == 429 || status >= 500) {
-            return Future.failedFuture(JobFailure.retry(why, JobFailure.retryAfterMillis(response.getHeader("Retry-After"))));
+            return Future.failedFuture(JobFailure.retry(why, JobFailure.retryAfterMillis(response.headers().get("Retry-After"))));
           }
           return Future.failedFuture(JobFailure.permanent(why));
-        }));
+        });
   }
 }
