@@ -88,6 +88,20 @@ public final class AccountService {
         .map(refresh -> new Session(userId, tokens.issue(userId), refresh, tokens.ttlSeconds()));
   }
 
+  /**
+   * What a sign-in must look like before it is looked up or counted: an email of at most 254
+   * characters (RFC 5321) and a password of at most 1,024; 400 otherwise.
+   */
+  public static void requireCredentialShape(String email, String password) {
+    if (email == null || password == null) {
+      throw TetherException.badRequest("email and password are required");
+    }
+    if (email.length() > 254 || password.length() > MAX_PASSWORD_LENGTH) {
+      throw TetherException.badRequest("email must be at most 254 characters and password at most "
+          + MAX_PASSWORD_LENGTH);
+    }
+  }
+
   private static String validEmail(String email) {
     if (email == null || email.length() > 254 || !email.trim().matches("[^@\\s]+@[^@\\s]+")) {
       throw TetherException.badRequest("email must be a valid address");

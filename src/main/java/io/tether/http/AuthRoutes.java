@@ -62,8 +62,11 @@ final class AuthRoutes {
   private void login(RoutingContext rc) {
     JsonObject body = Requests.body(rc, json);
     String email = Fields.text(body, "email");
+    String password = Fields.text(body, "password");
+    // Checked before anything is keyed by it: a 1 MiB "email" must not become a rate-limit bucket.
+    AccountService.requireCredentialShape(email, password);
     limits.signIn(email, ApiRouter.clientIp(rc))
-        .compose(ok -> accounts.login(email, Fields.text(body, "password")))
+        .compose(ok -> accounts.login(email, password))
         .onSuccess(session -> Requests.json(rc, 200, toJson(session)))
         .onFailure(rc::fail);
   }

@@ -59,7 +59,7 @@ public final class SyncEndpoint {
                 new JsonObject().put("retryAfter", 5))))
         .onFailure(rc::fail)
         .onSuccess(p -> request.toWebSocket()
-            .onSuccess(socket -> accept(socket, p))
+            .onSuccess(socket -> accept(socket, request.connection(), p))
             .onFailure(err -> {
               if (p != null) {
                 ctx.connections().close(p.userId());
@@ -100,8 +100,9 @@ public final class SyncEndpoint {
     return Future.join(closing).mapEmpty();
   }
 
-  private void accept(ServerWebSocket socket, Principal principal) {
-    SyncSession session = new SyncSession(ctx, streams, new WebSocketTransport(socket, ctx.config().writeQueueBytes()), principal);
+  private void accept(ServerWebSocket socket, io.vertx.core.http.HttpConnection connection, Principal principal) {
+    SyncSession session = new SyncSession(ctx, streams, new WebSocketTransport(socket, connection,
+        ctx.config().writeQueueBytes(), ctx.config().maxWriteQueueBytes()), principal);
     sessions.add(session);
     ctx.metrics().socketOpened();
     MessageAssembler assembler = new MessageAssembler(ctx.config().maxFrameBytes());

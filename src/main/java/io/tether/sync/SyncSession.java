@@ -17,6 +17,9 @@ import io.vertx.core.json.JsonObject;
  * authentication problems and floods close it. Confined to the socket's event loop.
  */
 public final class SyncSession {
+  /** Longest string id a frame may carry (a UUID is 36). */
+  static final int MAX_ID_LENGTH = 128;
+
   private final SyncContext ctx;
   private final ChangeStreams streams;
   private final Transport transport;
@@ -107,6 +110,12 @@ public final class SyncSession {
       return;
     }
     Object id = frame.getValue("id");
+    if (!(id == null || id instanceof Number || id instanceof String s && s.length() <= MAX_ID_LENGTH)) {
+      // Ids are echoed in every reply: a 1 MiB id would be written back as often as it is sent.
+      transport.send(Frames.error(null, ErrorCode.BAD_REQUEST, "id must be a number or a string of at most "
+          + MAX_ID_LENGTH + " characters"));
+      return;
+    }
     FrameType type = FrameType.inbound(frame.getValue("type"));
     try {
       state.onFrame(type, id, frame);
