@@ -31,6 +31,8 @@ public final class Settings {
       Setting.of("http.maxBodyBytes", INT, 1_048_576, "Largest HTTP request body; larger bodies get 413"),
       Setting.of("http.maxHeaderBytes", INT, 8192, "Largest total size of a request's headers; larger gets 431").range(1024, 1_048_576),
       Setting.of("http.maxHeaders", INT, 64, "Most headers in one request; more gets 431").range(8, 1000),
+      Setting.of("http.headerTimeoutSeconds", INT, 10, "Time a client has to send a request's headers, and on a kept-alive connection to start its next request; a slower connection is closed (slowloris)").range(1, 3600),
+      Setting.of("http.requestTimeoutSeconds", INT, 60, "Time from a request's headers to the end of its response; a request still unfinished then (a body trickled byte by byte) has its connection closed. WebSocket upgrades are exempt").range(1, 3600),
       Setting.of("http.corsOrigins", LIST, null, "Comma-separated origins allowed by CORS (for example https://app.example.com); unset disables CORS"),
 
       Setting.of("pg.url", STRING, null, "postgresql://user:pass@host:port/db; unset starts an embedded PostgreSQL").matching("postgres(ql)?://.*", "postgresql://user:pass@host:port/db"),

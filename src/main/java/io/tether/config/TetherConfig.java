@@ -33,6 +33,7 @@ public record TetherConfig(Server server, Log log, Drain drain, Http http, Pg pg
   public record Drain(int notReadySeconds, int socketCloseWindowSeconds, int timeoutSeconds) {}
 
   public record Http(String host, int port, int instances, int maxBodyBytes, int maxHeaderBytes, int maxHeaders,
+                     int headerTimeoutSeconds, int requestTimeoutSeconds,
                      List<String> corsOrigins) {
     /** Instances actually deployed: 0 in config means one per core. */
     public int effectiveInstances() {

@@ -52,14 +52,22 @@ public final class ApiVerticle extends VerticleBase implements Drain.Drainable {
         .setMaxWebSocketMessageSize(syncConfig.maxFrameBytes())
         .setMaxHeaderSize(config.http().maxHeaderBytes())
         .setCompressionSupported(true)
+        // HTTP/1.1 only (TLS and HTTP/2 end at the load balancer): with h2c on offer Vert.x would not
+        // see a connection until its first headers are complete, and could not time them out.
+        .setHttp2ClearTextEnabled(false)
         // Every response is written on its connection's event loop (handlers never hop threads), so
         // connections can write directly instead of through a cross-thread queue (a 4 KiB array each,
         // kept alive as long as an upgraded WebSocket lives).
         .setStrictThreadMode(true)
         .setWebSocketSubProtocols(java.util.List.of(GraphQLApi.SUBPROTOCOL));
+    ConnectionDeadlines deadlines = new ConnectionDeadlines(vertx, config.http().headerTimeoutSeconds() * 1000L,
+        config.http().requestTimeoutSeconds() * 1000L);
+    io.vertx.ext.web.Router router = ApiRouter.create(vertx, node, sync::handle, graphQL);
+    router.route().order(-1).handler(deadlines::requestStarted);
     server = vertx.createHttpServer(options)
+        .connectionHandler(deadlines::opened)
         .invalidRequestHandler(ErrorResponses::renderUnparsable)
-        .requestHandler(ApiRouter.create(vertx, node, sync::handle, graphQL));
+        .requestHandler(router);
     node.ops().drain().register(this);
     node.ops().stats().register(deploymentID() + "/" + System.identityHashCode(this), context, () -> new JsonObject()
         .put("thread", Thread.currentThread().getName())
