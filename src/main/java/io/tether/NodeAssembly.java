@@ -233,6 +233,7 @@ public final class NodeAssembly {
     ChangeWriter writer = new ChangeWriter(stores.pool(), maxDocumentBytes, hooks);
     DocumentService writes = new DocumentService(access, writer, bus, metrics);
     MutationService mutations = new MutationService(access, new MutationStore(stores.pool(), writer), writes,
+        stores.documents(),
         new MutationParser(maxDocumentBytes), config.limits().maxMutationsPerBatch());
     FirstPageCache firstPages = new FirstPageCache(config.limits().listingCacheEntries(), 4L * 1024 * 1024);
     metrics.bindCounter("tether.listing.cache.hits", "First pages of listings answered from the node's cache", firstPages,

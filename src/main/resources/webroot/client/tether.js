@@ -494,8 +494,18 @@ export class Space extends Emitter {
     const done = this.queue.filter((m) => answered.has(m.mutationId));
     this.queue = this.queue.filter((m) => !answered.has(m.mutationId));
     this.inflight = null;
+    // The server sends a document's current version once per answer: later conflicts on the same
+    // document at that version leave `current` out, and take the earlier one's.
+    const currents = new Map();
     for (const m of done) {
       const result = answered.get(m.mutationId);
+      const key = `${m.collection}/${m.id}`;
+      if (result.status === 'conflict') {
+        if ('current' in result) currents.set(key, result.current);
+        else result.current = currents.get(key);
+      } else if (result.status === 'applied') {
+        currents.delete(key);
+      }
       if (result.status === 'applied') {
         // Shown until its change arrives on the socket, so the item does not blink back.
         if (result.seq > this.cursor) this.settling.push({ ...m, seq: result.seq });

@@ -11,7 +11,12 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import io.tether.core.Document;
+import io.tether.core.Mutation;
+import io.tether.store.DocumentStore;
 
 /**
  * The offline mutation queue, shared by REST and the WebSocket {@code mutate} frame: authorize once,
@@ -22,14 +27,16 @@ public final class MutationService {
   private final SpaceAccess access;
   private final MutationStore store;
   private final DocumentService documents;
+  private final DocumentStore reads;
   private final MutationParser parser;
   private final int maxBatch;
 
-  public MutationService(SpaceAccess access, MutationStore store, DocumentService documents, MutationParser parser,
-                         int maxBatch) {
+  public MutationService(SpaceAccess access, MutationStore store, DocumentService documents, DocumentStore reads,
+                         MutationParser parser, int maxBatch) {
     this.access = access;
     this.store = store;
     this.documents = documents;
+    this.reads = reads;
     this.parser = parser;
     this.maxBatch = maxBatch;
   }
@@ -43,28 +50,73 @@ public final class MutationService {
       return Future.failedFuture(new TetherException(ErrorCode.TOO_LARGE, "at most " + maxBatch + " mutations per batch"));
     }
     List<JsonObject> results = new ArrayList<>(batch.size());
+    Conflicts conflicts = new Conflicts();
     Future<Void> chain = access.toWrite(space, userId).mapEmpty();
-    for (Object raw : batch) {
-      chain = chain.compose(v -> applyOne(space, userId, raw)).map(result -> {
-        results.add(result);
-        return null;
-      });
+    for (int i = 0; i < batch.size(); i++) {
+      Object raw = batch.getValue(i);
+      // The role is checked again before every mutation after the first (a cache lookup, refreshed on
+      // every membership change): a writer removed halfway through a batch of 500 writes nothing more.
+      boolean recheck = i > 0;
+      chain = chain.compose(v -> recheck ? stillWriter(space, userId) : Future.succeededFuture(true))
+          .compose(writer -> writer
+              ? applyOne(space, userId, raw, conflicts)
+              : Future.succeededFuture(MutationResults.rejected(MutationParser.mutationIdOf(raw),
+                  TetherException.forbidden("no longer a writer of this space"))))
+          .map(result -> {
+            results.add(result);
+            return null;
+          });
     }
     return chain.map(done -> results);
   }
 
-  private Future<JsonObject> applyOne(String space, String userId, Object raw) {
+  private Future<Boolean> stillWriter(String space, String userId) {
+    return access.toWrite(space, userId).map(true)
+        .recover(err -> err instanceof TetherException ? Future.succeededFuture(false) : Future.failedFuture(err));
+  }
+
+  /**
+   * A conflict carries the server's document, but each version of a document is sent once per
+   * answer: 500 stale deletes of one 256 KiB document answer 256 KiB, not 128 MB. A later conflict
+   * on the same document at the same version leaves {@code current} out (the earlier one in this
+   * answer has it). A replayed conflict (recorded without its document) gets the document as it is now.
+   */
+  private final class Conflicts {
+    private final Map<String, Long> sentVersions = new HashMap<>();
+
+    Future<JsonObject> answer(String space, Mutation mutation, JsonObject result) {
+      if (!"conflict".equals(result.getString("status"))) {
+        return Future.succeededFuture(result);
+      }
+      Future<JsonObject> current = result.getValue("current") instanceof JsonObject known
+          ? Future.succeededFuture(known)
+          : reads.get(space, mutation.collection(), mutation.id()).map(found -> found.map(Document::toJson).orElse(null));
+      return current.map(document -> {
+        String key = mutation.collection() + "/" + mutation.id();
+        Long version = document == null ? null : document.getLong("version");
+        if (version != null && version.equals(sentVersions.get(key))) {
+          result.remove("current");
+        } else {
+          result.put("current", document);
+          sentVersions.put(key, version);
+        }
+        return result;
+      });
+    }
+  }
+
+  private Future<JsonObject> applyOne(String space, String userId, Object raw, Conflicts conflicts) {
     Mutation mutation;
     try {
       mutation = parser.parse(raw);
     } catch (TetherException invalid) {
       return Future.succeededFuture(MutationResults.rejected(MutationParser.mutationIdOf(raw), invalid));
     }
-    return store.apply(space, userId, mutation).map(outcome -> {
+    return store.apply(space, userId, mutation).compose(outcome -> {
       if (outcome.written() != null) {
         documents.publish(outcome.written());
       }
-      return outcome.result();
+      return conflicts.answer(space, mutation, outcome.result().copy());
     });
   }
 }

@@ -57,7 +57,10 @@ public final class MutationStore {
             return Future.failedFuture(err);
           }
           JsonObject result = MutationResults.refused(id, refused);
-          return record(tx, space, userId, result).map(recorded -> new Outcome(result, null));
+          // Recorded small: a conflict's document is not kept for 30 days with it (a replay reads it again).
+          JsonObject recorded = result.copy();
+          recorded.remove("current");
+          return record(tx, space, userId, recorded).map(done -> new Outcome(result, null));
         });
   }
 
