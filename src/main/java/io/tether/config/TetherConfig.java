@@ -24,7 +24,7 @@ public record TetherConfig(Server server, Log log, Drain drain, Http http, Pg pg
     return server.mode().equals("production");
   }
 
-  public record Server(String mode, int eventLoops, String adminToken) {}
+  public record Server(String mode, int eventLoops, String adminToken, String metricsToken) {}
 
   /** {@code level} is a logback level name; {@code format} json, text or auto. */
   public record Log(String level, String format) {}
@@ -59,6 +59,10 @@ public record TetherConfig(Server server, Log log, Drain drain, Http http, Pg pg
     public ExternalIssuer {
       if (issuer == null || audience == null || jwksUri == null || !jwksUri.matches("^https?://.+")) {
         throw new ConfigException("auth.externalIssuers", "each entry needs issuer, audience and an http(s) jwksUri");
+      }
+      // Keys fetched over plain HTTP can be swapped by anyone on the path: https, except on loopback.
+      if (!jwksUri.startsWith("https://") && !jwksUri.matches("^http://(127\\.[0-9.]+|localhost|\\[::1\\])(:[0-9]+)?/.*")) {
+        throw new ConfigException("auth.externalIssuers", "jwksUri must be https (plain http only on loopback): " + jwksUri);
       }
       userClaim = userClaim == null ? "sub" : userClaim;
     }

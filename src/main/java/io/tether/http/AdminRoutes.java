@@ -44,15 +44,19 @@ final class AdminRoutes {
   }
 
   private void authorize(RoutingContext rc) {
-    String token = adminToken;
-    if (token == null) {
+    if (adminToken == null) {
       rc.fail(TetherException.notFound("no such resource"));
       return;
     }
+    requireToken(rc, adminToken, "the admin token is required");
+  }
+
+  /** Goes on when the request carries {@code Bearer <token>} (compared in constant time), 401 otherwise. */
+  static void requireToken(RoutingContext rc, String token, String refusal) {
     List<String> headers = rc.request().headers().getAll("Authorization");
     String offered = headers.size() == 1 && BearerToken.parse(headers.get(0)) != null ? BearerToken.parse(headers.get(0)) : "";
     if (!MessageDigest.isEqual(offered.getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8))) {
-      rc.fail(new TetherException(ErrorCode.UNAUTHORIZED, "the admin token is required"));
+      rc.fail(new TetherException(ErrorCode.UNAUTHORIZED, refusal));
       return;
     }
     rc.next();

@@ -36,6 +36,23 @@ public final class ApiRouter {
     new WebPages().mount(router);
     new HealthRoutes(vertx, node.stores().pool(), node.ops().drain(), config.redis().enabled() ? node.bus() : null)
         .mount(router);
+
+    Handler<RoutingContext> ipLimit = rc -> {
+      // Paused while the (possibly remote) check runs, so the body handler after it still sees the body.
+      rc.request().pause();
+      node.guards().limits().request(clientIp(rc)).onSuccess(ok -> rc.next()).onFailure(rc::fail);
+    };
+    // Everything but the health probes counts against the client's address: the admin routes and
+    // /metrics too, whose tokens could otherwise be guessed at line rate.
+    router.route("/admin/*").handler(ipLimit);
+    router.route("/metrics").handler(ipLimit);
+    router.route("/v1/*").handler(ipLimit);
+    router.route(GraphQLApi.PATH).handler(ipLimit);
+
+    String metricsToken = config.server().metricsToken();
+    if (metricsToken != null) {
+      router.get("/metrics").handler(rc -> AdminRoutes.requireToken(rc, metricsToken, "the metrics token is required"));
+    }
     router.get("/metrics").handler(PrometheusScrapingHandler.create(
         (io.micrometer.prometheusmetrics.PrometheusMeterRegistry) node.ops().metrics().registry()));
     new AdminRoutes(vertx, config.server().adminToken(), node.jobs().queue(), node.ops().stats(), node.ops().drain())
@@ -46,14 +63,6 @@ public final class ApiRouter {
           .onSuccess(yaml -> rc.response().putHeader("Content-Type", "application/yaml; charset=utf-8").end(yaml))
           .onFailure(rc::fail));
     }
-
-    Handler<RoutingContext> ipLimit = rc -> {
-      // Paused while the (possibly remote) check runs, so the body handler after it still sees the body.
-      rc.request().pause();
-      node.guards().limits().request(clientIp(rc)).onSuccess(ok -> rc.next()).onFailure(rc::fail);
-    };
-    router.route("/v1/*").handler(ipLimit);
-    router.route(GraphQLApi.PATH).handler(ipLimit);
     router.get("/v1/sync").handler(sync);
 
     BodyHandler bodies = BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes());

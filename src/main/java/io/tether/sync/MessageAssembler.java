@@ -27,11 +27,16 @@ final class MessageAssembler {
 
   private static final Partial PARTIAL = new Partial();
 
-  private final int maxMessageBytes;
+  private final java.util.function.IntSupplier maxMessageBytes;
   private Buffer pending;
   private boolean pendingIsText;
 
   MessageAssembler(int maxMessageBytes) {
+    this(() -> maxMessageBytes);
+  }
+
+  /** With a limit that may change over the socket's life (smaller before it is authenticated). */
+  MessageAssembler(java.util.function.IntSupplier maxMessageBytes) {
     this.maxMessageBytes = maxMessageBytes;
   }
 
@@ -43,9 +48,10 @@ final class MessageAssembler {
       return PARTIAL; // control frames are Vert.x's business; a stray continuation is ignored
     }
     pending.appendBuffer(frame.binaryData());
-    if (pending.length() > maxMessageBytes) {
+    int max = maxMessageBytes.getAsInt();
+    if (pending.length() > max) {
       pending = null;
-      return new Refused(CloseCodes.MESSAGE_TOO_BIG, "message over " + maxMessageBytes + " bytes");
+      return new Refused(CloseCodes.MESSAGE_TOO_BIG, "message over " + max + " bytes");
     }
     if (!frame.isFinal()) {
       return PARTIAL;

@@ -24,6 +24,9 @@ import java.util.Set;
  * token is upgraded and must send an {@code auth} frame. Holds this event loop's sessions and pings them.
  */
 public final class SyncEndpoint {
+  /** Largest message a socket may send before it is authenticated (a token is a few KiB). */
+  static final int MAX_UNAUTHENTICATED_FRAME_BYTES = 16 * 1024;
+
   private final SyncContext ctx;
   private final ChangeStreams streams;
   private final Set<SyncSession> sessions = new LinkedHashSet<>();
@@ -105,7 +108,10 @@ public final class SyncEndpoint {
         ctx.config().writeQueueBytes(), ctx.config().maxWriteQueueBytes()), principal);
     sessions.add(session);
     ctx.metrics().socketOpened();
-    MessageAssembler assembler = new MessageAssembler(ctx.config().maxFrameBytes());
+    // Before it is authenticated a socket may send only small frames: an auth frame is a token.
+    int maxFrameBytes = ctx.config().maxFrameBytes();
+    MessageAssembler assembler = new MessageAssembler(() -> session.authenticated()
+        ? maxFrameBytes : Math.min(maxFrameBytes, MAX_UNAUTHENTICATED_FRAME_BYTES));
     socket.frameHandler(frame -> {
       MessageAssembler.Outcome outcome = assembler.accept(frame);
       if (outcome instanceof MessageAssembler.Text text) {

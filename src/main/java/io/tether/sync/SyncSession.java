@@ -97,6 +97,11 @@ public final class SyncSession {
     return state instanceof Closed;
   }
 
+  /** Whether the socket has passed authentication (and is not closed). */
+  public boolean authenticated() {
+    return state instanceof Authenticated;
+  }
+
   public int subscriptionCount() {
     return state instanceof Authenticated authenticated ? authenticated.subscriptions.count() : 0;
   }

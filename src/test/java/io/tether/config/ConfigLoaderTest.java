@@ -114,6 +114,13 @@ class ConfigLoaderTest {
         .hasMessageContaining("push.apns.keyId");
     assertThatThrownBy(() -> ConfigLoader.resolve(new JsonObject(), Map.of("TETHER_AUTH_EXTERNAL_ISSUERS", "[{\"issuer\":1}]")))
         .hasMessageContaining("auth.externalIssuers");
+    // Issue 16, item 16: signing keys are not fetched over plain HTTP, except on loopback.
+    assertThatThrownBy(() -> ConfigLoader.resolve(new JsonObject(), Map.of("TETHER_AUTH_EXTERNAL_ISSUERS",
+        "[{\"issuer\":\"i\",\"audience\":\"a\",\"jwksUri\":\"http://idp.example.com/jwks\"}]")))
+        .hasMessageContaining("jwksUri must be https");
+    assertThat(ConfigLoader.resolve(new JsonObject(), Map.of("TETHER_AUTH_EXTERNAL_ISSUERS",
+        "[{\"issuer\":\"i\",\"audience\":\"a\",\"jwksUri\":\"http://127.0.0.1:9000/jwks\"}]")).auth().externalIssuers())
+        .hasSize(1);
   }
 
   /** Every key is taken by exactly one record component, so nothing is read by a spelling of its own. */

@@ -32,6 +32,7 @@ class NginxIT {
           .replace("keepalive 64;", "server 127.0.0.1:" + cluster.node(0).port() + ";\n    server 127.0.0.1:"
               + cluster.node(1).port() + ";\n    keepalive 64;")
           .replace("listen 8080;", "listen 127.0.0.1:" + port + ";")
+          .replace("/var/log/nginx/access.log", prefix.resolve("logs/access.log").toString())
           .replace("worker_processes auto;", "worker_processes 1;\npid " + prefix.resolve("nginx.pid") + ";\n"
               + "error_log " + prefix.resolve("logs/error.log") + ";");
       Files.writeString(prefix.resolve("nginx.conf"), config);
@@ -55,6 +56,11 @@ class NginxIT {
         }
         ApiClient.Response traced = viaNginx.send("GET", "/health/live", null, null, "X-Request-Id", "trace-me-123");
         assertThat(traced.header("X-Request-Id")).as("nginx passes the request id through").isEqualTo("trace-me-123");
+        // Issue 16, item 16: a token in the query string stays out of nginx's access log.
+        viaNginx.send("GET", "/v1/sync?access_token=secret-token-in-query", null, null);
+        String accessLog = Files.readString(prefix.resolve("logs/access.log"));
+        assertThat(accessLog).contains("GET /v1/sync HTTP/1.1").doesNotContain("secret-token-in-query")
+            .contains("trace-me-123");
       } finally {
         process.destroy();
         process.waitFor(10, TimeUnit.SECONDS);
