@@ -35,6 +35,7 @@ public final class Settings {
       Setting.of("http.headerTimeoutSeconds", INT, 10, "Time a client has to send a request's headers, and on a kept-alive connection to start its next request; a slower connection is closed (slowloris)").range(1, 3600),
       Setting.of("http.requestTimeoutSeconds", INT, 60, "Time from a request's headers to the end of its response; a request still unfinished then (a body trickled byte by byte) has its connection closed. WebSocket upgrades are exempt").range(1, 3600),
       Setting.of("http.corsOrigins", LIST, null, "Comma-separated origins allowed by CORS (for example https://app.example.com); unset disables CORS"),
+      Setting.of("http.trustedProxies", LIST, null, "Comma-separated addresses or CIDR blocks of your load balancers (for example 10.0.0.0/8); X-Forwarded-For is believed only from them, its rightmost address not among them is the client's. Unset: the peer's address is the client's"),
 
       Setting.of("pg.url", STRING, null, "postgresql://user:pass@host:port/db; unset starts an embedded PostgreSQL").matching("postgres(ql)?://.*", "postgresql://user:pass@host:port/db"),
       Setting.of("pg.poolSize", INT, 8, "Connections in the PostgreSQL pool of this node (shared by all API verticles)"),

@@ -34,7 +34,7 @@ public record TetherConfig(Server server, Log log, Drain drain, Http http, Pg pg
 
   public record Http(String host, int port, int instances, int maxBodyBytes, int maxHeaderBytes, int maxHeaders,
                      int headerTimeoutSeconds, int requestTimeoutSeconds,
-                     List<String> corsOrigins) {
+                     List<String> corsOrigins, List<String> trustedProxies) {
     /** Instances actually deployed: 0 in config means one per core. */
     public int effectiveInstances() {
       return instances > 0 ? instances : Runtime.getRuntime().availableProcessors();

@@ -23,6 +23,11 @@ public final class ApiRouter {
   public static Router create(Vertx vertx, Node node, Handler<RoutingContext> sync, GraphQLApi graphQL) {
     TetherConfig config = node.config();
     Router router = Router.router(vertx);
+    ClientAddresses clients = new ClientAddresses(config.http().trustedProxies());
+    router.route().handler(rc -> {
+      rc.put(ClientAddresses.KEY, clients.of(rc.request()));
+      rc.next();
+    });
     router.route().handler(AccessLog::handle);
     router.route().handler(new HttpHygiene(config.http().maxHeaders())::handle);
     if (!config.http().corsOrigins().isEmpty()) {
@@ -100,8 +105,10 @@ public final class ApiRouter {
         config.limits().defaultPageSize(), config.sync().maxSubscriptions());
   }
 
-  /** The peer's address. Behind a load balancer this is the balancer's; per-IP limits then apply to it. */
+  /** The client's address (see {@link ClientAddresses}): per-address limits and the access log use it. */
   static String clientIp(RoutingContext rc) {
-    return rc.request().remoteAddress() == null ? "unknown" : rc.request().remoteAddress().hostAddress();
+    String client = rc.get(ClientAddresses.KEY);
+    return client != null ? client
+        : rc.request().remoteAddress() == null ? "unknown" : rc.request().remoteAddress().hostAddress();
   }
 }

@@ -15,6 +15,7 @@ public final class RequestLimits {
   private final RateLimiter.Bucket perUser;
   private final RateLimiter.Bucket perIp;
   private final RateLimiter.Bucket signInsPerAccount;
+  private final RateLimiter.Bucket signInsPerAccountEverywhere;
   private final RateLimiter.Bucket signInsPerIp;
 
   public RequestLimits(RateLimiter limiter, TetherConfig.Limits config, Metrics metrics) {
@@ -24,12 +25,29 @@ public final class RequestLimits {
     this.perIp = new RateLimiter.Bucket(config.ipRequestsPerSecond(), config.ipBurst());
     int logins = config.loginAttemptsPerMinute();
     this.signInsPerAccount = new RateLimiter.Bucket(logins / 60.0, logins);
+    this.signInsPerAccountEverywhere = new RateLimiter.Bucket(10 * logins / 60.0, 10 * logins);
     this.signInsPerIp = new RateLimiter.Bucket(3 * logins / 60.0, 3 * logins);
   }
 
   /** Every API request and socket upgrade, by client address. */
   public Future<Void> request(String ip) {
-    return take("ip:" + ip, perIp);
+    return take("ip:" + network(ip), perIp);
+  }
+
+  /**
+   * The address a limit counts: an IPv4 address as it is, an IPv6 address by its /64, the block one
+   * subscriber (a phone, a home, a VM) is handed and can rotate through freely.
+   */
+  static String network(String ip) {
+    byte[] bytes = io.tether.core.Cidr.literal(ip);
+    if (bytes == null || bytes.length == 4) {
+      return ip;
+    }
+    StringBuilder prefix = new StringBuilder();
+    for (int i = 0; i < 8; i += 2) {
+      prefix.append(Integer.toHexString(((bytes[i] & 0xff) << 8) | (bytes[i + 1] & 0xff))).append(':');
+    }
+    return prefix.append(":/64").toString();
   }
 
   /** Every authenticated request and every frame, by user, on whatever node they arrive. */
@@ -39,8 +57,17 @@ public final class RequestLimits {
 
   /** Sign-in attempts (and registrations), by account and by address, against password guessing. */
   public Future<Void> signIn(String email, String ip) {
-    Future<Void> byIp = take("signin-ip:" + ip, signInsPerIp);
-    return email == null ? byIp : byIp.compose(ok -> take("signin:" + email.trim().toLowerCase(Locale.ROOT), signInsPerAccount));
+    String from = network(ip);
+    Future<Void> byIp = take("signin-ip:" + from, signInsPerIp);
+    if (email == null) {
+      return byIp;
+    }
+    // An account's attempts count per address (limits.loginAttemptsPerMinute): someone guessing from
+    // elsewhere slows down, the owner signing in from their own address does not. Across all
+    // addresses ten times as many, against guessing spread over many machines.
+    String account = email.trim().toLowerCase(Locale.ROOT);
+    return byIp.compose(ok -> take("signin:" + account + " " + from, signInsPerAccount))
+        .compose(ok -> take("signin-account:" + account, signInsPerAccountEverywhere));
   }
 
   private Future<Void> take(String key, RateLimiter.Bucket bucket) {

@@ -1,7 +1,7 @@
 package io.tether.webhooks;
 
+import io.tether.core.Cidr;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.List;
 
 /**
@@ -12,25 +12,7 @@ import java.util.List;
  * that leads back into private IPv4.
  */
 final class SpecialAddresses {
-  private record Block(byte[] prefix, int bits, String name) {
-    boolean contains(byte[] address) {
-      if (address.length != prefix.length) {
-        return false;
-      }
-      int whole = bits / 8;
-      for (int i = 0; i < whole; i++) {
-        if (address[i] != prefix[i]) {
-          return false;
-        }
-      }
-      int rest = bits % 8;
-      if (rest == 0) {
-        return true;
-      }
-      int mask = (0xff << (8 - rest)) & 0xff;
-      return (address[whole] & mask) == (prefix[whole] & mask);
-    }
-  }
+  private record Block(Cidr cidr, String name) {}
 
   private static final List<Block> BLOCKS = List.of(
       block("0.0.0.0/8", "this network"),
@@ -72,7 +54,7 @@ final class SpecialAddresses {
   static String blockOf(InetAddress address) {
     byte[] bytes = address.getAddress();
     for (Block block : BLOCKS) {
-      if (block.contains(bytes)) {
+      if (block.cidr().contains(bytes)) {
         return block.name();
       }
     }
@@ -80,13 +62,6 @@ final class SpecialAddresses {
   }
 
   private static Block block(String cidr, String name) {
-    int slash = cidr.indexOf('/');
-    try {
-      // Literals only: InetAddress does not resolve these.
-      byte[] prefix = InetAddress.getByName(cidr.substring(0, slash)).getAddress();
-      return new Block(prefix, Integer.parseInt(cidr.substring(slash + 1)), name);
-    } catch (UnknownHostException e) {
-      throw new IllegalArgumentException(cidr, e);
-    }
+    return new Block(java.util.Objects.requireNonNull(Cidr.parse(cidr), cidr), name);
   }
 }
