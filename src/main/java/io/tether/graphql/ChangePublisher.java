@@ -19,15 +19,20 @@ import org.reactivestreams.Subscription;
 
 /**
  * A GraphQL subscription to a space's changes: the native protocol's subscription (catch-up, then
- * live, exactly once and in order) with its frames turned into {@code SyncEvent}s. The subscriber's
- * demand is the write queue: while events wait undelivered the subscription counts as lagging and
- * is caught up from the change log later, so a slow GraphQL client costs bounded memory too.
- * Everything runs on the event loop that created it.
+ * live, exactly once and in order) with its frames turned into {@code SyncEvent}s. Events go out
+ * only while the socket's write queue has room (Vert.x's GraphQL handler asks for events without
+ * looking at it) and the subscriber asks for them; meanwhile at most {@code maxBufferedBytes} wait
+ * here, then the subscription counts as lagging and is caught up from the change log once the
+ * socket drains, as on the native socket. Everything runs on the event loop that created it.
  */
 final class ChangePublisher implements Publisher<Object>, Transport {
   private static final int MAX_BUFFERED = 256;
   private static final Object END = new Object();
 
+  private final SocketDrains socket;
+  private final Runnable resume = this::drain;
+  private final long maxBufferedBytes;
+  private long bufferedBytes;
   private final Context context = Vertx.currentContext();
   private final ChangeStreams streams;
   private final String userId;
@@ -42,7 +47,10 @@ final class ChangePublisher implements Publisher<Object>, Transport {
   private long demand;
   private boolean done;
 
-  ChangePublisher(ChangeStreams streams, String userId, String space, long since, String epoch, Runnable onFinish) {
+  ChangePublisher(ChangeStreams streams, String userId, String space, long since, String epoch, SocketDrains socket,
+                  long maxBufferedBytes, Runnable onFinish) {
+    this.socket = socket;
+    this.maxBufferedBytes = maxBufferedBytes;
     this.onFinish = onFinish;
     this.streams = streams;
     this.userId = userId;
@@ -102,8 +110,12 @@ final class ChangePublisher implements Publisher<Object>, Transport {
 
   @Override
   public void send(String frame) {
-    enqueue(event(new JsonObject(frame)));
+    bufferedBytes += frame.length();
+    enqueue(new Sized(event(new JsonObject(frame)), frame.length()));
   }
+
+  /** An event and the size of the frame it came from, so what waits here is counted in bytes. */
+  private record Sized(Object event, int bytes) {}
 
   @Override
   public void sendEncoded(byte[] utf8) {
@@ -112,7 +124,7 @@ final class ChangePublisher implements Publisher<Object>, Transport {
 
   @Override
   public boolean writeQueueFull() {
-    return done || buffered.size() >= MAX_BUFFERED;
+    return done || buffered.size() >= MAX_BUFFERED || bufferedBytes >= maxBufferedBytes || socket.full();
   }
 
   @Override
@@ -151,8 +163,13 @@ final class ChangePublisher implements Publisher<Object>, Transport {
   }
 
   private void drain() {
-    while (!done && !buffered.isEmpty() && (demand > 0 || buffered.peek() == END || buffered.peek() instanceof Throwable)) {
+    while (!done && !buffered.isEmpty()
+        && (demand > 0 && !socket.full() || buffered.peek() == END || buffered.peek() instanceof Throwable)) {
       Object item = buffered.poll();
+      if (item instanceof Sized sized) {
+        bufferedBytes -= sized.bytes();
+        item = sized.event();
+      }
       if (item == END) {
         finish(null, true);
       } else if (item instanceof Throwable error) {
@@ -165,7 +182,11 @@ final class ChangePublisher implements Publisher<Object>, Transport {
         }
       }
     }
-    if (!done && buffered.size() < MAX_BUFFERED / 2 && !whenDrained.isEmpty()) {
+    if (!done && !buffered.isEmpty() && socket.full()) {
+      socket.whenDrained(resume);
+    }
+    if (!done && buffered.size() < MAX_BUFFERED / 2 && bufferedBytes < maxBufferedBytes / 2 && !socket.full()
+        && !whenDrained.isEmpty()) {
       List<Runnable> ready = new ArrayList<>(whenDrained);
       whenDrained.clear();
       ready.forEach(Runnable::run);
@@ -178,6 +199,7 @@ final class ChangePublisher implements Publisher<Object>, Transport {
     }
     done = true;
     buffered.clear();
+    bufferedBytes = 0;
     onFinish.run();
     if (stream != null) {
       stream.stop();

@@ -8,6 +8,7 @@ import graphql.schema.idl.RuntimeWiring;
 import graphql.schema.idl.SchemaGenerator;
 import graphql.schema.idl.SchemaParser;
 import io.tether.auth.TokenService;
+import io.tether.limits.ConnectionCounter;
 import io.vertx.core.Vertx;
 import io.tether.auth.BearerToken;
 import io.tether.auth.TokenLease;
@@ -48,20 +49,31 @@ public final class GraphQLApi {
 
   private final Vertx vertx;
   private final TokenService tokens;
+  private final ConnectionCounter connections;
   private final boolean introspection;
   private final int maxSubscriptions;
+  private final int writeQueueBytes;
+  // This verticle's GraphQL sockets: their write queues, and whose socket each is (one event loop).
+  private final Map<ServerWebSocket, SocketDrains> drains = new HashMap<>();
+  private final Map<ServerWebSocket, String> owners = new HashMap<>();
   private final GraphQL graphQL;
   private final String sdl;
   // Token leases of this verticle's GraphQL sockets (one event loop: no locking).
   private final Map<ServerWebSocket, TokenLease> leases = new HashMap<>();
 
-  /** {@code defaultPageSize} prices a list field that names no limit; {@code maxSubscriptions} is per socket. */
-  public GraphQLApi(Vertx vertx, TokenService tokens, Resolvers resolvers, ChangeStreams streams,
-                    TetherConfig.Graphql config, int defaultPageSize, int maxSubscriptions) {
+  /**
+   * {@code defaultPageSize} prices a list field that names no limit; sockets count against
+   * {@code sync.maxConnectionsPerUser} like native ones and are bounded by the same
+   * {@code sync.maxSubscriptions} and {@code sync.writeQueueBytes}.
+   */
+  public GraphQLApi(Vertx vertx, TokenService tokens, ConnectionCounter connections, Resolvers resolvers,
+                    ChangeStreams streams, TetherConfig.Graphql config, int defaultPageSize, TetherConfig.Sync sync) {
     this.vertx = vertx;
     this.tokens = tokens;
+    this.connections = connections;
     this.introspection = config.introspection();
-    this.maxSubscriptions = maxSubscriptions;
+    this.maxSubscriptions = sync.maxSubscriptions();
+    this.writeQueueBytes = sync.writeQueueBytes();
     this.sdl = readSchema();
     RuntimeWiring wiring = RuntimeWiring.newRuntimeWiring()
         .scalar(Scalars.JSON)
@@ -96,8 +108,14 @@ public final class GraphQLApi {
           if (lease != null) {
             lease.cancel();
           }
+          drains.remove(socket);
+          String owner = owners.remove(socket);
+          if (owner != null) {
+            connections.close(owner);
+          }
         })
-        .beforeExecute(input -> input.builder().graphQLContext(ctx -> context(ctx, input.context().connectionParams())))
+        .beforeExecute(input -> input.builder().graphQLContext(ctx -> context(ctx, input.context().connectionParams())
+            .put(SocketDrains.class, drains.get(input.context().socket()))))
         .build());
     router.route(PATH).failureHandler(GraphQLErrors::renderHttp);
     router.route(PATH).method(HttpMethod.GET).method(HttpMethod.POST)
@@ -117,7 +135,8 @@ public final class GraphQLApi {
 
   /**
    * A token in connection_init's payload ({@code {"authorization": "Bearer …"}} or {@code {"token": …}}),
-   * else the upgrade request's Authorization header. Refused: the socket closes with 4401. The socket
+   * else the upgrade request's Authorization header. Refused: the socket closes with 4401 (4029 when
+   * the user already holds {@code sync.maxConnectionsPerUser} sockets on this node). The socket
    * closes with 4401 too when the token expires, as the protocol has no way to replace it.
    */
   private void connectionInit(ConnectionInitEvent event) {
@@ -130,7 +149,12 @@ public final class GraphQLApi {
       return;
     }
     tokens.verify(token)
+        .compose(principal -> connections.tryOpen(principal.userId())
+            ? Future.succeededFuture(principal)
+            : Future.failedFuture(new TetherException(ErrorCode.RATE_LIMITED, "too many open sockets for this user")))
         .onSuccess(principal -> {
+          owners.put(socket, principal.userId());
+          drains.put(socket, new SocketDrains(socket, writeQueueBytes));
           // graphql-transport-ws cannot replace a token: no warning, the socket ends when it expires.
           TokenLease lease = new TokenLease(vertx, expiresAt -> { },
               () -> socket.close((short) 4401, "token expired"));
@@ -138,7 +162,14 @@ public final class GraphQLApi {
           leases.put(socket, lease);
           event.complete(principal);
         })
-        .onFailure(event::fail);
+        .onFailure(err -> {
+          if (err instanceof TetherException refused && refused.code() == ErrorCode.RATE_LIMITED) {
+            // The native socket's close code for the same refusal (4401 would send the app to sign in).
+            socket.close((short) 4029, "too many open sockets for this user");
+          } else {
+            event.fail(err);
+          }
+        });
   }
 
   private static String initToken(Object payload, ServerWebSocket socket) {
@@ -186,6 +217,7 @@ public final class GraphQLApi {
           }
           socket.put(OPEN_SUBSCRIPTIONS, open + 1);
           return new ChangePublisher(streams, userId, space, since, head.epoch(),
+              env.getGraphQlContext().get(SocketDrains.class), writeQueueBytes,
               () -> socket.put(OPEN_SUBSCRIPTIONS, socket.<Integer>get(OPEN_SUBSCRIPTIONS) - 1));
         });
     return publisher.toCompletionStage();

@@ -101,8 +101,8 @@ public final class ApiRouter {
     Node.Documents documents = node.documents();
     Resolvers resolvers = new Resolvers(documents.reads(), documents.writes(), documents.mutations(),
         node.guards().limits(), node.guards().json(), config.limits());
-    return new GraphQLApi(vertx, node.auth().tokens(), resolvers, streams, config.graphql(),
-        config.limits().defaultPageSize(), config.sync().maxSubscriptions());
+    return new GraphQLApi(vertx, node.auth().tokens(), node.guards().connections(), resolvers, streams, config.graphql(),
+        config.limits().defaultPageSize(), config.sync());
   }
 
   /** The client's address (see {@link ClientAddresses}): per-address limits and the access log use it. */
