@@ -34,6 +34,11 @@ public final class WebhookDelivery implements JobHandler {
     long seq = job.payload().getLong("seq");
     return webhooks.get(space, id).compose(found -> found.isEmpty()
         ? Future.succeededFuture()
+        : !found.get().creatorIsOwner()
+        // A webhook speaks with its creator's authority: a creator who was demoted or removed no
+        // longer sends the space's changes anywhere. A current owner re-registers it to resume.
+        ? Future.failedFuture(JobFailure.permanent("webhook " + id + " of " + space
+            + ": its creator is no longer an owner of the space; an owner must register it again"))
         : changeLog.readAfter(space, seq - 1, 1).compose(changes -> {
           if (changes.isEmpty() || changes.get(0).seq() != seq) {
             return Future.failedFuture(JobFailure.permanent("change " + seq + " of " + space + " was compacted before delivery"));

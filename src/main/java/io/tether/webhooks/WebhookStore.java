@@ -27,7 +27,8 @@ public final class WebhookStore {
   public static final WriteHook DELIVERIES = (tx, cmd, seq, fanout) -> !fanout.webhooks() ? Future.succeededFuture()
       : ENQUEUE_DELIVERIES.in(tx, Tuple.of(cmd.space(), seq));
 
-  public record Webhook(String space, String id, String url, String secret) {}
+  /** {@code creatorIsOwner}: whether whoever registered it still owns the space (read with it). */
+  public record Webhook(String space, String id, String url, String secret, boolean creatorIsOwner) {}
 
   private final Pool pool;
 
@@ -38,7 +39,7 @@ public final class WebhookStore {
   public Future<Void> put(String space, String id, String url, String secret, String userId) {
     return pool.preparedQuery("""
         INSERT INTO webhooks (space_id, id, url, secret, created_by) VALUES ($1, $2, $3, $4, $5)
-        ON CONFLICT (space_id, id) DO UPDATE SET url = EXCLUDED.url, secret = EXCLUDED.secret""")
+        ON CONFLICT (space_id, id) DO UPDATE SET url = EXCLUDED.url, secret = EXCLUDED.secret, created_by = EXCLUDED.created_by""")
         .execute(Tuple.of(space, id, url, secret, userId)).mapEmpty();
   }
 
@@ -48,13 +49,16 @@ public final class WebhookStore {
   }
 
   public Future<Optional<Webhook>> get(String space, String id) {
-    return pool.preparedQuery("SELECT url, secret FROM webhooks WHERE space_id = $1 AND id = $2").execute(Tuple.of(space, id))
+    return pool.preparedQuery("""
+            SELECT w.url, w.secret, EXISTS (SELECT 1 FROM members m
+              WHERE m.space_id = w.space_id AND m.user_id = w.created_by AND m.role = 'owner')
+            FROM webhooks w WHERE w.space_id = $1 AND w.id = $2""").execute(Tuple.of(space, id))
         .map(rows -> {
           if (rows.size() == 0) {
             return Optional.empty();
           }
           Row row = rows.iterator().next();
-          return Optional.of(new Webhook(space, id, row.getString(0), row.getString(1)));
+          return Optional.of(new Webhook(space, id, row.getString(0), row.getString(1), row.getBoolean(2)));
         });
   }
 
