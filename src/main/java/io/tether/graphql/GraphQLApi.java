@@ -121,7 +121,7 @@ public final class GraphQLApi {
     router.route(PATH).method(HttpMethod.GET).method(HttpMethod.POST)
         .handler(bodyHandler).handler(authenticate).handler(GraphQLHandler.builder(graphQL)
         .beforeExecute(input -> input.builder().graphQLContext(ctx -> context(ctx, input.context().get(Resolvers.PRINCIPAL))
-            .put(Resolvers.ADMITTED, Future.succeededFuture())))
+            .put(Resolvers.PREPAID, new java.util.concurrent.atomic.AtomicBoolean(true))))
         .build());
   }
 

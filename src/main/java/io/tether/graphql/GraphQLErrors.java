@@ -46,6 +46,10 @@ final class GraphQLErrors implements DataFetcherExceptionHandler {
     if (error.code() == ErrorCode.UNAUTHORIZED) {
       rc.response().putHeader("WWW-Authenticate", "Bearer");
     }
+    if (error.code() == ErrorCode.RATE_LIMITED && error.details() != null) {
+      // As on REST: clients and proxies back off by the header, not by the body.
+      rc.response().putHeader("Retry-After", String.valueOf(error.details().getLong("retryAfter", 1L)));
+    }
     io.vertx.core.json.JsonObject body = new io.vertx.core.json.JsonObject().put("errors", new io.vertx.core.json.JsonArray()
         .add(new io.vertx.core.json.JsonObject().put("message", error.getMessage()).put("extensions", extensions(error))));
     rc.response().setStatusCode(error.code().status()).putHeader("Content-Type", "application/json").end(body.toBuffer());

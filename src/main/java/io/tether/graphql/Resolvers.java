@@ -30,8 +30,12 @@ import java.util.concurrent.CompletionStage;
  */
 public final class Resolvers {
   static final String PRINCIPAL = "tether.principal";
-  /** The operation's admission under the per-user rate limit: taken by REST's handler over HTTP, here over the socket. */
-  static final String ADMITTED = "tether.admitted";
+  /**
+   * Over HTTP, REST's handler has already charged the request one token under the per-user limit:
+   * the operation's first root field uses it. Every other root field pays its own (a mutate pays one
+   * per mutation), so one request cannot carry a thousand lookups for the price of one.
+   */
+  static final String PREPAID = "tether.prepaid";
 
   private final ReadService reads;
   private final DocumentService writes;
@@ -132,20 +136,21 @@ public final class Resolvers {
         batch.add(mutation);
       });
       String space = Ids.space(env.getArgument("space"));
-      return run(admitted(env).compose(ok -> mutationService.apply(space, user(env), batch))
+      return run(admitted(env, batch.size()).compose(ok -> mutationService.apply(space, user(env), batch))
           .map(results -> results.stream().map(JsonObject::getMap).toList()));
     };
   }
 
-  /** Once per operation, however many root fields it has. */
-  Future<Void> admitted(DataFetchingEnvironment env) {
+  /** A root field's admission under the per-user rate limit, worth {@code cost} requests. */
+  Future<Void> admitted(DataFetchingEnvironment env, int cost) {
     GraphQLContext context = env.getGraphQlContext();
-    Future<Void> admitted = context.get(ADMITTED);
-    if (admitted == null) {
-      admitted = limits.user(user(env));
-      context.put(ADMITTED, admitted);
-    }
-    return admitted;
+    java.util.concurrent.atomic.AtomicBoolean prepaid = context.get(PREPAID);
+    int due = cost - (prepaid != null && prepaid.getAndSet(false) ? 1 : 0);
+    return due <= 0 ? Future.succeededFuture() : limits.user(user(env), due);
+  }
+
+  Future<Void> admitted(DataFetchingEnvironment env) {
+    return admitted(env, 1);
   }
 
   private int limit(DataFetchingEnvironment env) {

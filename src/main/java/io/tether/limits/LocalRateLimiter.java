@@ -16,7 +16,7 @@ public final class LocalRateLimiter implements RateLimiter {
   }
 
   @Override
-  public Future<Decision> acquire(String key, Bucket bucket) {
+  public Future<Decision> acquire(String key, Bucket bucket, int cost) {
     long now = System.nanoTime();
     if (buckets.size() > SWEEP_ABOVE) {
       sweep(now);
@@ -32,7 +32,7 @@ public final class LocalRateLimiter implements RateLimiter {
       state.tokens = Math.min(bucket.burst(), state.tokens + elapsedSeconds * bucket.perSecond());
       state.updatedNanos = now;
       if (state.tokens >= 1) {
-        state.tokens -= 1;
+        state.tokens = Math.max(state.tokens - cost, -bucket.burst());
         return Future.succeededFuture(Decision.ALLOW);
       }
       long waitMillis = (long) Math.ceil((1 - state.tokens) * 1000 / bucket.perSecond());

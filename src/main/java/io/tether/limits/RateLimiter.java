@@ -21,5 +21,13 @@ public interface RateLimiter {
     }
   }
 
-  Future<Decision> acquire(String key, Bucket bucket);
+  /**
+   * Takes {@code cost} tokens when the bucket holds at least one; what it lacks is owed (the bucket
+   * goes below zero, at most a burst below), so a large batch goes through and the calls after it wait.
+   */
+  Future<Decision> acquire(String key, Bucket bucket, int cost);
+
+  default Future<Decision> acquire(String key, Bucket bucket) {
+    return acquire(key, bucket, 1);
+  }
 }

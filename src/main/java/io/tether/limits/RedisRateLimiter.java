@@ -19,6 +19,7 @@ public final class RedisRateLimiter implements RateLimiter {
   private static final String SCRIPT = """
       local rate = tonumber(ARGV[1])
       local burst = tonumber(ARGV[2])
+      local cost = tonumber(ARGV[3])
       local t = redis.call('TIME')
       local now = t[1] * 1000 + math.floor(t[2] / 1000)
       local state = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
@@ -28,13 +29,13 @@ public final class RedisRateLimiter implements RateLimiter {
       local allowed = 0
       local wait = 0
       if tokens >= 1 then
-        tokens = tokens - 1
+        tokens = math.max(tokens - cost, -burst)
         allowed = 1
       else
         wait = math.ceil((1 - tokens) * 1000 / rate)
       end
       redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', now)
-      redis.call('PEXPIRE', KEYS[1], math.ceil(burst * 1000 / rate) + 1000)
+      redis.call('PEXPIRE', KEYS[1], math.ceil(2 * burst * 1000 / rate) + 1000)
       return {allowed, wait}""";
 
   private final Redis redis;
@@ -47,9 +48,9 @@ public final class RedisRateLimiter implements RateLimiter {
   }
 
   @Override
-  public Future<Decision> acquire(String key, Bucket bucket) {
+  public Future<Decision> acquire(String key, Bucket bucket, int cost) {
     Request eval = Request.cmd(Command.EVAL).arg(SCRIPT).arg(1).arg(prefix + "rl:" + key)
-        .arg(Double.toString(bucket.perSecond())).arg(bucket.burst());
+        .arg(Double.toString(bucket.perSecond())).arg(bucket.burst()).arg(cost);
     return redis.send(eval)
         .map(reply -> new Decision(reply.get(0).toInteger() == 1, reply.get(1).toLong()))
         .recover(err -> {

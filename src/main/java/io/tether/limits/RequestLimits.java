@@ -52,7 +52,15 @@ public final class RequestLimits {
 
   /** Every authenticated request and every frame, by user, on whatever node they arrive. */
   public Future<Void> user(String userId) {
-    return take("user:" + userId, perUser);
+    return user(userId, 1);
+  }
+
+  /**
+   * Work worth {@code cost} requests (a GraphQL field, a batch of mutations): admitted while the
+   * user's bucket holds a token, and paid in full, so what comes after it waits (see {@link RateLimiter}).
+   */
+  public Future<Void> user(String userId, int cost) {
+    return take("user:" + userId, perUser, Math.max(1, cost));
   }
 
   /** Sign-in attempts (and registrations), by account and by address, against password guessing. */
@@ -71,7 +79,11 @@ public final class RequestLimits {
   }
 
   private Future<Void> take(String key, RateLimiter.Bucket bucket) {
-    return limiter.acquire(bounded(key), bucket).compose(decision -> decision.allowed()
+    return take(key, bucket, 1);
+  }
+
+  private Future<Void> take(String key, RateLimiter.Bucket bucket, int cost) {
+    return limiter.acquire(bounded(key), bucket, cost).compose(decision -> decision.allowed()
         ? Future.succeededFuture()
         : refuse(key, decision));
   }

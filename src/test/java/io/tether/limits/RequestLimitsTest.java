@@ -18,7 +18,7 @@ class RequestLimitsTest {
   @Test
   void keysAreDigestsOfBoundedSizeWhateverTheInput() {
     List<String> keys = new ArrayList<>();
-    RateLimiter recording = (key, bucket) -> {
+    RateLimiter recording = (key, bucket, cost) -> {
       keys.add(key);
       return Future.succeededFuture(RateLimiter.Decision.ALLOW);
     };
