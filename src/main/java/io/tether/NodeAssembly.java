@@ -184,8 +184,9 @@ public final class NodeAssembly {
   }
 
   private Node node(Pool pool, RedisShard redis, ChangeBus bus, MembershipCache memberships, PasswordHasher hasher) {
-    Node.Stores stores = new Node.Stores(pool, new UserStore(pool), new SpaceStore(pool), new DocumentStore(pool),
-        new PgChangeLog(pool));
+    int pageBytes = config.limits().maxPageBytes();
+    Node.Stores stores = new Node.Stores(pool, new UserStore(pool), new SpaceStore(pool),
+        new DocumentStore(pool, pageBytes), new PgChangeLog(pool, pageBytes));
     Node.Auth auth = auth(stores, bus, memberships, hasher);
     ConnectionCounter connections = new ConnectionCounter(config.sync().maxConnectionsPerUser());
     Node.Guards guards = new Node.Guards(new JsonLimits(config.limits().maxJsonDepth()),
@@ -235,7 +236,8 @@ public final class NodeAssembly {
     MutationService mutations = new MutationService(access, new MutationStore(stores.pool(), writer), writes,
         stores.documents(),
         new MutationParser(maxDocumentBytes), config.limits().maxMutationsPerBatch());
-    FirstPageCache firstPages = new FirstPageCache(config.limits().listingCacheEntries(), 4L * 1024 * 1024);
+    FirstPageCache firstPages = new FirstPageCache(config.limits().listingCacheEntries(),
+        config.limits().listingCacheBytes());
     metrics.bindCounter("tether.listing.cache.hits", "First pages of listings answered from the node's cache", firstPages,
         FirstPageCache::hits);
     metrics.bindCounter("tether.listing.cache.misses", "First pages of listings read from PostgreSQL", firstPages,

@@ -118,16 +118,16 @@ public final class ReadService {
           if (!info.canServe(since, epoch)) {
             return Future.failedFuture(resyncRequired(info, info.minSeq()));
           }
-          return changeLog.readAfter(space, since, limit + 1).map(changes -> changesPage(changes, since, limit, info));
+          return changeLog.readAfter(space, since, limit).map(page -> changesPage(page, since, info));
         });
   }
 
-  private static JsonObject changesPage(List<Change> changes, long since, int limit, SpaceInfo info) {
-    if (!changes.isEmpty() && changes.get(0).seq() != since + 1) {
-      throw resyncRequired(info, changes.get(0).seq() - 1);
+  private static JsonObject changesPage(ChangeLog.Page<Change> page, long since, SpaceInfo info) {
+    List<Change> shown = page.items();
+    if (!shown.isEmpty() && shown.get(0).seq() != since + 1) {
+      throw resyncRequired(info, shown.get(0).seq() - 1);
     }
-    boolean more = changes.size() > limit;
-    List<Change> shown = more ? changes.subList(0, limit) : changes;
+    boolean more = page.more();
     JsonArray out = new JsonArray();
     shown.forEach(c -> out.add(c.toJson()));
     long cursor = shown.isEmpty() ? since : shown.get(shown.size() - 1).seq();

@@ -15,11 +15,18 @@ import java.util.Optional;
  */
 public interface ChangeLog {
 
-  /** Up to {@code limit} changes with {@code seq > since}, in seq order. */
-  Future<List<Change>> readAfter(String space, long since, int limit);
+  /**
+   * A page of the log: its changes in seq order, and whether more may follow it. A page ends at
+   * {@code limit} changes or at the change that brings it to the store's byte budget, whichever
+   * comes first (so one page of 256 KiB documents is a few MiB, not hundreds).
+   */
+  record Page<T>(List<T> items, boolean more) {}
+
+  /** Changes with {@code seq > since}: at most {@code limit}, and bounded in bytes. */
+  Future<Page<Change>> readAfter(String space, long since, int limit);
 
   /** The same changes as ready-to-send frames; the fast path of catch-up and gap filling. */
-  Future<List<ChangeFrame>> readFramesAfter(String space, long since, int limit);
+  Future<Page<ChangeFrame>> readFramesAfter(String space, long since, int limit);
 
   /** The space's head (last seq and epoch), empty if the space does not exist. */
   Future<Optional<SpaceInfo>> head(String space);

@@ -17,41 +17,60 @@ import java.util.Optional;
 
 /** {@link ChangeLog} on the {@code changes} table. */
 public final class PgChangeLog implements ChangeLog {
-  private static final String AFTER = "SELECT " + Rows.CHANGE_COLUMNS
-      + " FROM changes WHERE space_id = $1 AND seq > $2 ORDER BY seq LIMIT $3";
-  private static final String FRAMES_AFTER = """
-      SELECT seq, collection, doc_id, op, version, data::text, deleted, mutation_id, actor, ts
-      FROM changes WHERE space_id = $1 AND seq > $2 ORDER BY seq LIMIT $3""";
+  // The running size (each change's data as JSON text, plus a frame's fixed part; stored sizes are
+  // compressed and say little) is summed in seq order over at most $3 rows; rows that would start
+  // past the budget ($4) are not sent. The row that crosses it is: a page always holds one change.
+  private static final String BUDGETED = """
+      SELECT * FROM (
+        SELECT seq, collection, doc_id, op, version, payload, deleted, mutation_id, actor, ts,
+               sum(coalesce(octet_length(%2$s), 0) + 200) OVER (ORDER BY seq ROWS UNBOUNDED PRECEDING) AS running,
+               coalesce(octet_length(%2$s), 0) + 200 AS size
+        FROM (SELECT seq, collection, doc_id, op, version, %1$s AS payload, deleted, mutation_id, actor, ts
+              FROM changes WHERE space_id = $1 AND seq > $2 ORDER BY seq LIMIT $3) bounded) page
+      WHERE running - size < $4 ORDER BY seq""";
+  private static final String AFTER = BUDGETED.formatted("data", "payload::text");
+  // Frames carry the data as text already: it is rendered once, and measured as it is.
+  private static final String FRAMES_AFTER = BUDGETED.formatted("data::text", "payload");
+  private static final int RUNNING = 10;
   private static final String HEADS = "SELECT id, seq FROM spaces WHERE id = ANY($1)";
 
   private final Pool pool;
+  private final long maxPageBytes;
 
-  public PgChangeLog(Pool pool) {
+  /** {@code maxPageBytes}: about how much data one page may carry ({@code limits.maxPageBytes}). */
+  public PgChangeLog(Pool pool, long maxPageBytes) {
     this.pool = pool;
+    this.maxPageBytes = maxPageBytes;
   }
 
   @Override
-  public Future<List<Change>> readAfter(String space, long since, int limit) {
-    return pool.preparedQuery(AFTER).execute(Tuple.of(space, since, limit)).map(rows -> {
-      List<Change> changes = new ArrayList<>(rows.size());
-      for (Row row : rows) {
-        changes.add(Rows.change(space, row));
-      }
-      return changes;
+  public Future<Page<Change>> readAfter(String space, long since, int limit) {
+    return read(AFTER, space, since, limit, row -> Rows.change(space, row));
+  }
+
+  @Override
+  public Future<Page<ChangeFrame>> readFramesAfter(String space, long since, int limit) {
+    return read(FRAMES_AFTER, space, since, limit, row -> {
+      Instant ts = row.getOffsetDateTime(9).toInstant();
+      String frame = Change.frame(space, row.getLong(0), row.getString(1), row.getString(2), row.getString(3),
+          row.getLong(4), row.getString(5), row.getBoolean(6), row.getString(7), row.getString(8), Change.TS.format(ts));
+      return ChangeFrame.of(space, row.getLong(0), frame, ts.toEpochMilli());
     });
   }
 
-  @Override
-  public Future<List<ChangeFrame>> readFramesAfter(String space, long since, int limit) {
-    return pool.preparedQuery(FRAMES_AFTER).execute(Tuple.of(space, since, limit)).map(rows -> {
-      List<ChangeFrame> frames = new ArrayList<>(rows.size());
+  /** One more row than asked tells whether more follow; a last row at the budget tells it too. */
+  private <T> Future<Page<T>> read(String sql, String space, long since, int limit, java.util.function.Function<Row, T> map) {
+    return pool.preparedQuery(sql).execute(Tuple.of(space, since, limit + 1, maxPageBytes)).map(rows -> {
+      List<T> items = new ArrayList<>(Math.min(rows.size(), limit));
+      long running = 0;
       for (Row row : rows) {
-        Instant ts = row.getOffsetDateTime(9).toInstant();
-        String frame = Change.frame(space, row.getLong(0), row.getString(1), row.getString(2), row.getString(3),
-            row.getLong(4), row.getString(5), row.getBoolean(6), row.getString(7), row.getString(8), Change.TS.format(ts));
-        frames.add(ChangeFrame.of(space, row.getLong(0), frame, ts.toEpochMilli()));
+        if (items.size() == limit) {
+          return new Page<>(items, true);
+        }
+        items.add(map.apply(row));
+        running = row.getLong(RUNNING);
       }
-      return frames;
+      return new Page<>(items, running >= maxPageBytes);
     });
   }
 

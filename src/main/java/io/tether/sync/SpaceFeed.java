@@ -212,7 +212,7 @@ final class SpaceFeed implements BusListener {
         scheduleFill(Math.max(gapGraceMillis, 200));
         return;
       }
-      List<ChangeFrame> changes = ar.result();
+      List<ChangeFrame> changes = ar.result().items();
       for (ChangeFrame change : changes) {
         // The log is contiguous; a jump means history was compacted, and each subscription that
         // sees the jump works out for itself whether its client must resync.
@@ -221,7 +221,7 @@ final class SpaceFeed implements BusListener {
           deliver(known != null ? known : change);
         }
       }
-      if (changes.size() == pageSize || fillAgain) {
+      if (ar.result().more() || fillAgain) {
         scheduleFill(0);
       } else {
         releaseEarly();

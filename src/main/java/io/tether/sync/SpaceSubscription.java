@@ -113,7 +113,8 @@ final class SpaceSubscription implements SpaceFeed.Receiver {
         fail();
         return;
       }
-      List<ChangeFrame> page = ar.result();
+      List<ChangeFrame> page = ar.result().items();
+      boolean more = ar.result().more();
       if (!page.isEmpty() && page.get(0).seq() != cursor + 1) {
         // History after the cursor was compacted away: never a partial replay.
         transport.send(Frames.resyncRequired(null, space, page.get(0).seq() - 1, epoch));
@@ -135,7 +136,7 @@ final class SpaceSubscription implements SpaceFeed.Receiver {
       }
       metrics.deliveredFromLog(sent);
       metrics.caughtUp(sent);
-      if (page.size() == pageSize) {
+      if (more) {
         catchUp();
       } else {
         feed.ready().onComplete(r -> {

@@ -39,7 +39,7 @@ public final class WebhookDelivery implements JobHandler {
         // longer sends the space's changes anywhere. A current owner re-registers it to resume.
         ? Future.failedFuture(JobFailure.permanent("webhook " + id + " of " + space
             + ": its creator is no longer an owner of the space; an owner must register it again"))
-        : changeLog.readAfter(space, seq - 1, 1).compose(changes -> {
+        : changeLog.readAfter(space, seq - 1, 1).map(ChangeLog.Page::items).compose(changes -> {
           if (changes.isEmpty() || changes.get(0).seq() != seq) {
             return Future.failedFuture(JobFailure.permanent("change " + seq + " of " + space + " was compacted before delivery"));
           }

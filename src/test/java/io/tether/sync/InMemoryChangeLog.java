@@ -28,19 +28,25 @@ final class InMemoryChangeLog implements ChangeLog {
   }
 
   @Override
-  public synchronized Future<List<Change>> readAfter(String space, long since, int limit) {
+  public synchronized Future<Page<Change>> readAfter(String space, long since, int limit) {
     List<Change> out = new ArrayList<>();
+    boolean more = false;
     for (Change c : log.getOrDefault(space, List.of())) {
-      if (c.seq() > since && out.size() < limit) {
-        out.add(c);
+      if (c.seq() > since) {
+        if (out.size() < limit) {
+          out.add(c);
+        } else {
+          more = true;
+        }
       }
     }
-    return Future.succeededFuture(out);
+    return Future.succeededFuture(new Page<>(out, more));
   }
 
   @Override
-  public Future<List<ChangeFrame>> readFramesAfter(String space, long since, int limit) {
-    return readAfter(space, since, limit).map(changes -> changes.stream().map(ChangeFrame::of).toList());
+  public Future<Page<ChangeFrame>> readFramesAfter(String space, long since, int limit) {
+    return readAfter(space, since, limit).map(page -> new Page<>(page.items().stream().map(ChangeFrame::of).toList(),
+        page.more()));
   }
 
   @Override
