@@ -64,6 +64,10 @@ public final class Main {
           LOG.info("Tether listening on {}:{} with {} API verticle instances, {} bus",
               config.http().host(), config.http().port(), config.http().effectiveInstances(),
               config.redis().enabled() ? "Redis" : "local");
+          if (!config.production() && config.http().host().equals("127.0.0.1")) {
+            LOG.info("Development mode listens on this machine only: set TETHER_HTTP_HOST=0.0.0.0 to reach it "
+                + "from a phone on the network");
+          }
         })
         .onFailure(err -> {
           LOG.error("Tether did not start: {}", err.getMessage(), err);

@@ -26,7 +26,7 @@ public final class Settings {
       Setting.of("drain.socketCloseWindowSeconds", INT, 10, "Sockets are closed with 1012 at random moments spread over this window").range(0, 3600),
       Setting.of("drain.timeoutSeconds", INT, 30, "The drain ends (exit 0) within this bound whatever is still open"),
 
-      Setting.of("http.host", STRING, "0.0.0.0", "Address the HTTP and WebSocket server binds to"),
+      Setting.of("http.host", STRING, null, "Address the HTTP and WebSocket server binds to; unset: 127.0.0.1 in development (a laptop's node is not on the network by surprise), 0.0.0.0 in production"),
       Setting.of("http.port", INT, 8080, "HTTP and WebSocket port").range(0, 65535),
       Setting.of("http.instances", INT, 0, "Instances of the API verticle (event loops serving HTTP and sockets); 0 means the number of cores").range(0, 1024),
       Setting.of("http.maxBodyBytes", INT, 1_048_576, "Largest HTTP request body; larger bodies get 413"),

@@ -14,6 +14,12 @@ public record TetherConfig(Server server, Log log, Drain drain, Http http, Pg pg
                            Presence presence) {
 
   public TetherConfig {
+    if (http.host() == null) {
+      boolean production = server.mode().equals("production");
+      http = new Http(production ? "0.0.0.0" : "127.0.0.1", http.port(), http.instances(), http.maxBodyBytes(),
+          http.maxHeaderBytes(), http.maxHeaders(), http.headerTimeoutSeconds(), http.requestTimeoutSeconds(),
+          http.corsOrigins(), http.trustedProxies());
+    }
     if (server.mode().equals("production") && !auth.hasSigningKey()) {
       throw new ConfigException("auth.signingKeyFile", "production mode signs tokens with an ES256 key: set "
           + "TETHER_AUTH_SIGNING_KEY_FILE or TETHER_AUTH_SIGNING_KEY (HS256 secrets are for development only)");

@@ -108,8 +108,12 @@ class ConfigLoaderTest {
         .hasMessageContaining("log.format");
     assertThatThrownBy(() -> ConfigLoader.resolve(new JsonObject(), Map.of("TETHER_DRAIN_TIMEOUT_SECONDS", "0")))
         .hasMessageContaining("drain.timeoutSeconds");
-    assertThatThrownBy(() -> ConfigLoader.resolve(new JsonObject(), Map.of("TETHER_HTTP_HOST", "")))
-        .hasMessageContaining("http.host").hasMessageContaining("empty");
+    assertThatThrownBy(() -> ConfigLoader.resolve(new JsonObject(), Map.of("TETHER_DATA_DIR", "")))
+        .hasMessageContaining("pg.dataDir").hasMessageContaining("empty");
+    // Issue 16, item 15: a development node listens on loopback unless told otherwise.
+    assertThat(ConfigLoader.resolve(new JsonObject(), Map.of()).http().host()).isEqualTo("127.0.0.1");
+    assertThat(ConfigLoader.resolve(new JsonObject(), Map.of("TETHER_HTTP_HOST", "0.0.0.0")).http().host())
+        .isEqualTo("0.0.0.0");
     assertThatThrownBy(() -> ConfigLoader.resolve(new JsonObject(), Map.of("TETHER_PUSH_APNS_KEY_FILE", "/k.p8")))
         .hasMessageContaining("push.apns.keyId");
     assertThatThrownBy(() -> ConfigLoader.resolve(new JsonObject(), Map.of("TETHER_AUTH_EXTERNAL_ISSUERS", "[{\"issuer\":1}]")))
