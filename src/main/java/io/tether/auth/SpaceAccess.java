@@ -29,6 +29,15 @@ public final class SpaceAccess {
     return bus.publishMembershipChange(space, userId).otherwiseEmpty();
   }
 
+  /**
+   * The same check from PostgreSQL, past the cache: for live subscriptions that recheck now and then,
+   * in case a revocation never reached this node (a publish that failed, a bus that was away).
+   */
+  public Future<Role> toReadNow(String space, String userId) {
+    cache.invalidate(space, userId);
+    return toRead(space, userId);
+  }
+
   public Future<Role> toRead(String space, String userId) {
     return require(space, userId, role -> true, "not a member of this space");
   }

@@ -79,6 +79,7 @@ public final class Settings {
       Setting.of("sync.catchUpPageSize", INT, 500, "Changes read from the change log per query during catch-up").range(1, 10_000),
       Setting.of("sync.gapGraceMillis", INT, 50, "How long an out-of-order change waits for the missing ones before they are read from the change log").range(0, 60_000),
       Setting.of("sync.headCheckIntervalSeconds", INT, 5, "How often subscribed spaces are compared with the database head, to find publishes lost in a crash"),
+      Setting.of("sync.membershipRecheckSeconds", INT, 120, "How often each live subscription asks PostgreSQL again whether its user is still a member (revocations travel on the bus, which can lose them); 0: never. Checked with the heartbeat, so at most every sync.pingIntervalSeconds").range(0, 86_400),
 
       Setting.of("limits.maxDocumentBytes", INT, 262_144, "Largest document, as JSON"),
       Setting.of("limits.maxJsonDepth", INT, 64, "Deepest JSON nesting accepted in bodies and frames").range(2, 1000),

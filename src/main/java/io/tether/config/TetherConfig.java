@@ -96,7 +96,7 @@ public record TetherConfig(Server server, Log log, Drain drain, Http http, Pg pg
   public record Sync(int pingIntervalSeconds, int idleTimeoutSeconds, int authTimeoutSeconds,
                      int maxSubscriptions, int maxConnectionsPerUser, List<String> allowedOrigins, int maxFrameBytes,
                      int writeQueueBytes, int maxWriteQueueBytes, int catchUpPageSize, int gapGraceMillis,
-                     int headCheckIntervalSeconds) {
+                     int headCheckIntervalSeconds, int membershipRecheckSeconds) {
     public Sync {
       if (maxWriteQueueBytes < writeQueueBytes) {
         throw new ConfigException("sync.maxWriteQueueBytes", "must be at least sync.writeQueueBytes");

@@ -5,6 +5,7 @@ import io.tether.core.SpaceInfo;
 import io.tether.core.TetherException;
 import io.tether.presence.PresenceSeat;
 import io.tether.presence.PresenceSink;
+import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -83,6 +84,29 @@ final class SocketSubscriptions {
     return sub.seat;
   }
 
+  /**
+   * Asks again whether the user may still read each subscribed space, and ends (with the revoked
+   * frame) those they may not: revocations travel on the bus, which can lose them, and one can land
+   * between a subscribe's check and its start. Run on re-auth, once a subscription is live, and
+   * every {@code sync.membershipRecheckSeconds}.
+   */
+  void recheck() {
+    for (Subscription sub : new ArrayList<>(active.values())) {
+      recheck(sub, true);
+    }
+  }
+
+  /** {@code fresh}: ask PostgreSQL; otherwise the node's cache, which every revocation it heard cleared. */
+  private void recheck(Subscription sub, boolean fresh) {
+    Future<?> check = fresh ? ctx.reads().stillReader(sub.space, userId) : ctx.reads().head(sub.space, userId);
+    check.onFailure(err -> {
+      if (err instanceof TetherException te && te.code() == ErrorCode.FORBIDDEN && !sub.ended && !closed) {
+        transport.send(Frames.revoked(sub.space));
+        sub.end();
+      }
+    });
+  }
+
   void closeAll() {
     closed = true;
     checking.clear();
@@ -154,6 +178,9 @@ final class SocketSubscriptions {
       if (seat != null) {
         seat.onLive();
       }
+      // A removal that landed between the subscribe's check and now was not heard by this stream, but
+      // it cleared the cache: a cached check (no query, in the common case) sees it.
+      recheck(this, false);
     }
 
     @Override

@@ -20,6 +20,8 @@ public final class SyncSession {
   /** Longest string id a frame may carry (a UUID is 36). */
   static final int MAX_ID_LENGTH = 128;
 
+  private long nextRecheckMillis;
+
   private final SyncContext ctx;
   private final ChangeStreams streams;
   private final Transport transport;
@@ -58,8 +60,18 @@ public final class SyncSession {
   public void heartbeat(long nowMillis) {
     if (nowMillis - lastActivityMillis > ctx.config().idleTimeoutSeconds() * 1000L) {
       closeWith(CloseCodes.GOING_AWAY, "idle timeout");
-    } else {
-      transport.ping();
+      return;
+    }
+    transport.ping();
+    long every = ctx.config().membershipRecheckSeconds() * 1000L;
+    if (every > 0 && state instanceof Authenticated authenticated) {
+      if (nextRecheckMillis == 0) {
+        // Spread over the interval, so sockets opened together do not all ask at once.
+        nextRecheckMillis = nowMillis + java.util.concurrent.ThreadLocalRandom.current().nextLong(every);
+      } else if (nowMillis >= nextRecheckMillis) {
+        nextRecheckMillis = nowMillis + every;
+        authenticated.subscriptions.recheck();
+      }
     }
   }
 
@@ -250,6 +262,7 @@ public final class SyncSession {
       }
       lease.renew(next);
       transport.send(Frames.authenticated(id, next.userId(), next.expiresAtEpochSeconds()));
+      subscriptions.recheck();
     }
 
     private void mutate(Object id, String space, Object mutations) {
