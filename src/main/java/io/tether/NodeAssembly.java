@@ -198,7 +198,7 @@ public final class NodeAssembly {
     Node.Push push = push(pool, jobs.queue(), redis, connections, guards.outbound());
     Node.Spaces spaces = new Node.Spaces(
         new SpaceService(stores.spaces(), stores.users(), auth.access(), bus, push.jobs()),
-        new WebhookService(jobs.webhooks(), auth.access(), guards.outbound()));
+        new WebhookService(jobs.webhooks(), auth.access(), guards.outbound(), config.webhooks().maxPerSpace()));
     return new Node(vertx, config, stores, bus, auth, documents(stores, auth.access(), bus, presence), spaces, guards,
         presence, push, jobs, new Node.Ops(metrics, new Drain(), new InstanceStats()));
   }
@@ -285,7 +285,7 @@ public final class NodeAssembly {
         : new RedisOnlineUsers(vertx, redis.commands(), redis.prefix(), connections, 10_000);
     closer.registerSync("online-users renewals", online, OnlineUsers::close);
     DeviceStore devices = new DeviceStore(pool);
-    return new Node.Push(devices, new PushJobs(pool, queue, online, devices, providers));
+    return new Node.Push(devices, new PushJobs(pool, queue, online, devices, providers, push.collapseSeconds()));
   }
 
   /** The retention worker, and background jobs on their own event loop: webhook deliveries and push notifications. */

@@ -124,12 +124,12 @@ public record TetherConfig(Server server, Log log, Drain drain, Http http, Pg pg
   public record Jobs(int concurrency, int maxAttempts, int backoffBaseMillis, int backoffMaxMillis, int pollMillis,
                      int leaseSeconds) {}
 
-  public record Webhooks(int timeoutMillis, boolean allowPrivateTargets, String dnsServer) {}
+  public record Webhooks(int timeoutMillis, boolean allowPrivateTargets, String dnsServer, int maxPerSpace) {}
 
   /** Who is in a space (cluster-wide, renewed, expiring) and the ephemeral signals between them. */
   public record Presence(int ttlSeconds, int maxStateBytes, int maxSignalBytes, int signalsPerSecond) {}
 
-  public record Push(int collapseSeconds, Fcm fcm, Apns apns) {
+  public record Push(int collapseSeconds, int maxDevicesPerUser, Fcm fcm, Apns apns) {
     /** Firebase Cloud Messaging: on when a service account is configured. */
     public record Fcm(String serviceAccountFile, String endpoint) {
       public boolean enabled() {

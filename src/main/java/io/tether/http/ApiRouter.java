@@ -83,7 +83,7 @@ public final class ApiRouter {
     new DocumentRoutes(documents.reads(), documents.writes(), json, config.limits()).mount(router);
     new ChangeRoutes(documents.reads(), config.limits()).mount(router);
     new MutationRoutes(documents.mutations(), json).mount(router);
-    new DeviceRoutes(node.push().devices(), json, node.guards().outbound()).mount(router);
+    new DeviceRoutes(node.push().devices(), json, node.guards().outbound(), config.push().maxDevicesPerUser()).mount(router);
     new PushRoutes(node.spaces().spaces(), json).mount(router);
     new WebhookRoutes(node.spaces().webhooks(), json).mount(router);
     new PresenceRoutes(documents.reads()).mount(router);

@@ -20,7 +20,10 @@ final class DeviceRoutes {
   private final JsonLimits json;
   private final OutboundTargets targets;
 
-  DeviceRoutes(DeviceStore devices, JsonLimits json, OutboundTargets targets) {
+  private final int maxPerUser;
+
+  DeviceRoutes(DeviceStore devices, JsonLimits json, OutboundTargets targets, int maxPerUser) {
+    this.maxPerUser = maxPerUser;
     this.devices = devices;
     this.json = json;
     this.targets = targets;
@@ -50,7 +53,7 @@ final class DeviceRoutes {
     }
     // A webhook device's token is the URL its pushes are POSTed to (a UnifiedPush endpoint, a gateway).
     Future<Void> checked = platform.equals("webhook") ? targets.check(OutboundTargets.parse("token", token)) : Future.succeededFuture();
-    checked.compose(ok -> devices.put(Requests.principal(rc).userId(), deviceId, platform, token, locale))
+    checked.compose(ok -> devices.put(Requests.principal(rc).userId(), deviceId, platform, token, locale, maxPerUser))
         .onSuccess(done -> Requests.json(rc, 200, new JsonObject().put("deviceId", deviceId).put("platform", platform)
             .put("locale", locale)))
         .onFailure(rc::fail);

@@ -14,12 +14,21 @@ public final class DeviceStore {
     this.pool = pool;
   }
 
-  public Future<Void> put(String userId, String deviceId, String platform, String token, String locale) {
+  /**
+   * Registers or updates a device; a user already holding {@code maxPerUser} other devices gets 413
+   * (each device is a push per change, and a webhook device a call into someone's server).
+   */
+  public Future<Void> put(String userId, String deviceId, String platform, String token, String locale, int maxPerUser) {
     return pool.preparedQuery("""
-        INSERT INTO devices (user_id, device_id, platform, token, locale) VALUES ($1, $2, $3, $4, $5)
+        INSERT INTO devices (user_id, device_id, platform, token, locale)
+        SELECT $1, $2, $3, $4, $5
+        WHERE (SELECT count(*) FROM devices WHERE user_id = $1 AND device_id <> $2) < $6
         ON CONFLICT (user_id, device_id) DO UPDATE
         SET platform = EXCLUDED.platform, token = EXCLUDED.token, locale = EXCLUDED.locale, updated_at = now()""")
-        .execute(Tuple.of(userId, deviceId, platform, token, locale)).mapEmpty();
+        .execute(Tuple.of(userId, deviceId, platform, token, locale, maxPerUser))
+        .compose(rows -> rows.rowCount() == 1 ? Future.<Void>succeededFuture() : Future.failedFuture(
+            new io.tether.core.TetherException(io.tether.core.ErrorCode.TOO_LARGE,
+                "at most " + maxPerUser + " devices per user: delete one first")));
   }
 
   public Future<Boolean> delete(String userId, String deviceId) {

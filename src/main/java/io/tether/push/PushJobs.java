@@ -46,6 +46,13 @@ public final class PushJobs {
         Tuple.from(new Object[] {cmd.space(), seq, cmd.collection(), cmd.id(), cmd.actor(), (double) collapseSeconds}));
   }
 
+  /**
+   * An explicit notification, collapsed like change pushes: while one from the same sender to the
+   * same space waits out its window, the next replaces it, so a flood of /notify calls sends one.
+   */
+  private static final JobQueue.Enqueue NOTIFY = JobQueue.enqueueFrom(FANOUT, """
+      SELECT $1::jsonb, NULL::text, now() + make_interval(secs => $2::double precision), $3::text""");
+
   private static final String DEVICES = """
       SELECT m.user_id, d.device_id, d.platform, d.token, s.push_includes_data
       FROM members m JOIN devices d ON d.user_id = m.user_id JOIN spaces s ON s.id = m.space_id
@@ -59,8 +66,12 @@ public final class PushJobs {
   private final DeviceStore devices;
   private final Map<String, PushProvider> providers;
 
-  public PushJobs(Pool pool, JobQueue jobs, OnlineUsers online, DeviceStore devices, Map<String, PushProvider> providers) {
+  private final int collapseSeconds;
+
+  public PushJobs(Pool pool, JobQueue jobs, OnlineUsers online, DeviceStore devices, Map<String, PushProvider> providers,
+                  int collapseSeconds) {
     this.pool = pool;
+    this.collapseSeconds = Math.max(0, collapseSeconds);
     this.jobs = jobs;
     this.online = online;
     this.devices = devices;
@@ -71,7 +82,7 @@ public final class PushJobs {
   public Future<Void> notifyMembers(String space, String sender, String title, String body, JsonObject extra) {
     JsonObject payload = new JsonObject().put("space", space).put("actor", sender).put("explicit", true)
         .put("title", title).put("body", body).put("extra", extra);
-    return jobs.enqueue(FANOUT, payload);
+    return NOTIFY.in(pool, Tuple.of(payload, (double) collapseSeconds, "notify:" + space + ":" + sender));
   }
 
   public JobHandler fanout() {

@@ -13,10 +13,13 @@ public final class WebhookService {
   private final SpaceAccess access;
   private final OutboundTargets targets;
 
-  public WebhookService(WebhookStore webhooks, SpaceAccess access, OutboundTargets targets) {
+  private final int maxPerSpace;
+
+  public WebhookService(WebhookStore webhooks, SpaceAccess access, OutboundTargets targets, int maxPerSpace) {
     this.webhooks = webhooks;
     this.access = access;
     this.targets = targets;
+    this.maxPerSpace = maxPerSpace;
   }
 
   public Future<JsonArray> list(String space, String caller) {
@@ -26,7 +29,7 @@ public final class WebhookService {
   public Future<Void> put(String space, String caller, String id, URI url, String secret) {
     return access.toManage(space, caller)
         .compose(owner -> targets.check(url))
-        .compose(ok -> webhooks.put(space, id, url.toString(), secret, caller));
+        .compose(ok -> webhooks.put(space, id, url.toString(), secret, caller, maxPerSpace));
   }
 
   /** Whether there was such a webhook. */

@@ -36,11 +36,17 @@ public final class WebhookStore {
     this.pool = pool;
   }
 
-  public Future<Void> put(String space, String id, String url, String secret, String userId) {
+  /** Registers or replaces a webhook; a space that has {@code maxPerSpace} others already gets 413. */
+  public Future<Void> put(String space, String id, String url, String secret, String userId, int maxPerSpace) {
     return pool.preparedQuery("""
-        INSERT INTO webhooks (space_id, id, url, secret, created_by) VALUES ($1, $2, $3, $4, $5)
+        INSERT INTO webhooks (space_id, id, url, secret, created_by)
+        SELECT $1, $2, $3, $4, $5
+        WHERE (SELECT count(*) FROM webhooks WHERE space_id = $1 AND id <> $2) < $6
         ON CONFLICT (space_id, id) DO UPDATE SET url = EXCLUDED.url, secret = EXCLUDED.secret, created_by = EXCLUDED.created_by""")
-        .execute(Tuple.of(space, id, url, secret, userId)).mapEmpty();
+        .execute(Tuple.of(space, id, url, secret, userId, maxPerSpace))
+        .compose(rows -> rows.rowCount() == 1 ? Future.<Void>succeededFuture() : Future.failedFuture(
+            new io.tether.core.TetherException(io.tether.core.ErrorCode.TOO_LARGE,
+                "at most " + maxPerSpace + " webhooks per space: delete one first")));
   }
 
   public Future<Boolean> delete(String space, String id) {
