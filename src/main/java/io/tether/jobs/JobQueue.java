@@ -21,14 +21,21 @@ public final class JobQueue {
   /** One claimed attempt of a job. {@code attempt} counts from 1. */
   public record Job(long id, String kind, JsonObject payload, int attempt) {}
 
+  // Runnable jobs take turns by space: each space's oldest first, then each space's second, and so
+  // on, so a space with 10,000 queued deliveries does not hold back another space's one.
   private static final String CLAIM = """
-      UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_until = now() + make_interval(secs => $2)
-      WHERE id IN (
-        SELECT j.id FROM jobs j
+      WITH ranked AS (
+        SELECT j.id, row_number() OVER (PARTITION BY coalesce(j.payload->>'space', '') ORDER BY j.id) AS turn
+        FROM jobs j
         WHERE ((j.state = 'pending' AND j.run_at <= now()) OR (j.state = 'running' AND j.locked_until < now()))
           AND (j.ordering_key IS NULL OR NOT EXISTS (
             SELECT 1 FROM jobs k WHERE k.ordering_key = j.ordering_key AND k.id < j.id AND k.state IN ('pending', 'running')))
-        ORDER BY j.id LIMIT $1 FOR UPDATE SKIP LOCKED)
+      ), picked AS (
+        SELECT j.id FROM jobs j JOIN ranked r ON r.id = j.id
+        ORDER BY r.turn, j.id LIMIT $1 FOR UPDATE OF j SKIP LOCKED
+      )
+      UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_until = now() + make_interval(secs => $2)
+      WHERE id IN (SELECT id FROM picked)
       RETURNING id, kind, payload, attempts""";
   private static final String DONE = "DELETE FROM jobs WHERE id = $1 AND attempts = $2 AND state = 'running'";
   private static final String RETRY = """
