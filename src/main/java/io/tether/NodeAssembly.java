@@ -55,6 +55,7 @@ import io.tether.store.ChangeWriter;
 import io.tether.store.Database;
 import io.tether.store.DocumentStore;
 import io.tether.store.EmbeddedDatabase;
+import io.tether.store.GeneratedKeyStore;
 import io.tether.store.Migrator;
 import io.tether.store.MutationStore;
 import io.tether.store.PgChangeLog;
@@ -151,6 +152,8 @@ public final class NodeAssembly {
         : null;
     String pgUrl = embedded != null ? embedded.url() : config.pg().url();
     Pool pool = closer.register("PostgreSQL pool", Database.pool(vertx, pgUrl, config.pg()), Pool::close);
+    // Key files are read here, on the starting thread: a bad one stops the start before anything else.
+    SigningKeys configuredKeys = SigningKeys.load(config.auth());
     // The dummy hash costs one full PBKDF2 run: do it here, on the starting thread, not an event loop.
     PasswordHasher hasher = new PasswordHasher(config.auth().passwordIterations());
     RedisShard redis = config.redis().enabled()
@@ -160,17 +163,39 @@ public final class NodeAssembly {
         .recover(err -> Future.failedFuture(new IllegalStateException("PostgreSQL (" + Database.describe(pgUrl)
             + ") could not be migrated: " + err.getMessage() + " (connections wait at most pg.connectTimeoutMillis = "
             + config.pg().connectTimeoutMillis() + " ms)", err)))
-        .compose(applied -> bus(redis))
-        .compose(bus -> {
+        .compose(applied -> signingKeys(pool, configuredKeys))
+        .compose(keys -> bus(redis).compose(bus -> {
           // Invalidations reach this node only once its membership channel is active: wait for it.
           MembershipCache memberships = new MembershipCache(60_000, 100_000, bus::connected);
           return bus.subscribe(ChangeBus.MEMBERSHIPS, memberships)
-              .map(subscribed -> node(pool, redis, bus, memberships, hasher));
-        })
+              .map(subscribed -> node(pool, redis, bus, memberships, hasher, keys));
+        }))
         .compose(node -> deployWorkers(node, pool)
             .compose(v -> deploy("API verticles", () -> new ApiVerticle(node),
                 new DeploymentOptions().setInstances(config.http().effectiveInstances())))
             .map(v -> new RunningNode(vertx, node, closer)));
+  }
+
+  /**
+   * The configured ES256 key; with none, in development, a key generated for this database (HS256
+   * only when a secret was configured on purpose): tokens are never signed with a published secret.
+   */
+  private Future<SigningKeys> signingKeys(Pool pool, SigningKeys configured) {
+    if (configured != null) {
+      return Future.succeededFuture(configured);
+    }
+    if (!config.auth().usesDevelopmentSecret()) {
+      LOG.warn("Access tokens are signed with the HS256 secret in auth.jwtSecret: configure auth.signingKeyFile "
+          + "(and server.mode=production) before exposing this server");
+      return Future.succeededFuture(null);
+    }
+    return new GeneratedKeyStore(pool).obtain(SigningKeys::generatePem).map(pem -> {
+      SigningKeys generated = SigningKeys.generated(pem);
+      LOG.info("Access tokens are signed with an ES256 key generated for this database ({}); "
+          + "production takes its key from auth.signingKeyFile", generated.jwks().getJsonArray("keys")
+          .getJsonObject(0).getString("kid"));
+      return generated;
+    });
   }
 
   private Future<ChangeBus> bus(RedisShard redis) {
@@ -183,11 +208,12 @@ public final class NodeAssembly {
     });
   }
 
-  private Node node(Pool pool, RedisShard redis, ChangeBus bus, MembershipCache memberships, PasswordHasher hasher) {
+  private Node node(Pool pool, RedisShard redis, ChangeBus bus, MembershipCache memberships, PasswordHasher hasher,
+                    SigningKeys keys) {
     int pageBytes = config.limits().maxPageBytes();
     Node.Stores stores = new Node.Stores(pool, new UserStore(pool), new SpaceStore(pool),
         new DocumentStore(pool, pageBytes), new PgChangeLog(pool, pageBytes));
-    Node.Auth auth = auth(stores, bus, memberships, hasher);
+    Node.Auth auth = auth(stores, bus, memberships, hasher, keys);
     ConnectionCounter connections = new ConnectionCounter(config.sync().maxConnectionsPerUser());
     Node.Guards guards = new Node.Guards(new JsonLimits(config.limits().maxJsonDepth()),
         new RequestLimits(rateLimiter(redis), config.limits(), metrics), connections,
@@ -203,12 +229,8 @@ public final class NodeAssembly {
         presence, push, jobs, new Node.Ops(metrics, new Drain(), new InstanceStats()));
   }
 
-  private Node.Auth auth(Node.Stores stores, ChangeBus bus, MembershipCache memberships, PasswordHasher hasher) {
-    SigningKeys keys = SigningKeys.load(config.auth());
-    if (keys == null && config.auth().usesDevelopmentSecret()) {
-      LOG.warn("Access tokens are signed with the development HS256 secret: configure auth.signingKeyFile "
-          + "(and server.mode=production) before exposing this server");
-    }
+  private Node.Auth auth(Node.Stores stores, ChangeBus bus, MembershipCache memberships, PasswordHasher hasher,
+                         SigningKeys keys) {
     metrics.bindCounter("tether.membership.cache.hits", "Role lookups answered from the node's cache", memberships,
         MembershipCache::hits);
     metrics.bindCounter("tether.membership.cache.misses", "Role lookups that went to PostgreSQL", memberships,

@@ -62,6 +62,37 @@ public final class SigningKeys {
     return new SigningKeys(signer, List.copyOf(verifiers), jwks);
   }
 
+  /**
+   * The keys of a development node that has no configured key: {@code pem} was generated for its
+   * database (see {@code GeneratedKeyStore}); its kid names the key, so a new database's tokens are
+   * told apart from an old one's.
+   */
+  public static SigningKeys generated(String pem) {
+    ECPrivateKey privateKey = privateKey(pem, "the generated signing key");
+    ECPublicKey publicKey = publicOf(privateKey);
+    String kid;
+    try {
+      kid = "generated-" + java.util.HexFormat.of().formatHex(
+          java.security.MessageDigest.getInstance("SHA-256").digest(publicKey.getEncoded())).substring(0, 12);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+    PubSecKeyOptions signer = new PubSecKeyOptions().setAlgorithm("ES256").setId(kid)
+        .setBuffer(pem("PRIVATE KEY", privateKey.getEncoded()));
+    return new SigningKeys(signer, List.of(verifier(publicKey, kid)), new JsonArray().add(jwk(publicKey, kid)));
+  }
+
+  /** A new P-256 private key as PKCS#8 PEM. */
+  public static String generatePem() {
+    try {
+      java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("EC");
+      generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+      return pem("PRIVATE KEY", generator.generateKeyPair().getPrivate().getEncoded());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot generate a P-256 key", e);
+    }
+  }
+
   PubSecKeyOptions signer() {
     return signer;
   }

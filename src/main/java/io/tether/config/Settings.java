@@ -51,7 +51,7 @@ public final class Settings {
       Setting.of("redis.reconnectMinMillis", INT, 100, "First delay before reconnecting the Redis subscriber"),
       Setting.of("redis.reconnectMaxMillis", INT, 5000, "Longest delay between Redis reconnect attempts"),
 
-      Setting.of("auth.jwtSecret", STRING, DEV_JWT_SECRET, "HS256 secret for access tokens in development mode without a signing key (at least 32 bytes)"),
+      Setting.of("auth.jwtSecret", STRING, DEV_JWT_SECRET, "HS256 secret for access tokens in development, used only when set (at least 32 bytes); unset, a development node without a signing key signs with an ES256 key generated for its database"),
       Setting.of("auth.signingKeyFile", STRING, null, "PEM file (PKCS#8, EC P-256) of the ES256 key that signs access tokens"),
       Setting.of("auth.signingKey", STRING, null, "The same key as PEM text, for secrets passed in the environment"),
       Setting.of("auth.signingKeyId", STRING, "tether-1", "kid of the signing key, published in /.well-known/jwks.json"),
