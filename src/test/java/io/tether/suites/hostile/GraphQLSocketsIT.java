@@ -6,15 +6,14 @@ import io.tether.graphql.GraphQLApi;
 import io.tether.support.ApiClient;
 import io.tether.support.ApiClient.Account;
 import io.tether.support.Await;
+import io.tether.support.RawFrames;
 import io.tether.support.TestCluster;
 import io.tether.support.WsClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
-import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -76,26 +75,22 @@ class GraphQLSocketsIT {
       raw.setReceiveBufferSize(4096);
       raw.connect(new InetSocketAddress("127.0.0.1", cluster.node().port()));
       OutputStream out = raw.getOutputStream();
-      out.write(("GET /graphql HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-          + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-          + "Sec-WebSocket-Protocol: " + GraphQLApi.SUBPROTOCOL + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-      // Reads the 101, then the connection_ack (subscribing before it is refused), and nothing after.
-      raw.setSoTimeout(10_000);
       java.io.InputStream in = raw.getInputStream();
+      RawFrames.upgrade(out, in, "/graphql", "Sec-WebSocket-Protocol: " + GraphQLApi.SUBPROTOCOL);
+      // Reads the connection_ack (subscribing before it is refused), and nothing after.
+      raw.setSoTimeout(10_000);
       StringBuilder seen = new StringBuilder();
-      while (!seen.toString().endsWith("\r\n\r\n")) {
-        seen.append((char) in.read());
-      }
-      out.write(frame(new JsonObject().put("type", "connection_init").put("payload", new JsonObject().put("token", owner.token()))));
+      out.write(RawFrames.text(new JsonObject().put("type", "connection_init")
+          .put("payload", new JsonObject().put("token", owner.token())).encode()));
       out.flush();
       while (!seen.toString().contains("connection_ack")) {
         int b = in.read();
         assertThat(b).as("the server hung up: " + seen).isNotNegative();
         seen.append((char) b);
       }
-      out.write(frame(new JsonObject().put("id", "s").put("type", "subscribe").put("payload", new JsonObject()
+      out.write(RawFrames.text(new JsonObject().put("id", "s").put("type", "subscribe").put("payload", new JsonObject()
           .put("query", "subscription($space: ID!) { changes(space: $space, since: 0) { kind change { seq data } } }")
-          .put("variables", new JsonObject().put("space", space)))));
+          .put("variables", new JsonObject().put("space", space))).encode()));
       out.flush();
       // Never reads a byte: the changes pile up in the kernel's buffers, then in the server's queue.
       JsonObject big = new JsonObject().put("blob", "x".repeat(200_000));
@@ -114,16 +109,4 @@ class GraphQLSocketsIT {
     }
   }
 
-  /** A masked text frame (a zero mask: the payload goes as it is). */
-  private static byte[] frame(JsonObject message) {
-    byte[] payload = message.encode().getBytes(StandardCharsets.UTF_8);
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.write(0x81);
-    out.write(0x80 | 126);
-    out.write(payload.length >> 8);
-    out.write(payload.length & 0xff);
-    out.writeBytes(new byte[4]);
-    out.writeBytes(payload);
-    return out.toByteArray();
-  }
 }

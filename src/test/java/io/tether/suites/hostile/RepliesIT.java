@@ -3,16 +3,14 @@ package io.tether.suites.hostile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tether.support.ApiClient.Account;
+import io.tether.support.RawFrames;
 import io.tether.support.TestCluster;
 import io.tether.support.WsClient;
 import io.vertx.core.json.JsonObject;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,11 +52,8 @@ class RepliesIT {
       raw.setReceiveBufferSize(4096);
       raw.connect(new InetSocketAddress("127.0.0.1", cluster.node().port()));
       OutputStream out = raw.getOutputStream();
-      out.write(("GET /v1/sync HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-          + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-          + "Authorization: Bearer " + user.token() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-      readHeaders(raw.getInputStream());
-      byte[] ping = frame("{\"type\":\"ping\",\"id\":\"" + "p".repeat(120) + "\"}");
+      RawFrames.upgrade(out, raw.getInputStream(), "/v1/sync", "Authorization: Bearer " + user.token());
+      byte[] ping = RawFrames.text("{\"type\":\"ping\",\"id\":\"" + "p".repeat(120) + "\"}");
       long sent = 0;
       long started = System.nanoTime();
       boolean closedByServer = false;
@@ -78,24 +73,4 @@ class RepliesIT {
     }
   }
 
-  private static void readHeaders(InputStream in) throws IOException {
-    ByteArrayOutputStream headers = new ByteArrayOutputStream();
-    while (!headers.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
-      headers.write(in.read());
-    }
-    assertThat(headers.toString(StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 101");
-  }
-
-  /** A masked text frame (a zero mask: the payload goes as it is). */
-  private static byte[] frame(String text) {
-    byte[] payload = text.getBytes(StandardCharsets.UTF_8);
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.write(0x81);
-    out.write(0x80 | 126);
-    out.write(payload.length >> 8);
-    out.write(payload.length & 0xff);
-    out.writeBytes(new byte[4]);
-    out.writeBytes(payload);
-    return out.toByteArray();
-  }
 }

@@ -1,0 +1,53 @@
+package io.tether.support;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A WebSocket spoken by hand over a plain socket, for clients no library would be: ones that never
+ * read, or read only what they choose. The upgrade, and masked text frames.
+ */
+public final class RawFrames {
+  private RawFrames() {}
+
+  /** Sends the upgrade request for {@code path} (with extra header lines) and reads the 101's headers. */
+  public static void upgrade(OutputStream out, InputStream in, String path, String... headerLines) throws IOException {
+    StringBuilder request = new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"
+        + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n");
+    for (String line : headerLines) {
+      request.append(line).append("\r\n");
+    }
+    out.write(request.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+    StringBuilder headers = new StringBuilder();
+    while (!headers.toString().endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) {
+        throw new IOException("the server hung up during the upgrade: " + headers);
+      }
+      headers.append((char) b);
+    }
+    if (!headers.toString().startsWith("HTTP/1.1 101")) {
+      throw new IOException("upgrade refused: " + headers);
+    }
+  }
+
+  /** A masked text frame of 126 to 65,535 bytes (a zero mask: the payload goes as it is). */
+  public static byte[] text(String message) {
+    byte[] payload = message.getBytes(StandardCharsets.UTF_8);
+    if (payload.length < 126 || payload.length > 65_535) {
+      throw new IllegalArgumentException("this helper writes 16-bit lengths only: " + payload.length + " bytes");
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(0x81);
+    out.write(0x80 | 126);
+    out.write(payload.length >> 8);
+    out.write(payload.length & 0xff);
+    out.writeBytes(new byte[4]);
+    out.writeBytes(payload);
+    return out.toByteArray();
+  }
+}
