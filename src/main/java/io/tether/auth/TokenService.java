@@ -25,6 +25,8 @@ import java.util.Map;
  * algorithm is pinned; anything else (alg none, HMAC-for-RSA confusion, an unknown kid) is a 401.
  */
 public final class TokenService {
+  private static final java.util.regex.Pattern ES256_SIGNATURE = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{86}");
+
   private final TetherConfig.Auth config;
   private final JWTAuth builtIn;
   private final boolean asymmetric;
@@ -90,6 +92,10 @@ public final class TokenService {
     if (config.issuer().equals(peek.issuer())) {
       verified = asymmetric && peek.kid() == null
           ? Future.failedFuture("built-in tokens name their key")
+          : asymmetric && !ES256_SIGNATURE.matcher(token.substring(token.lastIndexOf('.') + 1)).matches()
+          // A decoder that ignores trailing characters would accept a token with bytes appended to its
+          // signature: only the canonical form (64 bytes, 86 base64url characters) is taken.
+          ? Future.failedFuture("malformed signature")
           : authenticate(token);
     } else {
       ExternalIssuerVerifier verifier = external.get(peek.issuer());

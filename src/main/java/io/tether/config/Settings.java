@@ -32,8 +32,9 @@ public final class Settings {
       Setting.of("http.maxBodyBytes", INT, 1_048_576, "Largest HTTP request body; larger bodies get 413"),
       Setting.of("http.maxHeaderBytes", INT, 8192, "Largest total size of a request's headers; larger gets 431").range(1024, 1_048_576),
       Setting.of("http.maxHeaders", INT, 64, "Most headers in one request; more gets 431").range(8, 1000),
-      Setting.of("http.headerTimeoutSeconds", INT, 10, "Time a client has to send a request's headers, and on a kept-alive connection to start its next request; a slower connection is closed (slowloris)").range(1, 3600),
+      Setting.of("http.headerTimeoutSeconds", INT, 10, "Time a new connection has to send its first request's headers; a slower connection is closed (slowloris)").range(1, 3600),
       Setting.of("http.requestTimeoutSeconds", INT, 60, "Time from a request's headers to the end of its response; a request still unfinished then (a body trickled byte by byte) has its connection closed. WebSocket upgrades are exempt").range(1, 3600),
+      Setting.of("http.keepAliveSeconds", INT, 120, "How long a kept-alive connection may wait for its next request before it is closed (longer than clients' own pool timeouts, such as Vert.x's 60 s, so a reused connection is not closed under a request)").range(1, 3600),
       Setting.of("http.corsOrigins", LIST, null, "Comma-separated origins allowed by CORS (for example https://app.example.com); unset disables CORS"),
       Setting.of("http.trustedProxies", LIST, null, "Comma-separated addresses or CIDR blocks of your load balancers (for example 10.0.0.0/8); X-Forwarded-For is believed only from them, its rightmost address not among them is the client's. Unset: the peer's address is the client's"),
 

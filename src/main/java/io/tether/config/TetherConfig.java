@@ -18,6 +18,7 @@ public record TetherConfig(Server server, Log log, Drain drain, Http http, Pg pg
       boolean production = server.mode().equals("production");
       http = new Http(production ? "0.0.0.0" : "127.0.0.1", http.port(), http.instances(), http.maxBodyBytes(),
           http.maxHeaderBytes(), http.maxHeaders(), http.headerTimeoutSeconds(), http.requestTimeoutSeconds(),
+          http.keepAliveSeconds(),
           http.corsOrigins(), http.trustedProxies());
     }
     if (server.mode().equals("production") && !auth.hasSigningKey()) {
@@ -39,7 +40,7 @@ public record TetherConfig(Server server, Log log, Drain drain, Http http, Pg pg
   public record Drain(int notReadySeconds, int socketCloseWindowSeconds, int timeoutSeconds) {}
 
   public record Http(String host, int port, int instances, int maxBodyBytes, int maxHeaderBytes, int maxHeaders,
-                     int headerTimeoutSeconds, int requestTimeoutSeconds,
+                     int headerTimeoutSeconds, int requestTimeoutSeconds, int keepAliveSeconds,
                      List<String> corsOrigins, List<String> trustedProxies) {
     /** Instances actually deployed: 0 in config means one per core. */
     public int effectiveInstances() {

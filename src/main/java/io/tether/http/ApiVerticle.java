@@ -61,7 +61,7 @@ public final class ApiVerticle extends VerticleBase implements Drain.Drainable {
         .setStrictThreadMode(true)
         .setWebSocketSubProtocols(java.util.List.of(GraphQLApi.SUBPROTOCOL));
     ConnectionDeadlines deadlines = new ConnectionDeadlines(vertx, config.http().headerTimeoutSeconds() * 1000L,
-        config.http().requestTimeoutSeconds() * 1000L);
+        config.http().requestTimeoutSeconds() * 1000L, config.http().keepAliveSeconds() * 1000L);
     io.vertx.ext.web.Router router = ApiRouter.create(vertx, node, sync::handle, graphQL);
     router.route().order(-1).handler(deadlines::requestStarted);
     server = vertx.createHttpServer(options)

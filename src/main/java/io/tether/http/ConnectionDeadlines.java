@@ -9,10 +9,11 @@ import java.util.Map;
 
 /**
  * Deadlines of one event loop's HTTP connections, so a client cannot hold one open by being slow
- * (slowloris): a connection must deliver a request's headers within {@code headerMillis} of opening
- * or of its previous response's end (which also ends idle kept-alive connections), and each request
- * must be answered within {@code requestMillis} of its headers, which bounds a body trickled byte by
- * byte. A WebSocket upgrade leaves these deadlines: the socket protocols have their own (auth
+ * (slowloris): a new connection must deliver its first request's headers within {@code headerMillis},
+ * each request must be answered within {@code requestMillis} of its headers (which bounds a body
+ * trickled byte by byte), and a kept-alive connection must start its next request within
+ * {@code keepAliveMillis} of the previous response (longer than clients' pool timeouts, so a
+ * client never reuses a connection the server is closing). A WebSocket upgrade leaves these deadlines: the socket protocols have their own (auth
  * timeout, pings, idle timeout). Vert.x's idle timeout is not enough: one byte every few seconds
  * keeps a connection "active" for ever. The server must not offer h2c: Vert.x then creates the
  * connection (and calls the connection handler) only once the first request's headers are in, too
@@ -22,12 +23,14 @@ final class ConnectionDeadlines {
   private final Vertx vertx;
   private final long headerMillis;
   private final long requestMillis;
+  private final long keepAliveMillis;
   private final Map<HttpConnection, Long> timers = new HashMap<>();
 
-  ConnectionDeadlines(Vertx vertx, long headerMillis, long requestMillis) {
+  ConnectionDeadlines(Vertx vertx, long headerMillis, long requestMillis, long keepAliveMillis) {
     this.vertx = vertx;
     this.headerMillis = headerMillis;
     this.requestMillis = requestMillis;
+    this.keepAliveMillis = keepAliveMillis;
   }
 
   /** A new connection: its first request's headers are due. */
@@ -46,7 +49,7 @@ final class ConnectionDeadlines {
       arm(connection, requestMillis);
       rc.addEndHandler(ended -> {
         if (timers.containsKey(connection)) {
-          arm(connection, headerMillis);
+          arm(connection, keepAliveMillis);
         }
       });
     }

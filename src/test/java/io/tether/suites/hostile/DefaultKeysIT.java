@@ -35,6 +35,9 @@ class DefaultKeysIT {
       assertThat(cluster.api(1).send("GET", "/v1/spaces/nowhere", user.token(), null).status())
           .as("a token of one node is good on the other").isEqualTo(403);
 
+      assertThat(cluster.api(0).send("GET", "/v1/spaces/nowhere", user.token() + "x", null).status())
+          .as("bytes appended to a signature are not ignored").isEqualTo(401);
+
       long now = System.currentTimeMillis() / 1000;
       String forged = Jwts.hs256(new JsonObject().put("alg", "HS256").put("typ", "JWT"),
           new JsonObject().put("sub", user.userId()).put("iss", "tether").put("aud", "tether")

@@ -20,7 +20,8 @@ class SlowClientsIT {
   @BeforeAll
   static void start() {
     cluster = TestCluster.single(new JsonObject()
-        .put("http", new JsonObject().put("headerTimeoutSeconds", 2).put("requestTimeoutSeconds", 3)));
+        .put("http", new JsonObject().put("headerTimeoutSeconds", 2).put("requestTimeoutSeconds", 3)
+            .put("keepAliveSeconds", 2)));
   }
 
   @AfterAll
