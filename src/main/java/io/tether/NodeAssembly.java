@@ -269,14 +269,14 @@ public final class NodeAssembly {
   }
 
   private RateLimiter rateLimiter(RedisShard redis) {
-    return redis == null ? new LocalRateLimiter() : new RedisRateLimiter(redis.commands(), redis.prefix());
+    return redis == null ? new LocalRateLimiter() : new RedisRateLimiter(redis.commands(RedisShard.Use.RATE_LIMITS), redis.prefix());
   }
 
   /** Presence: in memory on one node, in Redis (renewed, expiring) across many. */
   private PresenceService presence(RedisShard redis, ChangeBus bus) {
     PresenceStore store = redis == null
         ? new LocalPresenceStore()
-        : new RedisPresenceStore(vertx, redis.commands(), redis.prefix(), config.presence().ttlSeconds() * 1000L);
+        : new RedisPresenceStore(vertx, redis.commands(RedisShard.Use.PRESENCE), redis.prefix(), config.presence().ttlSeconds() * 1000L);
     return new PresenceService(closer.registerSync("presence renewals", store, PresenceStore::close), bus,
         config.presence());
   }
@@ -304,7 +304,7 @@ public final class NodeAssembly {
     }
     OnlineUsers online = redis == null
         ? new LocalOnlineUsers(connections)
-        : new RedisOnlineUsers(vertx, redis.commands(), redis.prefix(), connections, 10_000);
+        : new RedisOnlineUsers(vertx, redis.commands(RedisShard.Use.ONLINE_USERS), redis.prefix(), connections, 10_000);
     closer.registerSync("online-users renewals", online, OnlineUsers::close);
     DeviceStore devices = new DeviceStore(pool);
     return new Node.Push(devices, new PushJobs(pool, queue, online, devices, providers, push.collapseSeconds()));

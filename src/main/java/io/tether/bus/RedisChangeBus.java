@@ -65,7 +65,7 @@ public final class RedisChangeBus implements ChangeBus {
     this.reconnectMinMillis = config.reconnectMinMillis();
     this.reconnectMaxMillis = config.reconnectMaxMillis();
     this.reconnectDelay = reconnectMinMillis;
-    this.publisher = shard.commands();
+    this.publisher = shard.commands(RedisShard.Use.PUBLISH);
   }
 
   /**

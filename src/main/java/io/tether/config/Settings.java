@@ -48,7 +48,7 @@ public final class Settings {
 
       Setting.of("redis.url", STRING, null, "redis://host:port; unset uses the in-process bus (one node only)").matching("rediss?://.*", "redis://host:port"),
       Setting.of("redis.channelPrefix", STRING, "tether:", "Prefix of the Redis pub/sub channels, one per space"),
-      Setting.of("redis.poolSize", INT, 8, "Redis connections of this node, shared by publishing, presence, rate limits and online users (the bus subscriber has its own)"),
+      Setting.of("redis.poolSize", INT, 8, "Redis connections of each of the node's pools: publishing, presence, rate limits and online users have one each (the bus subscriber has its own connection)"),
       Setting.of("redis.reconnectMinMillis", INT, 100, "First delay before reconnecting the Redis subscriber"),
       Setting.of("redis.reconnectMaxMillis", INT, 5000, "Longest delay between Redis reconnect attempts"),
 

@@ -8,30 +8,34 @@ import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.RedisOptions;
 
 /**
- * A node's one way to Redis, built once from {@code redis.*}: a pool for commands that the bus's
- * publisher, presence, rate limits and online users share, and the dedicated connection the bus
- * subscribes on (a connection in pub/sub mode can run no other command, so it never joins the pool).
+ * A node's one way to Redis, built once from {@code redis.*}: a command pool per use (the bus's
+ * publisher, presence, rate limits, online users), all with the same options, and the dedicated
+ * connection the bus subscribes on (a connection in pub/sub mode can run no other command, so it
+ * never joins a pool). Separate pools, because one pool shared by all of them was seen to starve in
+ * the bench suite (connections held by requests whose replies were never delivered, as in
+ * vertx-redis-client issue 541): one use's stuck or busy connections must not stop the others.
  * Who uses it never closes it; the composition root does, after them.
  */
 public final class RedisShard {
   /** Callers that wait for a pooled connection before Redis answers "busy": a storm's worth, bounded. */
   private static final int MAX_WAITING = 10_000;
 
+  /** What a pool is for; each has its own. */
+  public enum Use { PUBLISH, PRESENCE, RATE_LIMITS, ONLINE_USERS }
+
+  private final Vertx vertx;
   private final TetherConfig.Redis config;
-  private final Redis commands;
+  private final java.util.Map<Use, Redis> pools = new java.util.EnumMap<>(Use.class);
   private final Redis subscriber;
 
-  private RedisShard(TetherConfig.Redis config, Redis commands, Redis subscriber) {
+  private RedisShard(Vertx vertx, TetherConfig.Redis config) {
+    this.vertx = vertx;
     this.config = config;
-    this.commands = commands;
-    this.subscriber = subscriber;
+    this.subscriber = Redis.createClient(vertx, new RedisOptions().setConnectionString(config.url()));
   }
 
   public static RedisShard create(Vertx vertx, TetherConfig.Redis config) {
-    Redis commands = Redis.createClient(vertx, new RedisOptions().setConnectionString(config.url())
-        .setMaxPoolSize(config.poolSize()).setMaxPoolWaiting(MAX_WAITING).setMaxWaitingHandlers(MAX_WAITING));
-    Redis subscriber = Redis.createClient(vertx, new RedisOptions().setConnectionString(config.url()));
-    return new RedisShard(config, commands, subscriber);
+    return new RedisShard(vertx, config);
   }
 
   public TetherConfig.Redis config() {
@@ -43,9 +47,10 @@ public final class RedisShard {
     return config.channelPrefix();
   }
 
-  /** The shared pool; {@code send} and {@code batch} borrow a connection per call. */
-  public Redis commands() {
-    return commands;
+  /** The pool for {@code use} ({@code redis.poolSize} connections); {@code send} and {@code batch} borrow one per call. */
+  public synchronized Redis commands(Use use) {
+    return pools.computeIfAbsent(use, u -> Redis.createClient(vertx, new RedisOptions().setConnectionString(config.url())
+        .setMaxPoolSize(config.poolSize()).setMaxPoolWaiting(MAX_WAITING).setMaxWaitingHandlers(MAX_WAITING)));
   }
 
   /** A new connection for pub/sub, owned by the caller until it closes it. */
@@ -53,7 +58,10 @@ public final class RedisShard {
     return subscriber.connect();
   }
 
-  public Future<Void> close() {
-    return Future.join(commands.close(), subscriber.close()).mapEmpty();
+  public synchronized Future<Void> close() {
+    java.util.List<Future<Void>> closing = new java.util.ArrayList<>();
+    pools.values().forEach(pool -> closing.add(pool.close()));
+    closing.add(subscriber.close());
+    return Future.join(closing).mapEmpty();
   }
 }
