@@ -269,7 +269,7 @@ public final class NodeAssembly {
   }
 
   private RateLimiter rateLimiter(RedisShard redis) {
-    return redis == null ? new LocalRateLimiter() : new RedisRateLimiter(redis.commands(RedisShard.Use.RATE_LIMITS), redis.prefix());
+    return redis == null ? new LocalRateLimiter() : new RedisRateLimiter(vertx, redis.commands(RedisShard.Use.RATE_LIMITS), redis.prefix());
   }
 
   /** Presence: in memory on one node, in Redis (renewed, expiring) across many. */

@@ -43,14 +43,19 @@ public final class ApiRouter {
         .mount(router);
 
     Handler<RoutingContext> ipLimit = rc -> {
-      // Paused while the (possibly remote) check runs, so the body handler after it still sees the body.
+      // Paused while the (possibly remote) check runs, so the body handler after it still sees the
+      // body; the body handler resumes it.
       rc.request().pause();
       node.guards().limits().request(clientIp(rc)).onSuccess(ok -> rc.next()).onFailure(rc::fail);
     };
+    // Routes without a body handler must not pause: nothing would resume the request, and the next
+    // request on the kept-alive connection would never be read.
+    Handler<RoutingContext> ipLimitNoBody = rc ->
+        node.guards().limits().request(clientIp(rc)).onSuccess(ok -> rc.next()).onFailure(rc::fail);
     // Everything but the health probes counts against the client's address: the admin routes and
     // /metrics too, whose tokens could otherwise be guessed at line rate.
-    router.route("/admin/*").handler(ipLimit);
-    router.route("/metrics").handler(ipLimit);
+    router.route("/admin/*").handler(ipLimitNoBody);
+    router.route("/metrics").handler(ipLimitNoBody);
     router.route("/v1/*").handler(ipLimit);
     router.route(GraphQLApi.PATH).handler(ipLimit);
 

@@ -42,7 +42,13 @@ public final class RedisRateLimiter implements RateLimiter {
   private final String prefix;
   private final Occasionally warnings = new Occasionally(10_000);
 
-  public RedisRateLimiter(Redis redis, String prefix) {
+  /** How long a decision may take before the call is allowed anyway (as when Redis cannot answer). */
+  static final long DECISION_TIMEOUT_MILLIS = 500;
+
+  private final io.vertx.core.Vertx vertx;
+
+  public RedisRateLimiter(io.vertx.core.Vertx vertx, Redis redis, String prefix) {
+    this.vertx = vertx;
     this.redis = redis;
     this.prefix = prefix;
   }
@@ -51,13 +57,26 @@ public final class RedisRateLimiter implements RateLimiter {
   public Future<Decision> acquire(String key, Bucket bucket, int cost) {
     Request eval = Request.cmd(Command.EVAL).arg(SCRIPT).arg(1).arg(prefix + "rl:" + key)
         .arg(Double.toString(bucket.perSecond())).arg(bucket.burst()).arg(cost);
-    return redis.send(eval)
+    // Every request and frame waits on this: a reply that does not come (a Redis that hangs, a pooled
+    // connection that never gives its reply back, seen in the bench suite) must not hang them too.
+    io.vertx.core.Promise<Decision> decided = io.vertx.core.Promise.promise();
+    long timer = vertx.setTimer(DECISION_TIMEOUT_MILLIS, id -> {
+      if (decided.tryComplete(Decision.ALLOW) && warnings.now()) {
+        LOG.warn("Rate limiting through Redis took over {} ms, allowing calls meanwhile", DECISION_TIMEOUT_MILLIS);
+      }
+    });
+    redis.send(eval)
         .map(reply -> new Decision(reply.get(0).toInteger() == 1, reply.get(1).toLong()))
         .recover(err -> {
           if (warnings.now()) {
             LOG.warn("Rate limiting through Redis failed, allowing calls meanwhile: {}", err.toString());
           }
           return Future.succeededFuture(Decision.ALLOW);
+        })
+        .onSuccess(decision -> {
+          vertx.cancelTimer(timer);
+          decided.tryComplete(decision);
         });
+    return decided.future();
   }
 }

@@ -27,12 +27,11 @@ public final class RedisShard {
   private final Vertx vertx;
   private final TetherConfig.Redis config;
   private final java.util.Map<Use, Redis> pools = new java.util.EnumMap<>(Use.class);
-  private final Redis subscriber;
+  private Redis subscriber;
 
   private RedisShard(Vertx vertx, TetherConfig.Redis config) {
     this.vertx = vertx;
     this.config = config;
-    this.subscriber = Redis.createClient(vertx, new RedisOptions().setConnectionString(config.url()));
   }
 
   public static RedisShard create(Vertx vertx, TetherConfig.Redis config) {
@@ -56,13 +55,23 @@ public final class RedisShard {
 
   /** A new connection for pub/sub, owned by the caller until it closes it. */
   public Future<RedisConnection> subscriberConnection() {
-    return subscriber.connect();
+    Redis client;
+    synchronized (this) {
+      // Created by its first user, on that user's context (the bus's), like every pool here.
+      if (subscriber == null) {
+        subscriber = Redis.createClient(vertx, new RedisOptions().setConnectionString(config.url()));
+      }
+      client = subscriber;
+    }
+    return client.connect();
   }
 
   public synchronized Future<Void> close() {
     java.util.List<Future<Void>> closing = new java.util.ArrayList<>();
     pools.values().forEach(pool -> closing.add(pool.close()));
-    closing.add(subscriber.close());
+    if (subscriber != null) {
+      closing.add(subscriber.close());
+    }
     return Future.join(closing).mapEmpty();
   }
 }

@@ -15,7 +15,7 @@ class RedisRateLimiterIT extends RateLimiterContract {
 
   @Override
   protected RateLimiter newLimiter(Vertx vertx) {
-    return new RedisRateLimiter(Redis.createClient(vertx, TestNode.REDIS_URL), prefix);
+    return new RedisRateLimiter(vertx, Redis.createClient(vertx, TestNode.REDIS_URL), prefix);
   }
 
   @Test
@@ -35,7 +35,7 @@ class RedisRateLimiterIT extends RateLimiterContract {
 
   @Test
   void anUnreachableRedisAllowsCallsRatherThanFailingThem() {
-    RateLimiter broken = new RedisRateLimiter(Redis.createClient(vertx, "redis://127.0.0.1:1"), prefix);
+    RateLimiter broken = new RedisRateLimiter(vertx, Redis.createClient(vertx, "redis://127.0.0.1:1"), prefix);
     assertThat(Await.result(broken.acquire("k", new RateLimiter.Bucket(1, 1))).allowed()).isTrue();
   }
 }

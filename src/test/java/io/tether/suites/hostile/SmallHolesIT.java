@@ -40,6 +40,41 @@ class SmallHolesIT {
     assertThat(scraped.body()).contains("tether_");
   }
 
+  /** The limit on /admin and /metrics must not leave the connection paused for the next request. */
+  @Test
+  void aKeptAliveConnectionServesTheRequestAfterAnAdminCall() throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", cluster.node().port())) {
+      socket.setSoTimeout(10_000);
+      java.io.OutputStream out = socket.getOutputStream();
+      java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+          java.nio.charset.StandardCharsets.US_ASCII));
+      for (String path : new String[] {"/admin/stats", "/metrics", "/health/live"}) {
+        out.write(("GET " + path + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+            + (path.equals("/metrics") ? METRICS : ADMIN) + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.flush();
+        assertThat(in.readLine()).as(path + " on the same connection").startsWith("HTTP/1.1 200");
+        int length = 0;
+        boolean chunked = false;
+        for (String line = in.readLine(); !line.isEmpty(); line = in.readLine()) {
+          String header = line.toLowerCase(java.util.Locale.ROOT);
+          if (header.startsWith("content-length:")) {
+            length = Integer.parseInt(line.substring(15).trim());
+          }
+          chunked |= header.startsWith("transfer-encoding:") && header.contains("chunked");
+        }
+        if (chunked) {
+          for (int size = Integer.parseInt(in.readLine().trim(), 16); size > 0; size = Integer.parseInt(in.readLine().trim(), 16)) {
+            assertThat(in.skip(size)).isEqualTo(size);
+            in.readLine();
+          }
+          in.readLine();
+        } else {
+          assertThat(in.skip(length)).isEqualTo(length);
+        }
+      }
+    }
+  }
+
   @Test
   void adminTokensCannotBeGuessedAtLineRate() {
     int refused = 0;
