@@ -98,8 +98,9 @@ final class BenchApi {
   }
 
   private Future<JsonObject> call(HttpMethod method, String path, JsonObject body, String bearer) {
+    // A request the server never answers fails after 30 s instead of stalling the whole run.
     RequestOptions options = new RequestOptions().setMethod(method).setHost(host).setPort(port).setURI(path)
-        .putHeader("Content-Type", "application/json");
+        .setIdleTimeout(30_000).putHeader("Content-Type", "application/json");
     String auth = bearer != null ? bearer : token;
     if (auth != null) {
       options.putHeader("Authorization", "Bearer " + auth);

@@ -37,7 +37,12 @@ final class PresenceSocket {
       ws.closeHandler(v -> ps.present.tryFail("closed " + ws.closeStatusCode() + " " + ws.closeReason()));
       ws.exceptionHandler(err -> ps.present.tryFail(err));
       return ws.writeTextMessage(new JsonObject().put("type", "subscribe").put("space", space).put("since", 0).encode());
-    }).compose(v -> ps.present.future()).map(ps);
+    }).compose(v -> {
+      // A socket whose presence_state never comes fails the run, saying so, instead of stalling it.
+      io.vertx.core.Vertx vertx = io.vertx.core.Vertx.currentContext().owner();
+      long timer = vertx.setTimer(30_000, id -> ps.present.tryFail("no presence_state within 30 s of subscribing"));
+      return ps.present.future().onComplete(ar -> vertx.cancelTimer(timer));
+    }).map(ps);
   }
 
   private synchronized void onText(String text) {
