@@ -41,6 +41,7 @@ final class SpacePresence implements BusListener {
   private final Future<ChangeBus.Subscription> subscription;
   private final Promise<Void> loaded = Promise.promise();
   private final Vertx vertx;
+  private final long ttlMillis;
   private Map<String, Member> sent = new LinkedHashMap<>();
   private long flushTimer = -1;
   private boolean reconciling;
@@ -52,6 +53,7 @@ final class SpacePresence implements BusListener {
     this.space = space;
     this.store = store;
     this.view = new PresenceView(2 * ttlMillis);
+    this.ttlMillis = ttlMillis;
     this.subscription = bus.subscribe(space, this);
     subscription.onSuccess(sub -> reconcile());
   }
@@ -112,7 +114,21 @@ final class SpacePresence implements BusListener {
     }
     reconciling = true;
     long readTick = view.tick();
+    // A read that never answers must not stop every later comparison (nor keep new sockets from
+    // their presence_state): it counts as failed after a third of the time to live, and the next
+    // round reads again.
+    io.vertx.core.Promise<List<PresenceEntry>> read = io.vertx.core.Promise.promise();
+    long timer = vertx.setTimer(Math.max(1000, ttlMillis / 3), id ->
+        read.tryFail(new java.util.concurrent.TimeoutException("no answer within " + Math.max(1000, ttlMillis / 3) + " ms")));
     store.list(space).onComplete(ar -> {
+      vertx.cancelTimer(timer);
+      if (ar.succeeded()) {
+        read.tryComplete(ar.result());
+      } else {
+        read.tryFail(ar.cause());
+      }
+    });
+    read.future().onComplete(ar -> {
       reconciling = false;
       if (stopped) {
         return;
