@@ -103,6 +103,7 @@ final class ChangePublisher implements Publisher<Object>, Transport {
         }
       });
       stream = streams.open(userId, null, space, since, epoch, this, () -> enqueue(END));
+      stream.start();
     });
   }
 

@@ -7,6 +7,9 @@ package io.tether.sync;
  */
 public interface ChangeStream {
 
+  /** Starts catching up from the cursor, then live; called once, after the owner holds the stream. */
+  void start();
+
   /** Whether changes are flowing live now (not being caught up from the change log). */
   boolean live();
 

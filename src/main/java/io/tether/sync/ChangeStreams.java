@@ -22,8 +22,10 @@ public final class ChangeStreams {
   }
 
   /**
-   * Starts delivering the changes after {@code since} (whose epoch the caller has checked with
-   * {@link SpaceInfo#canServe}). {@code requestId} is echoed in {@code synced}.
+   * Prepares delivering the changes after {@code since} (whose epoch the caller has checked with
+   * {@link SpaceInfo#canServe}). {@code requestId} is echoed in {@code synced}. Nothing flows until {@link ChangeStream#start()}: the
+   * caller holds the stream first, because the change log may answer at once and the observer's
+   * {@code onLive} may ask whether the stream it has not yet got is live.
    */
   public ChangeStream open(String userId, Object requestId, String space, long since, String epoch, Transport transport,
                            ChangeStream.Observer observer) {
@@ -32,9 +34,13 @@ public final class ChangeStreams {
         ctx.config().catchUpPageSize(), ctx.metrics(), observer);
     feed.add(sub);
     ctx.metrics().subscriptionStarted();
-    sub.start();
     return new ChangeStream() {
       private boolean stopped;
+
+      @Override
+      public void start() {
+        sub.start();
+      }
 
       @Override
       public boolean live() {

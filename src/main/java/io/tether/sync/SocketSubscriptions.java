@@ -127,10 +127,12 @@ final class SocketSubscriptions {
       sub.seat = ctx.presence().seat(space, userId, sub);
       sub.seat.join();
     }
-    // Seated first: a stream that goes live at once (a change log that answers synchronously) finds its seat.
+    // Seated and held first: a stream that goes live at once (a change log that answers synchronously)
+    // finds its seat, and the seat finds the stream live.
     sub.stream = streams.open(userId, id, space, since, head.epoch(), transport, sub);
+    sub.stream.start();
     if (sub.ended) {
-      sub.stream.stop(); // ended while it opened
+      sub.stream.stop(); // ended while it started
     }
   }
 
