@@ -33,6 +33,28 @@ record JwtPeek(JsonObject header, JsonObject claims) {
     return header.getValue("kid") instanceof String s ? s : null;
   }
 
+  /**
+   * Whether the header's {@code typ} says access token: absent, {@code JWT} or {@code at+jwt}
+   * (RFC 9068), media-type prefix and case aside. An issuer that signs other kinds of tokens with
+   * the same key (DPoP proofs, logout or security-event tokens) types them (RFC 8725 §3.11), and such
+   * a token must not pass for an access token. The header is covered by the signature, so a
+   * verified token's typ is its issuer's word.
+   */
+  boolean typedAsAccessToken() {
+    Object typ = header.getValue("typ");
+    if (typ == null) {
+      return true;
+    }
+    if (!(typ instanceof String s)) {
+      return false;
+    }
+    String type = s.toLowerCase(java.util.Locale.ROOT);
+    if (type.startsWith("application/")) {
+      type = type.substring("application/".length());
+    }
+    return type.equals("jwt") || type.equals("at+jwt");
+  }
+
   String issuer() {
     return claims.getValue("iss") instanceof String s ? s : null;
   }

@@ -85,6 +85,9 @@ public final class TokenService {
     if ("none".equalsIgnoreCase(peek.alg())) {
       return refuse("alg_none");
     }
+    if (!peek.typedAsAccessToken()) {
+      return refuse("wrong_type");
+    }
     if (!config.issuer().equals(peek.issuer()) && !external.containsKey(peek.issuer())) {
       return refuse("unknown_issuer");
     }

@@ -145,6 +145,14 @@ class TokenSecurityIT {
     attacks.put("wrong audience", Jwts.es256("main-1", Jwts.claims("tether", "someone-else", victim.userId(), 300), serverKey.getPrivate()));
     attacks.put("no issuer", Jwts.es256("main-1", ownClaims(victim.userId(), 300).copy().put("iss", (Object) null), serverKey.getPrivate()));
     attacks.put("unknown issuer", Jwts.es256("main-1", Jwts.claims("https://evil.test/", "tether", victim.userId(), 300), serverKey.getPrivate()));
+    // RFC 8725 §3.11: a token of another type signed with the same key (here a DPoP proof and a
+    // logout token) is not an access token.
+    attacks.put("typ dpop+jwt", Jwts.es256(new JsonObject().put("typ", "dpop+jwt").put("kid", "main-1"),
+        ownClaims(victim.userId(), 300), serverKey.getPrivate()));
+    attacks.put("typ application/logout+jwt", Jwts.es256(new JsonObject().put("typ", "application/logout+jwt")
+        .put("kid", "main-1"), ownClaims(victim.userId(), 300), serverKey.getPrivate()));
+    attacks.put("typ not a string", Jwts.es256(new JsonObject().put("typ", 1).put("kid", "main-1"),
+        ownClaims(victim.userId(), 300), serverKey.getPrivate()));
     attacks.put("not a JWT", "garbage");
     attacks.put("two segments", "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ4In0");
 
@@ -162,8 +170,13 @@ class TokenSecurityIT {
         assertThat(ws.closeCode(5)).as("auth frame: " + attack.getKey()).isEqualTo((short) 1008);
       }
     }
-    // The control: the same server-signed token, untouched, works.
+    // The controls: the same server-signed token, untouched, works, and so do the access-token types.
     assertThat(api.send("GET", "/v1/spaces/" + space, valid, null).status()).isEqualTo(200);
+    for (String typ : new String[] {"at+jwt", "application/at+JWT"}) {
+      String typed = Jwts.es256(new JsonObject().put("typ", typ).put("kid", "main-1"), ownClaims(victim.userId(), 300),
+          serverKey.getPrivate());
+      assertThat(api.send("GET", "/v1/spaces/" + space, typed, null).status()).as(typ).isEqualTo(200);
+    }
   }
 
   @Test

@@ -55,6 +55,11 @@ public final class Jwts {
     return sign(new JsonObject().put("alg", "ES256").put("typ", "JWT").put("kid", kid), claims, "SHA256withECDSAinP1363Format", key);
   }
 
+  /** ES256 with a header of the caller's choosing (alg is set). */
+  public static String es256(JsonObject header, JsonObject claims, PrivateKey key) {
+    return sign(header.copy().put("alg", "ES256"), claims, "SHA256withECDSAinP1363Format", key);
+  }
+
   public static String rs256(String kid, JsonObject claims, PrivateKey key) {
     return sign(new JsonObject().put("alg", "RS256").put("typ", "JWT").put("kid", kid), claims, "SHA256withRSA", key);
   }
