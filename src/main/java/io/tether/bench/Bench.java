@@ -63,13 +63,15 @@ public final class Bench {
   }
 
   /** One WebSocket client per loopback source address, so sockets are not capped by one address's ports. */
-  static List<WebSocketClient> socketClients(Vertx vertx, int sources) {
+  static List<WebSocketClient> socketClients(Vertx vertx, BenchOptions o) {
+    int sources = o.sources();
     List<WebSocketClient> clients = new ArrayList<>();
     for (int i = 1; i <= Math.max(1, sources); i++) {
       clients.add(vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(100_000)
           .setConnectTimeout(30_000).setLocalAddress("127.0.0." + i)
           // A presence_state of a big space is one large frame (about 80 bytes a member).
-          .setMaxFrameSize(16 * 1024 * 1024).setMaxMessageSize(16 * 1024 * 1024)));
+          .setMaxFrameSize(16 * 1024 * 1024).setMaxMessageSize(16 * 1024 * 1024)
+          .setTryUsePerMessageCompression(o.deflate())));
     }
     return clients;
   }

@@ -9,7 +9,7 @@ import java.util.Map;
 public record BenchOptions(String scenario, List<String> urls, int subscribers, int spaces, double writesPerSecond,
                            int durationSeconds, int writers, int connections, int changes, int sources, String out,
                            String adminToken, String pgUrl, int documents, int concurrency, boolean conditional,
-                           boolean presence) {
+                           boolean presence, boolean deflate, int serverPid) {
 
   public static final String USAGE = """
       usage: java -jar tether.jar bench <connections|fanout|spaces|writes|multinode|catchup|listing|presence> [flags]
@@ -22,9 +22,11 @@ public record BenchOptions(String scenario, List<String> urls, int subscribers, 
         --connections N        idle sockets (connections, default 1000)
         --changes N            changes behind for catchup (default 100000)
         --documents N          documents in the listed space (listing, default 100)
-        --concurrency N        HTTP connections for listing (default 64)
+        --concurrency N        HTTP connections for listing (default 64); sockets opening at once (default 256)
         --conditional true     listing: ask again with If-None-Match (a phone that has the space)
         --presence false       subscribers sync without presence (as a background app); default true, as apps do
+        --deflate true         sockets offer permessage-deflate, as browsers and OkHttp always do
+        --server-pid PID       the server's process: its CPU and RSS from /proc, per socket and per delivery
         --sources N            loopback source addresses 127.0.0.1..127.0.0.N (default 1)
         --admin-token T        the server's server.adminToken, to read its memory (connections)
         --pg-url URL           the server's database, for the pgbench comparison (writes)
@@ -55,8 +57,10 @@ public record BenchOptions(String scenario, List<String> urls, int subscribers, 
         Integer.parseInt(flags.getOrDefault("sources", "1")),
         flags.get("out"), flags.get("admin-token"), flags.get("pg-url"),
         Integer.parseInt(flags.getOrDefault("documents", "100")),
-        Integer.parseInt(flags.getOrDefault("concurrency", "64")),
+        Integer.parseInt(flags.getOrDefault("concurrency", scenario.equals("listing") ? "64" : "256")),
         Boolean.parseBoolean(flags.getOrDefault("conditional", "false")),
-        Boolean.parseBoolean(flags.getOrDefault("presence", "true")));
+        Boolean.parseBoolean(flags.getOrDefault("presence", "true")),
+        Boolean.parseBoolean(flags.getOrDefault("deflate", "false")),
+        Integer.parseInt(flags.getOrDefault("server-pid", "0")));
   }
 }

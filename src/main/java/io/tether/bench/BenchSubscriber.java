@@ -33,6 +33,8 @@ final class BenchSubscriber {
   private volatile long duplicated;
   private volatile boolean live;
   private volatile long syncedAtNanos;
+  private final long openedAtNanos = System.nanoTime();
+  private volatile boolean deflate;
 
   private BenchSubscriber(long since, Recorder latency) {
     this.expected = since + 1;
@@ -49,6 +51,8 @@ final class BenchSubscriber {
         .setURI("/v1/sync").addHeader("Authorization", "Bearer " + token).setAllowOriginHeader(false);
     return client.connect(options).compose(ws -> {
       subscriber.socket = ws;
+      String extensions = ws.headers() == null ? null : ws.headers().get("Sec-WebSocket-Extensions");
+      subscriber.deflate = extensions != null && extensions.contains("permessage-deflate");
       // Frames are read as bytes: decoding every frame to a String costs the generator more than the server.
       ws.frameHandler(frame -> {
         if (frame.isText() && frame.isFinal()) {
@@ -100,6 +104,16 @@ final class BenchSubscriber {
 
   long syncedAtNanos() {
     return syncedAtNanos;
+  }
+
+  /** From starting to connect until {@code synced}. */
+  long connectToSyncedNanos() {
+    return syncedAtNanos - openedAtNanos;
+  }
+
+  /** Whether the server agreed to permessage-deflate on this socket. */
+  boolean deflate() {
+    return deflate;
   }
 
   /** Lost so far, counting what is missing up to {@code head}. */

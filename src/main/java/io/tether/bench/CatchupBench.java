@@ -28,7 +28,7 @@ final class CatchupBench {
         .compose(created -> Bench.limited(batches, 4, b -> api.mutations(space, batch(b))))
         .compose(filled -> {
           long started = System.nanoTime();
-          return BenchSubscriber.open(Bench.socketClients(vertx, 1).get(0), o.urls().get(0), api.token(), space, 0,
+          return BenchSubscriber.open(Bench.socketClients(vertx, o).get(0), o.urls().get(0), api.token(), space, 0,
               o.presence(), new Recorder(3)).map(subscriber -> {
                 double seconds = (subscriber.syncedAtNanos() - started) / 1e9;
                 subscriber.close();

@@ -20,7 +20,7 @@ final class ConnectionsBench {
 
   Future<JsonObject> run() {
     BenchApi api = new BenchApi(vertx, o.urls().get(0), 8);
-    List<WebSocketClient> clients = Bench.socketClients(vertx, o.sources());
+    List<WebSocketClient> clients = Bench.socketClients(vertx, o);
     String space = "conn-" + UUID.randomUUID().toString().substring(0, 8);
     Recorder unused = new Recorder(3);
     JsonObject result = new JsonObject().put("scenario", "connections").put("target", o.connections());
@@ -28,13 +28,25 @@ final class ConnectionsBench {
         .compose(a -> api.createSpace(space))
         .compose(created -> memory(api))
         .compose(before -> {
+          ServerProcess server = new ServerProcess(o.serverPid());
+          ServerProcess.Sample cpuBefore = server.sample();
           long started = System.nanoTime();
-          return Bench.limited(o.connections(), 256, i -> BenchSubscriber.open(clients.get(i % clients.size()),
+          return Bench.limited(o.connections(), o.concurrency(), i -> BenchSubscriber.open(clients.get(i % clients.size()),
                   o.urls().get(0), api.token(), space, 0, o.presence(), unused))
               .compose(subscribers -> {
                 double seconds = (System.nanoTime() - started) / 1e9;
-                result.put("opened", subscribers.size()).put("secondsToOpenAndSync", Bench.round(seconds))
-                    .put("connectionsPerSecond", Bench.round(subscribers.size() / seconds));
+                org.HdrHistogram.Histogram connect = new org.HdrHistogram.Histogram(3);
+                subscribers.forEach(s -> connect.recordValue(Math.max(0, s.connectToSyncedNanos() / 1000)));
+                result.put("opened", subscribers.size()).put("inFlight", o.concurrency())
+                    .put("deflateOffered", o.deflate())
+                    .put("deflateNegotiated", subscribers.stream().filter(BenchSubscriber::deflate).count())
+                    .put("secondsToOpenAndSync", Bench.round(seconds))
+                    .put("connectionsPerSecond", Bench.round(subscribers.size() / seconds))
+                    .put("connectToSyncedMs", new JsonObject()
+                        .put("p50", connect.getValueAtPercentile(50) / 1000.0)
+                        .put("p99", connect.getValueAtPercentile(99) / 1000.0)
+                        .put("max", connect.getMaxValue() / 1000.0))
+                    .put("open", ServerProcess.cost(cpuBefore, server.sample(), subscribers.size(), "Socket"));
                 return memory(api).map(after -> {
                   if (before != null && after != null) {
                     long n = subscribers.size();

@@ -31,7 +31,7 @@ final class FanoutBench {
 
   Future<JsonObject> run() {
     BenchApi api = new BenchApi(vertx, o.urls().get(0), 64);
-    List<WebSocketClient> clients = Bench.socketClients(vertx, o.sources());
+    List<WebSocketClient> clients = Bench.socketClients(vertx, o);
     String prefix = "bench-" + UUID.randomUUID().toString().substring(0, 8) + "-";
     int spaces = o.scenario().equals("spaces") ? o.spaces() : 1;
     int total = spaces * o.subscribers();
@@ -43,8 +43,11 @@ final class FanoutBench {
         .compose(subscribers -> {
           double openSeconds = (System.nanoTime() - openStarted) / 1e9;
           latency.reset();
+          ServerProcess server = new ServerProcess(o.serverPid());
+          ServerProcess.Sample before = server.sample();
           return write(api, prefix, spaces).compose(heads -> awaitDelivered(subscribers, heads, spaces)
-              .map(elapsed -> result(subscribers, heads, spaces, elapsed, openSeconds)))
+              .map(elapsed -> result(subscribers, heads, spaces, elapsed, openSeconds)
+                  .put("server", ServerProcess.cost(before, server.sample(), deliveries(subscribers), "Delivery"))))
               .eventually(() -> Future.join(subscribers.stream().map(BenchSubscriber::close).toList()));
         })
         .eventually(api::close);
@@ -110,6 +113,10 @@ final class FanoutBench {
     return done.future();
   }
 
+  private static long deliveries(List<BenchSubscriber> subscribers) {
+    return subscribers.stream().mapToLong(BenchSubscriber::received).sum();
+  }
+
   private JsonObject result(List<BenchSubscriber> subscribers, AtomicLongArray heads, int spaces, double elapsed,
                             double openSeconds) {
     long deliveries = 0;
@@ -136,6 +143,8 @@ final class FanoutBench {
         .put("targetWritesPerSecond", o.writesPerSecond())
         .put("writes", writes)
         .put("writesPerSecond", Bench.round(writes / (double) o.durationSeconds()))
+        .put("deflateOffered", o.deflate())
+        .put("deflateNegotiated", subscribers.stream().filter(BenchSubscriber::deflate).count())
         .put("deliveries", deliveries)
         .put("deliveriesPerSecond", Bench.round(deliveries / elapsed))
         .put("latencyMs", new JsonObject()

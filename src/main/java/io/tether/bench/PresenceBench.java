@@ -31,7 +31,7 @@ final class PresenceBench {
 
   Future<JsonObject> run() {
     BenchApi owner = new BenchApi(vertx, o.urls().get(0), 32);
-    List<WebSocketClient> clients = Bench.socketClients(vertx, o.sources());
+    List<WebSocketClient> clients = Bench.socketClients(vertx, o);
     String space = "presence-" + UUID.randomUUID().toString().substring(0, 8);
     int n = o.subscribers();
     JsonObject result = new JsonObject().put("scenario", "presence").put("sockets", n);

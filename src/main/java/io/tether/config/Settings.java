@@ -77,6 +77,7 @@ public final class Settings {
       Setting.of("sync.maxFrameBytes", INT, 1_048_576, "Largest WebSocket message; larger ones close the socket with 1009").range(1024, 64 * 1024 * 1024),
       Setting.of("sync.writeQueueBytes", INT, 262_144, "Bytes queued for one socket before it counts as lagging and is caught up from the change log when it drains").range(1024, Integer.MAX_VALUE),
       Setting.of("sync.maxWriteQueueBytes", INT, 1_048_576, "Bytes queued for one socket before its connection is closed: replies (pongs, acks, errors) are written past sync.writeQueueBytes up to here, so a client that sends but never reads cannot grow its queue").range(1024, Integer.MAX_VALUE),
+      Setting.of("sync.compression", STRING, "off", "permessage-deflate for sockets: off (a client that offers it gets plain frames) or deflate (negotiated per socket: each compressing socket keeps its own zlib state and compresses every frame itself)").oneOf("off", "deflate"),
       Setting.of("sync.catchUpPageSize", INT, 500, "Changes read from the change log per query during catch-up").range(1, 10_000),
       Setting.of("sync.gapGraceMillis", INT, 50, "How long an out-of-order change waits for the missing ones before they are read from the change log").range(0, 60_000),
       Setting.of("sync.headCheckIntervalSeconds", INT, 5, "How often subscribed spaces are compared with the database head, to find publishes lost in a crash"),

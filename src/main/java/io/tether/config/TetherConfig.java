@@ -97,7 +97,7 @@ public record TetherConfig(Server server, Log log, Drain drain, Http http, Pg pg
   public record Sync(int pingIntervalSeconds, int idleTimeoutSeconds, int authTimeoutSeconds,
                      int maxSubscriptions, int maxConnectionsPerUser, List<String> allowedOrigins, int maxFrameBytes,
                      int writeQueueBytes, int maxWriteQueueBytes, int catchUpPageSize, int gapGraceMillis,
-                     int headCheckIntervalSeconds, int membershipRecheckSeconds) {
+                     int headCheckIntervalSeconds, int membershipRecheckSeconds, String compression) {
     public Sync {
       if (maxWriteQueueBytes < writeQueueBytes) {
         throw new ConfigException("sync.maxWriteQueueBytes", "must be at least sync.writeQueueBytes");
@@ -105,6 +105,11 @@ public record TetherConfig(Server server, Log log, Drain drain, Http http, Pg pg
       if (idleTimeoutSeconds <= pingIntervalSeconds) {
         throw new ConfigException("sync.idleTimeoutSeconds", "must be longer than sync.pingIntervalSeconds");
       }
+    }
+
+    /** Whether sockets may negotiate permessage-deflate. */
+    public boolean deflate() {
+      return "deflate".equals(compression);
     }
   }
 

@@ -52,6 +52,10 @@ public final class ApiVerticle extends VerticleBase implements Drain.Drainable {
         .setMaxWebSocketMessageSize(syncConfig.maxFrameBytes())
         .setMaxHeaderSize(config.http().maxHeaderBytes())
         .setCompressionSupported(true)
+        // Off by default: Vert.x would keep a zlib window per compressing socket (about 100 KiB) and
+        // compress each change once per socket. A client that offers the extension gets plain frames.
+        .setPerMessageWebSocketCompressionSupported(syncConfig.deflate())
+        .setPerFrameWebSocketCompressionSupported(false)
         // HTTP/1.1 only (TLS and HTTP/2 end at the load balancer): with h2c on offer Vert.x would not
         // see a connection until its first headers are complete, and could not time them out.
         .setHttp2ClearTextEnabled(false)

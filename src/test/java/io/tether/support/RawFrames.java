@@ -13,8 +13,8 @@ import java.nio.charset.StandardCharsets;
 public final class RawFrames {
   private RawFrames() {}
 
-  /** Sends the upgrade request for {@code path} (with extra header lines) and reads the 101's headers. */
-  public static void upgrade(OutputStream out, InputStream in, String path, String... headerLines) throws IOException {
+  /** Sends the upgrade request for {@code path} (with extra header lines) and returns the 101's headers. */
+  public static String upgrade(OutputStream out, InputStream in, String path, String... headerLines) throws IOException {
     StringBuilder request = new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"
         + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n");
     for (String line : headerLines) {
@@ -33,6 +33,54 @@ public final class RawFrames {
     if (!headers.toString().startsWith("HTTP/1.1 101")) {
       throw new IOException("upgrade refused: " + headers);
     }
+    return headers.toString();
+  }
+
+  /** A masked text frame of any size up to 65,535 bytes (a zero mask). */
+  public static byte[] shortText(String message) {
+    byte[] payload = message.getBytes(StandardCharsets.UTF_8);
+    if (payload.length >= 126) {
+      return text(message);
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(0x81);
+    out.write(0x80 | payload.length);
+    out.writeBytes(new byte[4]);
+    out.writeBytes(payload);
+    return out.toByteArray();
+  }
+
+  /** One frame as the server sent it (servers never mask): its first byte (FIN, RSV1-3, opcode) and payload. */
+  public record Frame(int head, byte[] payload) {
+    public boolean compressed() {
+      return (head & 0x40) != 0;
+    }
+
+    public int opcode() {
+      return head & 0x0f;
+    }
+  }
+
+  public static Frame readFrame(InputStream in) throws IOException {
+    int head = in.read();
+    int len = in.read();
+    if (head < 0 || len < 0) {
+      throw new IOException("the server hung up");
+    }
+    long length = len & 0x7f;
+    if (length == 126) {
+      length = (in.read() << 8) | in.read();
+    } else if (length == 127) {
+      length = 0;
+      for (int i = 0; i < 8; i++) {
+        length = (length << 8) | in.read();
+      }
+    }
+    byte[] payload = in.readNBytes((int) length);
+    if (payload.length != length) {
+      throw new IOException("the server hung up mid-frame");
+    }
+    return new Frame(head, payload);
   }
 
   /** A masked text frame of 126 to 65,535 bytes (a zero mask: the payload goes as it is). */
