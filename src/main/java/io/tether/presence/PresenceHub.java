@@ -31,6 +31,11 @@ public final class PresenceHub {
   }
 
   /** A new seat for one socket in one space; it takes its place with {@link PresenceSeat#join()}. */
+  /** Throws for a presence state too large for a seat (checked before a seat exists). */
+  public void checkState(io.vertx.core.json.JsonObject state) {
+    PresenceSeat.checkState(state, service);
+  }
+
   public PresenceSeat seat(String space, String userId, PresenceSink sink) {
     return new PresenceSeat(this, service, space, userId, sink);
   }

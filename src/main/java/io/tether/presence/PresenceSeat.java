@@ -47,11 +47,19 @@ public final class PresenceSeat {
     return connection;
   }
 
-  /** Enters the space with an empty state, and starts receiving its presence. */
-  public void join() {
+  /**
+   * Enters the space with {@code state} (null: an empty one), and starts receiving its presence. The
+   * state is one the socket sent before its subscription started, already checked by {@link #checkState}.
+   */
+  public void join(JsonObject state) {
     presence = hub.acquire(space);
     presence.add(this);
-    write(new JsonObject());
+    write(state == null ? new JsonObject() : state);
+  }
+
+  /** Throws for a state this seat would refuse for its size. */
+  public static void checkState(JsonObject state, PresenceService service) {
+    checkSize(state, service.config().maxStateBytes(), "presence state");
   }
 
   /** The socket's subscription is live: the space's whole presence, if the socket has not got it yet or missed a diff. */
@@ -99,7 +107,7 @@ public final class PresenceSeat {
 
   /** Sets this socket's state; throws for a state too large or sent too often. */
   public void set(JsonObject state) {
-    checkSize(state, service.config().maxStateBytes(), "presence state");
+    checkState(state, service);
     spend();
     write(state);
   }

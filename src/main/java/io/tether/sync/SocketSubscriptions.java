@@ -6,6 +6,7 @@ import io.tether.core.TetherException;
 import io.tether.presence.PresenceSeat;
 import io.tether.presence.PresenceSink;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -29,6 +30,11 @@ final class SocketSubscriptions {
   private final Map<String, Subscription> active = new HashMap<>();
   /** Spaces whose subscribe is being checked; an unsubscribe meanwhile cancels it. */
   private final Set<String> checking = new HashSet<>();
+  /**
+   * The latest presence state sent for a space whose subscribe is still being checked: a client
+   * sends it right after subscribe, and the seat joins with it (one write, not two).
+   */
+  private final Map<String, JsonObject> earlyPresence = new HashMap<>();
   private boolean closed;
 
   SocketSubscriptions(SyncContext ctx, ChangeStreams streams, Transport transport, String userId) {
@@ -56,15 +62,17 @@ final class SocketSubscriptions {
       if (closed || !checking.remove(space)) {
         return; // closed or unsubscribed while we checked
       }
+      JsonObject early = earlyPresence.remove(space);
       if (ar.failed()) {
         sendFailure(id, ar.cause());
       } else {
-        start(id, space, since, epoch, presence, ar.result());
+        start(id, space, since, epoch, presence, ar.result(), early);
       }
     });
   }
 
   void unsubscribe(Object id, String space) {
+    earlyPresence.remove(space);
     if (!checking.remove(space)) {
       Subscription sub = active.get(space);
       if (sub == null) {
@@ -73,6 +81,19 @@ final class SocketSubscriptions {
       sub.end();
     }
     transport.send(Frames.unsubscribed(id, space));
+  }
+
+  /**
+   * Sets this socket's presence in a space: on its seat, or, while the subscribe is still being
+   * checked, kept (size-checked, the latest wins) until the seat joins.
+   */
+  void setPresence(String space, JsonObject state) {
+    if (checking.contains(space)) {
+      ctx.presence().checkState(state);
+      earlyPresence.put(space, state);
+      return;
+    }
+    seat(space).set(state);
   }
 
   /** The presence seat of a subscribed space. */
@@ -110,10 +131,12 @@ final class SocketSubscriptions {
   void closeAll() {
     closed = true;
     checking.clear();
+    earlyPresence.clear();
     new ArrayList<>(active.values()).forEach(Subscription::end);
   }
 
-  private void start(Object id, String space, long since, String epoch, boolean presence, SpaceInfo head) {
+  private void start(Object id, String space, long since, String epoch, boolean presence, SpaceInfo head,
+                     JsonObject earlyState) {
     if (!head.canServe(since, epoch)) {
       // The cursor belongs to another life of this space, to a future it never had, or to a past
       // that was compacted away: never a partial replay.
@@ -125,7 +148,10 @@ final class SocketSubscriptions {
     // A socket that syncs without presence (an app in the background) neither shows nor sees who is here.
     if (presence) {
       sub.seat = ctx.presence().seat(space, userId, sub);
-      sub.seat.join();
+      sub.seat.join(earlyState);
+    } else if (earlyState != null) {
+      // What the same frame gets once such a subscription has started.
+      transport.send(Frames.error(null, ErrorCode.NOT_FOUND, "no presence in " + space + ": subscribed without presence"));
     }
     // Seated and held first: a stream that goes live at once (a change log that answers synchronously)
     // finds its seat, and the seat finds the stream live.

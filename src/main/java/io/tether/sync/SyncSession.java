@@ -247,7 +247,7 @@ public final class SyncSession {
             Fields.text(frame, "epoch"), Fields.flag(frame, "presence", true));
         case UNSUBSCRIBE -> subscriptions.unsubscribe(id, space(frame));
         case MUTATE -> mutate(id, space(frame), frame.getValue("mutations"));
-        case PRESENCE -> subscriptions.seat(space(frame)).set(Fields.object(frame, "state"));
+        case PRESENCE -> subscriptions.setPresence(space(frame), Fields.object(frame, "state"));
         case SIGNAL -> subscriptions.seat(space(frame)).signal(Fields.object(frame, "data"));
         case PING -> transport.send(Frames.pong(id));
         default -> throw TetherException.badRequest("unknown frame type '" + type.wire() + "'");
