@@ -44,6 +44,11 @@ public final class ReadService {
         .map(found -> found.orElseThrow(() -> TetherException.forbidden("not a member of this space")));
   }
 
+  /** Whether {@code userId} may read the space, as the node's membership cache (cleared by every revocation it hears) says. */
+  public Future<Void> reader(String space, String userId) {
+    return access.toRead(space, userId).mapEmpty();
+  }
+
   /** Whether {@code userId} may still read the space, asked of PostgreSQL rather than the node's cache. */
   public Future<Void> stillReader(String space, String userId) {
     return access.toReadNow(space, userId).mapEmpty();

@@ -119,7 +119,7 @@ final class SocketSubscriptions {
 
   /** {@code fresh}: ask PostgreSQL; otherwise the node's cache, which every revocation it heard cleared. */
   private void recheck(Subscription sub, boolean fresh) {
-    Future<?> check = fresh ? ctx.reads().stillReader(sub.space, userId) : ctx.reads().head(sub.space, userId);
+    Future<?> check = fresh ? ctx.reads().stillReader(sub.space, userId) : ctx.reads().reader(sub.space, userId);
     check.onFailure(err -> {
       if (err instanceof TetherException te && te.code() == ErrorCode.FORBIDDEN && !sub.ended && !closed) {
         transport.send(Frames.revoked(sub.space));

@@ -51,6 +51,12 @@ final class SpaceSubscription implements SpaceFeed.Receiver {
 
   /** Starts the catch-up; the subscription must already be registered with its feed. */
   void start() {
+    // A subscriber already at the seq the feed has delivered (a phone reconnecting to a quiet space,
+    // most of a connect storm) needs nothing from the change log: every later change reaches it live.
+    if (feed.ready().succeeded() && feed.lastSeq() == cursor) {
+      goLiveOrContinue();
+      return;
+    }
     catchUp();
   }
 

@@ -181,10 +181,30 @@ final class Subscriber {
     });
   }
 
+  private static final java.util.concurrent.atomic.AtomicInteger ERRORS_SHOWN = new java.util.concurrent.atomic.AtomicInteger();
+
   private synchronized void onFrame(JsonObject frame) {
     switch (frame.getString("type", "")) {
       case "change" -> onChange(frame);
       case "synced" -> epoch = frame.getString("epoch");
+      // As the shipped clients do: a subscribe the server could not serve now (its pool or Redis busy
+      // in a storm) is asked again a little later, on the same socket.
+      case "error" -> {
+        if (ERRORS_SHOWN.getAndIncrement() < 5) {
+          System.out.println("FAULT-DETAIL a subscriber got " + frame.encode());
+        }
+        if ("s".equals(frame.getString("id")) && ("unavailable".equals(frame.getString("code"))
+            || "rate_limited".equals(frame.getString("code")))) {
+          WebSocket ws = socket;
+          vertx.setTimer(500 + ThreadLocalRandom.current().nextLong(1000), id -> {
+            synchronized (this) {
+              if (!stopped && socket == ws && ws != null) {
+                subscribe(ws);
+              }
+            }
+          });
+        }
+      }
       case "resync_required" -> {
         resyncs++;
         reload();
