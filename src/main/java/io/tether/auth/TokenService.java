@@ -33,12 +33,14 @@ public final class TokenService {
   private final SigningKeys keys;
   private final Map<String, ExternalIssuerVerifier> external = new HashMap<>();
   private final Metrics metrics;
+  private final VerifiedTokens verifiedTokens;
 
   public TokenService(Vertx vertx, TetherConfig.Auth config, SigningKeys keys, Metrics metrics) {
     this.config = config;
     this.metrics = metrics;
     this.keys = keys;
     this.asymmetric = keys != null;
+    this.verifiedTokens = new VerifiedTokens(config.verifiedTokenCacheEntries());
     JWTAuthOptions options = new JWTAuthOptions().setJWTOptions(new JWTOptions()
         .setIssuer(config.issuer()).setAudience(List.of(config.audience())).setLeeway(config.clockSkewSeconds()));
     if (asymmetric) {
@@ -78,6 +80,11 @@ public final class TokenService {
     if (token == null || token.isBlank()) {
       return refuse("missing");
     }
+    long now = System.currentTimeMillis() / 1000;
+    Principal known = verifiedTokens.get(token, now);
+    if (known != null) {
+      return Future.succeededFuture(known);
+    }
     JwtPeek peek = JwtPeek.of(token);
     if (peek == null || peek.alg() == null) {
       return refuse("malformed");
@@ -104,7 +111,9 @@ public final class TokenService {
       ExternalIssuerVerifier verifier = external.get(peek.issuer());
       verified = verifier == null ? Future.failedFuture("unknown issuer") : verifier.verify(token, peek);
     }
-    return verified.recover(err -> refuse(reasonOf(err)));
+    return verified
+        .onSuccess(principal -> verifiedTokens.put(token, principal, now))
+        .recover(err -> refuse(reasonOf(err)));
   }
 
   private Future<Principal> refuse(String reason) {

@@ -78,7 +78,8 @@ public record TetherConfig(Server server, Log log, Drain drain, Http http, Pg pg
   public record Auth(String jwtSecret, String signingKeyFile, String signingKey, String signingKeyId,
                      String previousKeyFile, String previousKeyId, String issuer, String audience,
                      int accessTokenTtlSeconds, int refreshTokenTtlDays, int clockSkewSeconds, int passwordIterations,
-                     int minPasswordLength, int jwksRefetchSeconds, List<ExternalIssuer> externalIssuers) {
+                     int minPasswordLength, int jwksRefetchSeconds, List<ExternalIssuer> externalIssuers,
+                     int verifiedTokenCacheEntries) {
     public Auth {
       if (jwtSecret.getBytes(StandardCharsets.UTF_8).length < 32) {
         throw new ConfigException("auth.jwtSecret", "must be at least 32 bytes for HS256");

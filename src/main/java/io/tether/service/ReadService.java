@@ -37,13 +37,6 @@ public final class ReadService {
     this.presence = presence;
   }
 
-  /** The space's head, for a subscription to start from; forbidden unless {@code userId} may read it. */
-  public Future<SpaceInfo> head(String space, String userId) {
-    return access.toRead(space, userId)
-        .compose(role -> changeLog.head(space))
-        .map(found -> found.orElseThrow(() -> TetherException.forbidden("not a member of this space")));
-  }
-
   /** Whether {@code userId} may read the space, as the node's membership cache (cleared by every revocation it hears) says. */
   public Future<Void> reader(String space, String userId) {
     return access.toRead(space, userId).mapEmpty();

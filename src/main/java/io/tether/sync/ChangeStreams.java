@@ -1,6 +1,7 @@
 package io.tether.sync;
 
 import io.tether.core.SpaceInfo;
+import io.tether.core.TetherException;
 import io.vertx.core.Future;
 
 /**
@@ -11,14 +12,19 @@ import io.vertx.core.Future;
  */
 public final class ChangeStreams {
   private final SyncContext ctx;
+  private final HeadLookups heads;
 
   public ChangeStreams(SyncContext ctx) {
     this.ctx = ctx;
+    this.heads = new HeadLookups(ctx.changeLog());
   }
 
   /** The space's head, if {@code userId} may read it; fails with forbidden otherwise. */
   public Future<SpaceInfo> check(String space, String userId) {
-    return ctx.reads().head(space, userId);
+    // The role from the membership cache, then the head shared with the loop's other subscribes.
+    return ctx.reads().reader(space, userId)
+        .compose(v -> heads.head(space))
+        .map(found -> found.orElseThrow(() -> TetherException.forbidden("not a member of this space")));
   }
 
   /**

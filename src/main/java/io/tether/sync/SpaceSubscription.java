@@ -4,6 +4,7 @@ import io.tether.core.ChangeFrame;
 import io.tether.core.ErrorCode;
 import io.tether.ops.Metrics;
 import io.tether.store.ChangeLog;
+import io.vertx.core.Future;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,13 +52,32 @@ final class SpaceSubscription implements SpaceFeed.Receiver {
 
   /** Starts the catch-up; the subscription must already be registered with its feed. */
   void start() {
-    // A subscriber already at the seq the feed has delivered (a phone reconnecting to a quiet space,
-    // most of a connect storm) needs nothing from the change log: every later change reaches it live.
-    if (feed.ready().succeeded() && feed.lastSeq() == cursor) {
-      goLiveOrContinue();
+    Future<Void> ready = feed.ready();
+    if (ready.isComplete()) {
+      startWithFeed(ready.succeeded());
+    } else {
+      // Wait for the feed (one bus subscribe and one head read for the whole loop) rather than read
+      // the change log beside it: a storm of sockets into a space nobody on this loop followed yet
+      // would otherwise send one catch-up query each.
+      ready.onComplete(ar -> startWithFeed(ar.succeeded()));
+    }
+  }
+
+  private void startWithFeed(boolean feedReady) {
+    if (state == State.CLOSED) {
       return;
     }
-    catchUp();
+    if (!feedReady) {
+      fail();
+      return;
+    }
+    // A subscriber already at the seq the feed has delivered (a phone reconnecting to a quiet space,
+    // most of a connect storm) needs nothing from the change log: every later change reaches it live.
+    if (feed.lastSeq() == cursor) {
+      goLiveOrContinue();
+    } else {
+      catchUp();
+    }
   }
 
   void close() {

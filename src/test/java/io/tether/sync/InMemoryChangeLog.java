@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** A change log in memory, for unit tests of the delivery classes (the integration tests use PostgreSQL). */
-final class InMemoryChangeLog implements ChangeLog {
+class InMemoryChangeLog implements ChangeLog {
   private final Map<String, List<Change>> log = new HashMap<>();
 
   synchronized Change commit(String space) {
