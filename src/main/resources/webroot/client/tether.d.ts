@@ -122,7 +122,10 @@ export class Space {
   readonly cursor: number;
   readonly epoch: string | null;
   readonly synced: boolean;
+  /** Who is here: at most the server's `presence.maxListed` members (100 by default); see presenceCount. */
   readonly presence: Map<string, Member>;
+  /** How many members are here in all. */
+  readonly presenceCount: number;
   /** Queued writes not yet answered by the server. */
   readonly pending: number;
   documents<T = any>(collection?: string): Doc<T>[];

@@ -401,6 +401,7 @@ export class Space extends Emitter {
     this.synced = false;
     this.subscribing = false;
     this.presenceMap = new Map();
+    this.presenceTotal = 0;
     this.myState = null;
     this.ready = null;
     this.detached = false;
@@ -447,6 +448,9 @@ export class Space extends Emitter {
 
   /** Who is here: userId → {userId, connections, state}. */
   get presence() { return new Map(this.presenceMap); }
+
+  /** How many members are here; `presence` lists at most the server's presence.maxListed of them. */
+  get presenceCount() { return this.presenceTotal; }
 
   /** Writes not yet confirmed by the server. */
   get pending() { return this.queue.length; }
@@ -533,6 +537,7 @@ export class Space extends Emitter {
     this.inflight = null; // resent on reconnect with the same mutation ids: the server answers each once
     if (this.presenceMap.size) {
       this.presenceMap.clear();
+      this.presenceTotal = 0;
       this.emit('presence', this.presence);
     }
   }
@@ -576,11 +581,13 @@ export class Space extends Emitter {
         return;
       case 'presence_state':
         this.presenceMap = new Map(frame.members.map((m) => [m.userId, m]));
+        this.presenceTotal = frame.count ?? this.presenceMap.size;
         this.emit('presence', this.presence);
         return;
       case 'presence_diff':
         for (const m of [...frame.joins, ...frame.updates]) this.presenceMap.set(m.userId, m);
         for (const m of frame.leaves) this.presenceMap.delete(m.userId);
+        this.presenceTotal = frame.count ?? this.presenceMap.size;
         this.emit('presence', this.presence);
         return;
       case 'signal':

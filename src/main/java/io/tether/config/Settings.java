@@ -127,6 +127,7 @@ public final class Settings {
       Setting.of("presence.ttlSeconds", INT, 15, "A node vouches for its sockets' presence this long and renews every third of it; a dead node's sockets leave within about 1.3x this").range(3, 3600),
       Setting.of("presence.maxStateBytes", INT, 1024, "Largest presence state a socket may set (encoded JSON)").range(2, 65_536),
       Setting.of("presence.maxSignalBytes", INT, 4096, "Largest signal payload (encoded JSON)").range(2, 65_536),
+      Setting.of("presence.maxListed", INT, 100, "Members a presence_state, a diff or the REST presence lists at most; every frame also carries the count of all members, so a space of 10,000 costs each socket a bounded list, not every join").range(1, 10_000),
       Setting.of("presence.signalsPerSecond", INT, 20, "Signals and presence updates a socket may send per second per space (bursts of the same size)").range(1, 10_000));
 
   private Settings() {}

@@ -134,7 +134,7 @@ public record TetherConfig(Server server, Log log, Drain drain, Http http, Pg pg
   public record Webhooks(int timeoutMillis, boolean allowPrivateTargets, String dnsServer, int maxPerSpace) {}
 
   /** Who is in a space (cluster-wide, renewed, expiring) and the ephemeral signals between them. */
-  public record Presence(int ttlSeconds, int maxStateBytes, int maxSignalBytes, int signalsPerSecond) {}
+  public record Presence(int ttlSeconds, int maxStateBytes, int maxSignalBytes, int signalsPerSecond, int maxListed) {}
 
   public record Push(int collapseSeconds, int maxDevicesPerUser, Fcm fcm, Apns apns) {
     /** Firebase Cloud Messaging: on when a service account is configured. */

@@ -91,7 +91,7 @@ public final class ApiRouter {
     new DeviceRoutes(node.push().devices(), json, node.guards().outbound(), config.push().maxDevicesPerUser()).mount(router);
     new PushRoutes(node.spaces().spaces(), json).mount(router);
     new WebhookRoutes(node.spaces().webhooks(), json).mount(router);
-    new PresenceRoutes(documents.reads()).mount(router);
+    new PresenceRoutes(documents.reads(), config.presence().maxListed()).mount(router);
 
     router.route().failureHandler(ErrorResponses::render);
     for (int status : new int[] {400, 401, 403, 404, 405, 413, 415, 429, 431, 500, 503}) {

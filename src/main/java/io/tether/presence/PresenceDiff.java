@@ -8,19 +8,21 @@ import java.util.List;
 public record PresenceDiff(List<Member> joins, List<String> leaves, List<Member> updates) {
   public static final PresenceDiff NONE = new PresenceDiff(List.of(), List.of(), List.of());
 
-  public boolean isEmpty() {
-    return joins.isEmpty() && leaves.isEmpty() && updates.isEmpty();
-  }
-
-  public String toFrame(String space) {
+  /** A diff of the listed members, with the count of all members. */
+  public String toFrame(String space, int count) {
     JsonArray left = new JsonArray();
     leaves.forEach(userId -> left.add(new JsonObject().put("userId", userId)));
-    return new JsonObject().put("type", "presence_diff").put("space", space).put("joins", members(joins))
-        .put("leaves", left).put("updates", members(updates)).encode();
+    return new JsonObject().put("type", "presence_diff").put("space", space).put("count", count)
+        .put("joins", members(joins)).put("leaves", left).put("updates", members(updates)).encode();
   }
 
-  public static String stateFrame(String space, List<Member> members) {
-    return new JsonObject().put("type", "presence_state").put("space", space).put("members", members(members)).encode();
+  public static String stateFrame(String space, List<Member> listed, int count) {
+    return new JsonObject().put("type", "presence_state").put("space", space).put("count", count)
+        .put("members", members(listed)).encode();
+  }
+
+  public boolean isEmpty() {
+    return joins.isEmpty() && leaves.isEmpty() && updates.isEmpty();
   }
 
   static JsonArray members(List<Member> members) {

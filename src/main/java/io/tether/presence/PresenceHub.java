@@ -41,7 +41,8 @@ public final class PresenceHub {
   }
 
   SpacePresence acquire(String space) {
-    return spaces.computeIfAbsent(space, s -> new SpacePresence(s, vertx, bus, service.store(), service.ttlMillis()));
+    return spaces.computeIfAbsent(space, s -> new SpacePresence(s, vertx, bus, service.store(), service.ttlMillis(),
+        service.config().maxListed()));
   }
 
   void release(String space, PresenceSeat seat) {

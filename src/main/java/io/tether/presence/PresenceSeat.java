@@ -76,7 +76,7 @@ public final class PresenceSeat {
         stale = true;
         return;
       }
-      sink.send(PresenceDiff.stateFrame(space, presence.members()));
+      sink.send(PresenceDiff.stateFrame(space, presence.members(), presence.count()));
       hub.metrics().presenceState();
       stateSent = true;
     });

@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
 final class SpacePresence implements BusListener {
   private static final Logger LOG = LoggerFactory.getLogger(SpacePresence.class);
   static final long BATCH_MILLIS = 50;
+  /** Above the listed members only the count changes: sockets hear of it at most this often. */
+  static final long COUNT_MILLIS = 1000;
   private static final Occasionally READ_WARNINGS = new Occasionally(60_000);
 
   private final String space;
@@ -42,13 +44,18 @@ final class SpacePresence implements BusListener {
   private final Promise<Void> loaded = Promise.promise();
   private final Vertx vertx;
   private final long ttlMillis;
+  private final int maxListed;
+  /** The listed members as last sent: at most maxListed, those listed earlier keep their place. */
   private Map<String, Member> sent = new LinkedHashMap<>();
+  private int sentCount;
+  private long countSentAt;
   private long flushTimer = -1;
   private boolean reconciling;
   private boolean stopped;
 
   /** Subscribes to the space's bus channel, then loads the view: no presence message is missed. */
-  SpacePresence(String space, Vertx vertx, ChangeBus bus, PresenceStore store, long ttlMillis) {
+  SpacePresence(String space, Vertx vertx, ChangeBus bus, PresenceStore store, long ttlMillis, int maxListed) {
+    this.maxListed = maxListed;
     this.vertx = vertx;
     this.space = space;
     this.store = store;
@@ -73,9 +80,14 @@ final class SpacePresence implements BusListener {
     return loaded.future();
   }
 
-  /** The members as last sent to the receivers. */
+  /** The listed members as last sent to the receivers. */
   List<Member> members() {
     return List.copyOf(sent.values());
+  }
+
+  /** How many members there were when the diffs were last sent. */
+  int count() {
+    return sentCount;
   }
 
   void stop() {
@@ -184,8 +196,17 @@ final class SpacePresence implements BusListener {
     if (stopped) {
       return;
     }
+    Map<String, Member> all = new LinkedHashMap<>();
+    view.members().forEach(m -> all.put(m.userId(), m));
+    // Those listed keep their place while present; free places go to others in the view's order.
     Map<String, Member> now = new LinkedHashMap<>();
-    view.members().forEach(m -> now.put(m.userId(), m));
+    sent.keySet().stream().filter(all::containsKey).forEach(userId -> now.put(userId, all.get(userId)));
+    for (Member m : all.values()) {
+      if (now.size() >= maxListed) {
+        break;
+      }
+      now.putIfAbsent(m.userId(), m);
+    }
     List<Member> joins = new ArrayList<>();
     List<Member> updates = new ArrayList<>();
     List<String> leaves = new ArrayList<>();
@@ -198,13 +219,28 @@ final class SpacePresence implements BusListener {
       }
     });
     sent.keySet().stream().filter(userId -> !now.containsKey(userId)).forEach(leaves::add);
-    sent = now;
     PresenceDiff diff = new PresenceDiff(joins, leaves, updates);
-    if (!diff.isEmpty()) {
-      String frame = diff.toFrame(space);
-      for (PresenceSeat seat : new ArrayList<>(seats)) {
-        seat.onDiff(frame);
+    int count = all.size();
+    if (diff.isEmpty() && count == sentCount) {
+      return;
+    }
+    long nowMillis = System.currentTimeMillis();
+    if (diff.isEmpty() && nowMillis - countSentAt < COUNT_MILLIS) {
+      // Only the count moved (a join storm past the listed members): one frame a second, not one a batch.
+      if (flushTimer < 0) {
+        flushTimer = vertx.setTimer(COUNT_MILLIS - (nowMillis - countSentAt), id -> {
+          flushTimer = -1;
+          flush();
+        });
       }
+      return;
+    }
+    sent = now;
+    sentCount = count;
+    countSentAt = nowMillis;
+    String frame = diff.toFrame(space, count);
+    for (PresenceSeat seat : new ArrayList<>(seats)) {
+      seat.onDiff(frame);
     }
   }
 }

@@ -12,18 +12,24 @@ import io.vertx.core.Future;
  */
 public final class ChangeStreams {
   private final SyncContext ctx;
-  private final HeadLookups heads;
+  private HeadLookups heads;
 
   public ChangeStreams(SyncContext ctx) {
     this.ctx = ctx;
-    this.heads = new HeadLookups(ctx.changeLog());
+  }
+
+  private HeadLookups heads() {
+    if (heads == null) {
+      heads = new HeadLookups(ctx.changeLog()); // on first use: routes can be listed without a sync context
+    }
+    return heads;
   }
 
   /** The space's head, if {@code userId} may read it; fails with forbidden otherwise. */
   public Future<SpaceInfo> check(String space, String userId) {
     // The role from the membership cache, then the head shared with the loop's other subscribes.
     return ctx.reads().reader(space, userId)
-        .compose(v -> heads.head(space))
+        .compose(v -> heads().head(space))
         .map(found -> found.orElseThrow(() -> TetherException.forbidden("not a member of this space")));
   }
 

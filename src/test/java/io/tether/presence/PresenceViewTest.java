@@ -68,14 +68,16 @@ class PresenceViewTest {
   @Test
   void diffFramesFollowTheProtocol() {
     PresenceDiff diff = view.put(entry("c1", "ann", new JsonObject().put("typing", true), 1, 100));
-    JsonObject frame = new JsonObject(diff.toFrame("room"));
+    JsonObject frame = new JsonObject(diff.toFrame("room", 1));
+    assertThat(frame.getInteger("count")).isEqualTo(1);
     assertThat(frame.getString("type")).isEqualTo("presence_diff");
     assertThat(frame.getString("space")).isEqualTo("room");
     assertThat(frame.getJsonArray("joins").getJsonObject(0))
         .isEqualTo(new JsonObject().put("userId", "ann").put("connections", 1).put("state", new JsonObject().put("typing", true)));
     assertThat(frame.getJsonArray("leaves")).isEmpty();
-    JsonObject state = new JsonObject(PresenceDiff.stateFrame("room", view.members()));
+    JsonObject state = new JsonObject(PresenceDiff.stateFrame("room", view.members(), 1));
     assertThat(state.getString("type")).isEqualTo("presence_state");
+    assertThat(state.getInteger("count")).isEqualTo(1);
     assertThat(state.getJsonArray("members")).hasSize(1);
   }
 
