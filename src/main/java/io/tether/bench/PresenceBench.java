@@ -42,6 +42,8 @@ final class PresenceBench {
             .map(added -> users))
         .compose(users -> PresenceSocket.open(clients.get(0), o.urls().get(0), owner.token(), space, latency)
             .compose(observer -> {
+              ServerProcess server = new ServerProcess(o.serverPid());
+              ServerProcess.Sample before = server.sample();
               long started = System.nanoTime();
               return Bench.limited(n, 256, i -> PresenceSocket.open(clients.get(i % clients.size()),
                       o.urls().get(i % o.urls().size()), users.get(i).getString("accessToken"), space, latency))
@@ -51,7 +53,8 @@ final class PresenceBench {
                     long bytes = sockets.stream().mapToLong(PresenceSocket::presenceBytes).sum();
                     result.put("joinSecondsUntilObserverSeesAll", Bench.round(seconds))
                         .put("presenceFramesPerSocketDuringJoin", Bench.round((double) frames / n))
-                        .put("presenceBytesPerSocketDuringJoin", bytes / n);
+                        .put("presenceBytesPerSocketDuringJoin", bytes / n)
+                        .put("join", ServerProcess.cost(before, server.sample(), n, "Socket"));
                     return sockets;
                   }))
                   .compose(sockets -> signals(observer, sockets, space, result).map(sockets))

@@ -20,6 +20,8 @@ final class PresenceSocket {
   private volatile long presenceFrames;
   private volatile long presenceBytes;
   private volatile long signals;
+  /** The server's count of all members (a bounded list may show fewer); -1 from a server that sends none. */
+  private volatile int reportedCount = -1;
 
   private PresenceSocket(Recorder signalLatency) {
     this.signalLatency = signalLatency;
@@ -52,12 +54,14 @@ final class PresenceSocket {
         count(text);
         members.clear();
         frame.getJsonArray("members").forEach(m -> members.add(((JsonObject) m).getString("userId")));
+        reportedCount = frame.getInteger("count", -1);
         present.tryComplete();
       }
       case "presence_diff" -> {
         count(text);
         frame.getJsonArray("joins").forEach(m -> members.add(((JsonObject) m).getString("userId")));
         frame.getJsonArray("leaves").forEach(m -> members.remove(((JsonObject) m).getString("userId")));
+        reportedCount = frame.getInteger("count", -1);
       }
       case "signal" -> {
         signals++;
@@ -74,8 +78,9 @@ final class PresenceSocket {
     presenceBytes += text.length();
   }
 
+  /** Members present, as the server counts them (or as listed, from a server that lists everyone). */
   synchronized int memberCount() {
-    return members.size();
+    return reportedCount >= 0 ? reportedCount : members.size();
   }
 
   long presenceFrames() {
