@@ -78,6 +78,7 @@ class ReadmeWalkthroughIT {
       assertThat(presence.getString("type")).as("the transcript shows presence_state after synced").isEqualTo("presence_state");
       // Who is here, perhaps already including this socket (its own join may also arrive as a presence_diff).
       assertThat(presence.getJsonArray("members")).isNotNull();
+      assertThat(presence.getInteger("count")).as("and how many are here").isNotNull();
     }
   }
 }
