@@ -55,6 +55,13 @@ public final class WsClient implements AutoCloseable {
     Await.result(socket.writeTextMessage(frame.encode()));
   }
 
+  /** Sends {@code {"type":"subscribe","id":"s",space,since,presence}}; returns this socket. */
+  public WsClient subscribe(String space, long since, boolean presence) {
+    send(new JsonObject().put("type", "subscribe").put("id", "s").put("space", space).put("since", since)
+        .put("presence", presence));
+    return this;
+  }
+
   public void sendRaw(String text) {
     Await.result(socket.writeTextMessage(text));
   }

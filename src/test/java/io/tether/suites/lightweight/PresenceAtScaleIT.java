@@ -67,9 +67,7 @@ class PresenceAtScaleIT {
   }
 
   private static WsClient subscribe(Account who, String space) {
-    WsClient ws = WsClient.connect(cluster.vertx(), cluster.node().port(), who.token());
-    ws.send(new JsonObject().put("type", "subscribe").put("id", "s").put("space", space).put("since", 0));
-    return ws;
+    return WsClient.connect(cluster.vertx(), cluster.node().port(), who.token()).subscribe(space, 0, true);
   }
 
   @Test

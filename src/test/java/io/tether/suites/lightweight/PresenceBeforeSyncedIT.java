@@ -42,10 +42,10 @@ class PresenceBeforeSyncedIT {
     JsonObject online = new JsonObject().put("status", "online");
     try (WsClient annWs = WsClient.connect(cluster.vertx(), cluster.node().port(), ann.token());
          WsClient bobWs = WsClient.connect(cluster.vertx(), cluster.node().port(), bob.token())) {
-      annWs.send(new JsonObject().put("type", "subscribe").put("id", "s").put("space", space).put("since", 0));
+      annWs.subscribe(space, 0, true);
       PresenceTracker annSees = new PresenceTracker(annWs, annWs.awaitType("presence_state"));
 
-      bobWs.send(new JsonObject().put("type", "subscribe").put("id", "s").put("space", space).put("since", 0));
+      bobWs.subscribe(space, 0, true);
       bobWs.send(new JsonObject().put("type", "presence").put("space", space).put("state", online));
       List<JsonObject> bobGot = new ArrayList<>();
       JsonObject state = bobWs.awaitFrame(f -> {
@@ -68,7 +68,7 @@ class PresenceBeforeSyncedIT {
     String space = "early-big-" + System.nanoTime();
     api.createSpace(ann, space);
     try (WsClient ws = WsClient.connect(cluster.vertx(), cluster.node().port(), ann.token())) {
-      ws.send(new JsonObject().put("type", "subscribe").put("id", "s").put("space", space).put("since", 0));
+      ws.subscribe(space, 0, true);
       ws.send(new JsonObject().put("type", "presence").put("space", space).put("state",
           new JsonObject().put("bio", "x".repeat(200))));
       List<JsonObject> got = new ArrayList<>();

@@ -38,10 +38,7 @@ class SubscribeAtHeadIT {
   }
 
   private static WsClient subscribe(Account who, String space, long since) {
-    WsClient ws = WsClient.connect(cluster.vertx(), cluster.node().port(), who.token());
-    ws.send(new JsonObject().put("type", "subscribe").put("id", "s").put("space", space).put("since", since)
-        .put("presence", false));
-    return ws;
+    return WsClient.connect(cluster.vertx(), cluster.node().port(), who.token()).subscribe(space, since, false);
   }
 
   @Test
