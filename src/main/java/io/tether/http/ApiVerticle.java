@@ -52,9 +52,12 @@ public final class ApiVerticle extends VerticleBase implements Drain.Drainable {
         .setMaxWebSocketMessageSize(syncConfig.maxFrameBytes())
         .setMaxHeaderSize(config.http().maxHeaderBytes())
         .setCompressionSupported(true)
-        // Off by default: Vert.x would keep a zlib window per compressing socket (about 100 KiB) and
-        // compress each change once per socket. A client that offers the extension gets plain frames.
+        // The server compresses each message on its own (WireFrames), so it honours a client's
+        // server_no_context_takeover, and asks clients for client_no_context_takeover: Netty then
+        // drops a socket's inflater after each message instead of keeping a 32 KiB window per socket.
         .setPerMessageWebSocketCompressionSupported(syncConfig.deflate())
+        .setWebSocketAllowServerNoContext(true)
+        .setWebSocketPreferredClientNoContext(true)
         .setPerFrameWebSocketCompressionSupported(false)
         // HTTP/1.1 only (TLS and HTTP/2 end at the load balancer): with h2c on offer Vert.x would not
         // see a connection until its first headers are complete, and could not time them out.

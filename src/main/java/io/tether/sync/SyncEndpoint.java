@@ -30,6 +30,8 @@ public final class SyncEndpoint {
   private final SyncContext ctx;
   private final ChangeStreams streams;
   private final Set<SyncSession> sessions = new LinkedHashSet<>();
+  private final WireFrames frames = new WireFrames(io.netty.buffer.PooledByteBufAllocator.DEFAULT,
+      java.util.zip.Deflater.DEFAULT_COMPRESSION);
   private final long heartbeatTimer;
 
   public SyncEndpoint(SyncContext ctx, ChangeStreams streams) {
@@ -83,6 +85,7 @@ public final class SyncEndpoint {
 
   public void close() {
     ctx.vertx().cancelTimer(heartbeatTimer);
+    frames.release();
   }
 
   /**
@@ -104,8 +107,9 @@ public final class SyncEndpoint {
   }
 
   private void accept(ServerWebSocket socket, io.vertx.core.http.HttpConnection connection, Principal principal) {
-    SyncSession session = new SyncSession(ctx, streams, new WebSocketTransport(socket, connection,
-        ctx.config().writeQueueBytes(), ctx.config().maxWriteQueueBytes()), principal);
+    WebSocketTransport transport = new WebSocketTransport(socket, connection, frames,
+        ctx.config().writeQueueBytes(), ctx.config().maxWriteQueueBytes());
+    SyncSession session = new SyncSession(ctx, streams, transport, principal);
     sessions.add(session);
     ctx.metrics().socketOpened();
     // Before it is authenticated a socket may send only small frames: an auth frame is a token.
@@ -113,6 +117,7 @@ public final class SyncEndpoint {
     MessageAssembler assembler = new MessageAssembler(() -> session.authenticated()
         ? maxFrameBytes : Math.min(maxFrameBytes, MAX_UNAUTHENTICATED_FRAME_BYTES));
     socket.frameHandler(frame -> {
+      transport.clientSpoke();
       MessageAssembler.Outcome outcome = assembler.accept(frame);
       if (outcome instanceof MessageAssembler.Text text) {
         session.onText(text.text());

@@ -1,50 +1,90 @@
 package io.tether.sync;
 
-import io.vertx.core.buffer.Buffer;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.VoidChannelPromise;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.http.WebSocketFrameType;
-import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
+import io.vertx.core.net.impl.ConnectionBase;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@link Transport} over a Vert.x server WebSocket. Live changes stop at the soft bound
- * ({@code sync.writeQueueBytes}, see {@link #writeQueueFull}); replies (pongs, acks, errors) are
- * still written past it, up to the hard bound ({@code sync.maxWriteQueueBytes}): a client that keeps
- * sending frames and never reads the answers has its connection closed there, so its queue cannot
- * grow without end (no close frame: it could only wait behind the queue).
+ * {@link Transport} over a Vert.x server WebSocket, writing below it. Data frames and pings are
+ * finished wire bytes from the event loop's {@link WireFrames}, written from Netty's frame encoder
+ * towards the socket: the same buffer goes to every socket of the loop, with no per-socket copy,
+ * framing or compression. Vert.x still reads the socket, answers the client's pings and closes.
+ *
+ * <p>Live changes stop at the soft bound ({@code sync.writeQueueBytes}: the channel's high water
+ * mark, see {@link #writeQueueFull}); replies (pongs, acks, errors) are still written past it, up to
+ * the hard bound ({@code sync.maxWriteQueueBytes}): a client that keeps sending frames and never
+ * reads the answers has its connection closed there, so its queue cannot grow without end (no close
+ * frame: it could only wait behind the queue).
  */
 final class WebSocketTransport implements Transport {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WebSocketTransport.class);
-  private static final Buffer EMPTY = Buffer.buffer();
 
   private final ServerWebSocket socket;
-  private final HttpConnection connection;
+  private final WireFrames frames;
+  private final Channel channel;
+  private final ChannelHandlerContext wire;
+  private final VoidChannelPromise noListener;
   private final long overSoftBound;
   private boolean cutOff;
-  private List<Runnable> onDrain = new ArrayList<>();
-  // Bytes written while the queue was already over its soft bound; reset when it drains.
+  private List<Runnable> onDrain;
+  // Bytes written while the channel was already over its soft bound; reset when it drains.
   private long writtenOverSoftBound;
+  // Netty adds permessage-deflate's handlers once the 101 response is written: until the client's
+  // first frame shows that it has been, the question stays open (uncompressed frames are valid either way).
+  private boolean deflateSettled;
+  private boolean deflate;
 
-  WebSocketTransport(ServerWebSocket socket, HttpConnection connection, int writeQueueBytes, int maxWriteQueueBytes) {
+  WebSocketTransport(ServerWebSocket socket, HttpConnection connection, WireFrames frames, int writeQueueBytes,
+                     int maxWriteQueueBytes) {
     this.socket = socket;
-    this.connection = connection;
+    this.frames = frames;
+    // Vert.x Web hands out a wrapper of the socket; the upgraded connection is the request's own.
+    this.channel = ((ConnectionBase) connection).channel();
+    ChannelPipeline pipeline = channel.pipeline();
+    // Writing from the encoder's context sends bytes to the handlers before it, i.e. to the socket.
+    this.wire = pipeline.context(WebSocketFrameEncoder.class);
+    this.noListener = new VoidChannelPromise(channel, false);
     this.overSoftBound = (long) maxWriteQueueBytes - writeQueueBytes;
     socket.setWriteQueueMaxSize(writeQueueBytes);
-    socket.drainHandler(v -> {
-      writtenOverSoftBound = 0;
-      List<Runnable> waiting = onDrain;
-      onDrain = new ArrayList<>();
-      waiting.forEach(Runnable::run);
-    });
   }
 
   @Override
   public void send(String frame) {
-    if (!socket.isClosed() && admits(frame.length())) {
-      socket.writeTextMessage(frame);
+    sendEncoded(frame.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Override
+  public void sendEncoded(byte[] utf8) {
+    if (!socket.isClosed() && admits(utf8.length)) {
+      wire.writeAndFlush(frames.text(utf8, deflate()), noListener);
     }
+  }
+
+  /** The client has sent a frame, so it has read the 101 response and the extensions are settled. */
+  void clientSpoke() {
+    if (!deflateSettled) {
+      deflate();
+      deflateSettled = true;
+    }
+  }
+
+  private boolean deflate() {
+    if (!deflateSettled) {
+      deflate = wire.pipeline().get(WebSocketExtensionEncoder.class) != null;
+      deflateSettled = deflate;
+    }
+    return deflate;
   }
 
   /** False, and the socket closing, once what was written past the soft bound passes the hard one. */
@@ -52,7 +92,7 @@ final class WebSocketTransport implements Transport {
     if (cutOff) {
       return false;
     }
-    if (!socket.writeQueueFull()) {
+    if (channel.isWritable()) {
       return true;
     }
     writtenOverSoftBound += bytes;
@@ -64,35 +104,42 @@ final class WebSocketTransport implements Transport {
     cutOff = true;
     LOG.info("Closed a WebSocket whose client sends but does not read ({} bytes queued past the soft bound)",
         writtenOverSoftBound);
-    connection.close();
+    // From below Vert.x's handler, whose close would first queue a close frame behind the full queue.
+    wire.close();
     return false;
   }
 
   @Override
-  public void sendEncoded(byte[] utf8) {
-    if (!socket.isClosed() && admits(utf8.length)) {
-      // Vert.x's own frame type wraps the bytes without copying or re-encoding them; the public API
-      // (writeTextMessage) would encode the same String again for every socket.
-      socket.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, utf8, true));
-    }
-  }
-
-  @Override
   public boolean writeQueueFull() {
-    // Vert.x throws on a closed socket. A socket that closed under a live change is full for good:
-    // nothing more is written to it, and its close handler ends its subscriptions.
-    return socket.isClosed() || socket.writeQueueFull();
+    // A socket that closed under a live change is full for good: nothing more is written to it, and
+    // its close handler ends its subscriptions.
+    return socket.isClosed() || !channel.isWritable();
   }
 
   @Override
   public void whenDrained(Runnable action) {
+    if (onDrain != null) {
+      onDrain.add(action);
+      return;
+    }
+    onDrain = new ArrayList<>();
     onDrain.add(action);
+    // An empty write completes once everything queued before it has gone to the kernel. A closed
+    // socket fails it: the waiting actions are dropped, its session is ending.
+    wire.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(written -> {
+      List<Runnable> waiting = onDrain;
+      onDrain = null;
+      if (written.isSuccess()) {
+        writtenOverSoftBound = 0;
+        waiting.forEach(Runnable::run);
+      }
+    });
   }
 
   @Override
   public void ping() {
     if (!socket.isClosed()) {
-      socket.writePing(EMPTY);
+      wire.writeAndFlush(frames.ping(), noListener);
     }
   }
 

@@ -83,6 +83,34 @@ public final class RawFrames {
     return new Frame(head, payload);
   }
 
+  /**
+   * A masked text frame compressed as permessage-deflate's clients do (RSV1, the message deflated on
+   * its own, the trailing {@code 00 00 ff ff} removed), with a zero mask.
+   */
+  public static byte[] compressedText(String message) {
+    java.util.zip.Deflater deflater = new java.util.zip.Deflater(java.util.zip.Deflater.DEFAULT_COMPRESSION, true);
+    deflater.setInput(message.getBytes(StandardCharsets.UTF_8));
+    byte[] buf = new byte[message.length() + 64];
+    int n = deflater.deflate(buf, 0, buf.length, java.util.zip.Deflater.SYNC_FLUSH);
+    deflater.end();
+    int length = n - 4;
+    if (length > 65_535) {
+      throw new IllegalArgumentException("this helper writes 16-bit lengths only");
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(0xC1);
+    if (length < 126) {
+      out.write(0x80 | length);
+    } else {
+      out.write(0x80 | 126);
+      out.write(length >> 8);
+      out.write(length & 0xff);
+    }
+    out.writeBytes(new byte[4]);
+    out.write(buf, 0, length);
+    return out.toByteArray();
+  }
+
   /** A masked text frame of 126 to 65,535 bytes (a zero mask: the payload goes as it is). */
   public static byte[] text(String message) {
     byte[] payload = message.getBytes(StandardCharsets.UTF_8);
