@@ -11,7 +11,6 @@ import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncod
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.net.impl.ConnectionBase;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -61,7 +60,9 @@ final class WebSocketTransport implements Transport {
 
   @Override
   public void send(String frame) {
-    sendEncoded(frame.getBytes(StandardCharsets.UTF_8));
+    if (!socket.isClosed() && admits(frame.length())) {
+      wire.writeAndFlush(frames.text(frame, deflate()), noListener);
+    }
   }
 
   @Override

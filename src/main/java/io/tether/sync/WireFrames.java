@@ -31,6 +31,8 @@ final class WireFrames {
   private final ByteBufAllocator alloc;
   private final Deflater deflater;
   private byte[] scratch = new byte[8192];
+  private String textOf;
+  private byte[] textBytes;
   private byte[] plainOf;
   private ByteBuf plain;
   private byte[] deflatedOf;
@@ -64,6 +66,18 @@ final class WireFrames {
     return plain.retainedDuplicate();
   }
 
+  /**
+   * The same for a frame still to encode: a presence diff or signal handed to every seat of a space
+   * is encoded and framed once.
+   */
+  ByteBuf text(String frame, boolean compress) {
+    if (frame != textOf) {
+      textBytes = frame.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      textOf = frame;
+    }
+    return text(textBytes, compress);
+  }
+
   /** A ping with no payload. */
   ByteBuf ping() {
     return alloc.directBuffer(2).writeByte(FIN_PING).writeByte(0);
@@ -71,6 +85,8 @@ final class WireFrames {
 
   /** Releases the cached frames (the loop is stopping); a later call frames again. */
   void release() {
+    textOf = null;
+    textBytes = null;
     if (plain != null) {
       plain.release();
       plain = null;

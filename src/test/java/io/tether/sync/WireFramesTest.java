@@ -72,6 +72,17 @@ class WireFramesTest {
   }
 
   @Test
+  void aStringHandedToEverySeatIsEncodedAndFramedOnce() {
+    String diff = "{\"type\":\"presence_diff\",\"count\":3}";
+    ByteBuf a = frames.text(diff, false);
+    ByteBuf b = frames.text(diff, false);
+    assertThat(a.unwrap()).isSameAs(b.unwrap());
+    assertThat(a.toString(StandardCharsets.UTF_8)).endsWith(diff);
+    a.release();
+    b.release();
+  }
+
+  @Test
   void shortMessagesGoUncompressedEvenToCompressingSockets() {
     ByteBuf pong = frames.text("{\"type\":\"pong\",\"id\":1}".getBytes(StandardCharsets.UTF_8), true);
     assertThat((int) pong.getUnsignedByte(0)).isEqualTo(0x81);
