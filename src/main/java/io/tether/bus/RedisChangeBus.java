@@ -97,7 +97,10 @@ public final class RedisChangeBus implements ChangeBus {
     if (closed) {
       return Future.failedFuture("bus closed");
     }
-    return publisher.send(Request.cmd(Command.PUBLISH).arg(prefix + change.space()).arg(change.toFrame())).mapEmpty();
+    // The frame, then (for filtered subscribers, never for clients) the data before the change on
+    // a line of its own: a frame has no raw newline, and receivers hand the frame on untouched.
+    String message = change.before() == null ? change.toFrame() : change.toFrame() + "\n" + change.before().encode();
+    return publisher.send(Request.cmd(Command.PUBLISH).arg(prefix + change.space()).arg(message)).mapEmpty();
   }
 
   @Override
@@ -287,11 +290,14 @@ public final class RedisChangeBus implements ChangeBus {
     }
   }
 
-  private void onMessage(String name, String payload) {
+  private void onMessage(String name, String received) {
     Channel channel = channels.get(name);
     if (channel == null) {
       return;
     }
+    int newline = received.indexOf('\n');
+    String payload = newline < 0 ? received : received.substring(0, newline);
+    String before = newline < 0 ? null : received.substring(newline + 1);
     JsonObject parsed;
     try {
       parsed = new JsonObject(payload);
@@ -322,7 +328,8 @@ public final class RedisChangeBus implements ChangeBus {
       }
       return;
     }
-    ChangeFrame frame = ChangeFrame.of(parsed.getString("space"), parsed.getLong("seq", 0L), payload, commitMillis(parsed));
+    ChangeFrame frame = ChangeFrame.of(parsed.getString("space"), parsed.getLong("seq", 0L), payload, commitMillis(parsed),
+        before);
     for (Registration r : channel.registrations) {
       r.context.runOnContext(v -> r.listener.onChange(frame));
     }

@@ -8,10 +8,18 @@ import java.time.Instant;
 
 /**
  * One committed write of a space. {@code seq} is its gap-free position in the space's history;
- * {@code data} is the whole document after the change, null after a delete.
+ * {@code data} is the whole document after the change, null after a delete; {@code before} the
+ * document's data before it (null if it did not exist or was deleted). {@code before} is for
+ * filtered subscriptions on the server and never goes on the wire.
  */
 public record Change(String space, long seq, String collection, String id, Op op, long version,
-                     JsonObject data, boolean deleted, String mutationId, String actor, Instant ts) {
+                     JsonObject data, boolean deleted, String mutationId, String actor, Instant ts,
+                     JsonObject before) {
+
+  public Change(String space, long seq, String collection, String id, Op op, long version,
+                JsonObject data, boolean deleted, String mutationId, String actor, Instant ts) {
+    this(space, seq, collection, id, op, version, data, deleted, mutationId, actor, ts, null);
+  }
 
   /** The kind of write. */
   public enum Op {

@@ -1,20 +1,105 @@
 package io.tether.core;
 
-import io.tether.core.Change;
+import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 
 /**
  * A committed change as it travels to sockets: its space and seq (for ordering and gap detection)
  * and its WebSocket frame, serialized once and shared by every socket it is written to; the commit
- * time (the database's clock) measures delivery latency.
+ * time (the database's clock) measures delivery latency. A filtered subscription also asks what the
+ * change did to the document ({@link #collection}, {@link #id}, {@link #after}, {@link #before}):
+ * parsed from the frame the first time one asks, once per change and event loop, never for the
+ * unfiltered sockets' sake. {@code before} never goes on the wire.
  */
-public record ChangeFrame(String space, long seq, String frame, byte[] utf8, long commitMillis) {
+public final class ChangeFrame {
+  private final String space;
+  private final long seq;
+  private final String frame;
+  private final byte[] utf8;
+  private final long commitMillis;
+  // Volatile: one frame from the bus is handed to every event loop, and any of them may parse it.
+  private volatile Object before; // JsonObject, JSON text, or null
+  private volatile JsonObject parsed;
+
+  private ChangeFrame(String space, long seq, String frame, long commitMillis, Object before) {
+    this.space = space;
+    this.seq = seq;
+    this.frame = frame;
+    this.utf8 = frame.getBytes(StandardCharsets.UTF_8);
+    this.commitMillis = commitMillis;
+    this.before = before;
+  }
+
   public static ChangeFrame of(Change change) {
-    return of(change.space(), change.seq(), change.toFrame(), change.ts().toEpochMilli());
+    return new ChangeFrame(change.space(), change.seq(), change.toFrame(), change.ts().toEpochMilli(), change.before());
   }
 
   /** The frame's UTF-8 bytes are encoded here, once, and written as they are to every socket. */
   public static ChangeFrame of(String space, long seq, String frame, long commitMillis) {
-    return new ChangeFrame(space, seq, frame, frame.getBytes(StandardCharsets.UTF_8), commitMillis);
+    return new ChangeFrame(space, seq, frame, commitMillis, null);
+  }
+
+  /** The same with the document's data before the change, as JSON text (null: it did not exist). */
+  public static ChangeFrame of(String space, long seq, String frame, long commitMillis, String beforeJson) {
+    return new ChangeFrame(space, seq, frame, commitMillis, beforeJson);
+  }
+
+  public String space() {
+    return space;
+  }
+
+  public long seq() {
+    return seq;
+  }
+
+  public String frame() {
+    return frame;
+  }
+
+  public byte[] utf8() {
+    return utf8;
+  }
+
+  public long commitMillis() {
+    return commitMillis;
+  }
+
+  public String collection() {
+    return parsed().getString("collection");
+  }
+
+  public String id() {
+    return parsed().getString("id");
+  }
+
+  /** The document's data after the change; null after a delete. */
+  public JsonObject after() {
+    JsonObject json = parsed();
+    return json.getBoolean("deleted", false) ? null : json.getJsonObject("data");
+  }
+
+  /** The document's data before the change; null if it did not exist or was deleted. */
+  public JsonObject before() {
+    if (before instanceof String text) {
+      before = new JsonObject(text);
+    }
+    return (JsonObject) before;
+  }
+
+  /** What {@link #before} travels as on the bus: JSON text, or null. */
+  public String beforeJson() {
+    return before instanceof JsonObject json ? json.encode() : (String) before;
+  }
+
+  private JsonObject parsed() {
+    if (parsed == null) {
+      parsed = new JsonObject(frame);
+    }
+    return parsed;
+  }
+
+  @Override
+  public String toString() {
+    return space + "#" + seq;
   }
 }

@@ -48,8 +48,8 @@ public final class ChangeWriter {
       SET version = EXCLUDED.version, data = EXCLUDED.data, deleted = EXCLUDED.deleted,
           seq = EXCLUDED.seq, updated_at = EXCLUDED.updated_at""";
   private static final String APPEND = """
-      INSERT INTO changes (space_id, seq, collection, doc_id, op, version, data, deleted, mutation_id, actor)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ts""";
+      INSERT INTO changes (space_id, seq, collection, doc_id, op, version, data, deleted, mutation_id, actor, before_data)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING ts""";
 
   private final Pool pool;
   private final int maxDocumentBytes;
@@ -114,15 +114,16 @@ public final class ChangeWriter {
     Future<?> advanced = tx.preparedQuery(ADVANCE).execute(Tuple.of(cmd.space(), seq));
     Future<?> upserted = tx.preparedQuery(UPSERT)
         .execute(Tuple.of(cmd.space(), cmd.collection(), cmd.id(), version, data, deleted, seq));
+    JsonObject before = exists ? current.data() : null;
     Future<RowSet<Row>> appended = tx.preparedQuery(APPEND).execute(Tuple.from(new Object[] {cmd.space(), seq,
-        cmd.collection(), cmd.id(), cmd.op().wire(), version, data, deleted, cmd.mutationId(), cmd.actor()}));
+        cmd.collection(), cmd.id(), cmd.op().wire(), version, data, deleted, cmd.mutationId(), cmd.actor(), before}));
     List<Future<?>> sent = new java.util.ArrayList<>(List.of(advanced, upserted, appended));
     hooks.forEach(hook -> sent.add(hook.alongside(tx, cmd, seq, fanout)));
     sent.add(alongside.send(tx, seq, version));
     return Future.all(sent).map(all -> {
       OffsetDateTime ts = appended.result().iterator().next().getOffsetDateTime(0);
       Change change = new Change(cmd.space(), seq, cmd.collection(), cmd.id(), cmd.op(), version, data, deleted,
-          cmd.mutationId(), cmd.actor(), ts.toInstant());
+          cmd.mutationId(), cmd.actor(), ts.toInstant(), before);
       return new WriteResult(change, after, !exists);
     });
   }

@@ -24,14 +24,16 @@ public final class PgChangeLog implements ChangeLog {
       SELECT * FROM (
         SELECT seq, collection, doc_id, op, version, payload, deleted, mutation_id, actor, ts,
                sum(coalesce(octet_length(%2$s), 0) + 200) OVER (ORDER BY seq ROWS UNBOUNDED PRECEDING) AS running,
-               coalesce(octet_length(%2$s), 0) + 200 AS size
-        FROM (SELECT seq, collection, doc_id, op, version, %1$s AS payload, deleted, mutation_id, actor, ts
+               coalesce(octet_length(%2$s), 0) + 200 AS size, before
+        FROM (SELECT seq, collection, doc_id, op, version, %1$s AS payload, deleted, mutation_id, actor, ts,
+                     %3$s AS before
               FROM changes WHERE space_id = $1 AND seq > $2 ORDER BY seq LIMIT $3) bounded) page
       WHERE running - size < $4 ORDER BY seq""";
-  private static final String AFTER = BUDGETED.formatted("data", "payload::text");
+  private static final String AFTER = BUDGETED.formatted("data", "payload::text", "before_data");
   // Frames carry the data as text already: it is rendered once, and measured as it is.
-  private static final String FRAMES_AFTER = BUDGETED.formatted("data::text", "payload");
+  private static final String FRAMES_AFTER = BUDGETED.formatted("data::text", "payload", "before_data::text");
   private static final int RUNNING = 10;
+  private static final int BEFORE = 12;
   private static final String HEADS = "SELECT id, seq FROM spaces WHERE id = ANY($1)";
 
   private final Pool pool;
@@ -54,7 +56,7 @@ public final class PgChangeLog implements ChangeLog {
       Instant ts = row.getOffsetDateTime(9).toInstant();
       String frame = Change.frame(space, row.getLong(0), row.getString(1), row.getString(2), row.getString(3),
           row.getLong(4), row.getString(5), row.getBoolean(6), row.getString(7), row.getString(8), Change.TS.format(ts));
-      return ChangeFrame.of(space, row.getLong(0), frame, ts.toEpochMilli());
+      return ChangeFrame.of(space, row.getLong(0), frame, ts.toEpochMilli(), row.getString(BEFORE));
     });
   }
 

@@ -21,6 +21,6 @@ final class Rows {
   static Change change(String space, Row row) {
     return new Change(space, row.getLong(0), row.getString(1), row.getString(2), Change.Op.fromWire(row.getString(3)),
         row.getLong(4), (JsonObject) row.getValue(5), row.getBoolean(6), row.getString(7), row.getString(8),
-        row.get(OffsetDateTime.class, 9).toInstant());
+        row.get(OffsetDateTime.class, 9).toInstant(), row.size() > 12 ? (JsonObject) row.getValue(12) : null);
   }
 }

@@ -57,6 +57,25 @@ abstract class ChangeBusContract {
   }
 
   @Test
+  void theDataBeforeAChangeTravelsBesideTheFrameAndNeverInIt() {
+    String space = space();
+    Recorder recorder = new Recorder();
+    subscribeOnEventLoop(bus, space, recorder);
+    Change base = change(space, 2);
+    JsonObject before = new JsonObject().put("n", 1).put("assignee", "ann");
+    Change change = new Change(space, 2, base.collection(), base.id(), Change.Op.PATCH, 2, base.data(), false, null,
+        "tester", base.ts(), before);
+    Await.result(bus.publish(change));
+    recorder.awaitCount(1);
+    ChangeFrame frame = recorder.frames.get(0);
+    assertThat(frame.frame()).isEqualTo(change.toFrame()).doesNotContain("assignee");
+    assertThat(frame.before()).isEqualTo(before);
+    assertThat(frame.after()).isEqualTo(base.data());
+    assertThat(frame.collection()).isEqualTo(base.collection());
+    assertThat(frame.id()).isEqualTo(base.id());
+  }
+
+  @Test
   void anEphemeralMessageReachesEveryListenerOfItsSpaceAndNoOther() {
     String space = space();
     Recorder first = new Recorder();
