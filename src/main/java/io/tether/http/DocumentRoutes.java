@@ -1,5 +1,7 @@
 package io.tether.http;
 
+import io.tether.core.Query;
+
 import io.tether.service.PageToken;
 
 import io.tether.service.ReadService;
@@ -57,7 +59,11 @@ final class DocumentRoutes {
     DocumentStore.PageStart start = token == null ? DocumentStore.PageStart.FIRST : token.start();
     String ifNoneMatch = rc.request().getHeader("If-None-Match");
     String userId = Requests.principal(rc).userId();
-    Future<Optional<DocumentStore.Page>> found = ifNoneMatch == null
+    Query query = query(collection, rc.request().getParam("where"));
+    Future<Optional<DocumentStore.Page>> found = query != null
+        ? reads.filteredPage(space, userId, query, start, limit).map(page -> ifNoneMatch != null
+            && listingTag(rc, page.epoch(), page.headSeq()).equals(ifNoneMatch.trim()) ? Optional.empty() : Optional.of(page))
+        : ifNoneMatch == null
         ? reads.page(space, userId, collection, start, limit, includeDeleted).map(Optional::of)
         : reads.pageIfChanged(space, userId, collection, start, limit, includeDeleted,
             head -> listingTag(rc, head.epoch(), head.seq()).equals(ifNoneMatch.trim()));
@@ -78,6 +84,23 @@ final class DocumentRoutes {
               .putHeader("ETag", listingTag(rc, page.epoch(), page.headSeq())).end(body);
         })
         .onFailure(rc::fail);
+  }
+
+  /** The listing's query: {@code where} is a URL-encoded JSON array of conditions on {@code collection}. */
+  private static Query query(String collection, String where) {
+    if (where == null) {
+      return null;
+    }
+    if (collection == null) {
+      throw TetherException.badRequest("where needs a collection parameter");
+    }
+    Object conditions;
+    try {
+      conditions = new io.vertx.core.json.JsonArray(where);
+    } catch (RuntimeException e) {
+      throw TetherException.badRequest("where must be a JSON array of [path, op, value]");
+    }
+    return Query.of(collection, conditions);
   }
 
   /** A listing's ETag: the space's life and head, and the exact query, so tags never match across URLs. */

@@ -1,5 +1,10 @@
 package io.tether.service;
 
+import io.tether.core.Query;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+
 import io.tether.auth.SpaceAccess;
 import io.tether.core.Change;
 import io.tether.core.Document;
@@ -92,6 +97,36 @@ public final class ReadService {
           ? firstPage(space, collection, limit, includeDeleted, head)
           : read(space, collection, start, limit, includeDeleted)).map(Optional::of);
     });
+  }
+
+  /** Rows of the collection one filtered listing page reads, matching or not. */
+  public static final int FILTER_SCAN_ROWS = 1000;
+
+  /**
+   * A page of the documents {@code query} selects, tombstones never included: one snapshot read of
+   * up to {@link #FILTER_SCAN_ROWS} documents of its collection (and the byte budget), filtered with
+   * the same rules as a filtered subscription. It may hold fewer than {@code limit} documents, even
+   * none, and still say more follow: the client follows {@code next}.
+   */
+  public Future<DocumentStore.Page> filteredPage(String space, String userId, Query query, DocumentStore.PageStart start,
+                                                 int limit) {
+    return access.toRead(space, userId)
+        .compose(role -> read(space, query.collection(), start, Math.max(limit, FILTER_SCAN_ROWS), false))
+        .map(scanned -> {
+          List<String> matching = new ArrayList<>();
+          for (String json : scanned.documentsJson()) {
+            JsonObject doc = new JsonObject(json);
+            if (query.matches(doc.getString("collection"), doc.getJsonObject("data"))) {
+              matching.add(json);
+              if (matching.size() == limit) {
+                boolean last = json.equals(scanned.documentsJson().get(scanned.documentsJson().size() - 1));
+                return new DocumentStore.Page(matching, new DocumentStore.PageStart(doc.getString("collection"),
+                    doc.getString("id")), scanned.headSeq(), scanned.epoch(), !last || scanned.hasMore());
+              }
+            }
+          }
+          return new DocumentStore.Page(matching, scanned.last(), scanned.headSeq(), scanned.epoch(), scanned.hasMore());
+        });
   }
 
   private Future<DocumentStore.Page> firstPage(String space, String collection, int limit, boolean includeDeleted,

@@ -13,6 +13,10 @@ public interface ChangeStream {
   /** Whether changes are flowing live now (not being caught up from the change log). */
   boolean live();
 
+  /** The socket is about to close: a filtered stream tells the client how far it has got. */
+  default void flushCursor() {
+  }
+
   /** Stops delivering; stopping twice is harmless. */
   void stop();
 

@@ -1,5 +1,6 @@
 package io.tether.sync;
 
+import io.tether.core.DocumentFilter;
 import io.tether.core.SpaceInfo;
 import io.tether.core.TetherException;
 import io.vertx.core.Future;
@@ -41,9 +42,15 @@ public final class ChangeStreams {
    */
   public ChangeStream open(String userId, Object requestId, String space, long since, String epoch, Transport transport,
                            ChangeStream.Observer observer) {
+    return open(userId, requestId, space, since, epoch, null, transport, observer);
+  }
+
+  /** The same for the documents {@code filter} selects (null: all of them), with leaves and cursors. */
+  public ChangeStream open(String userId, Object requestId, String space, long since, String epoch, DocumentFilter filter,
+                           Transport transport, ChangeStream.Observer observer) {
     SpaceFeed feed = ctx.hub().acquire(space);
     SpaceSubscription sub = new SpaceSubscription(space, userId, requestId, since, epoch, transport, feed, ctx.changeLog(),
-        ctx.config().catchUpPageSize(), ctx.metrics(), observer);
+        ctx.config().catchUpPageSize(), ctx.metrics(), observer, filter == null ? null : new Filtered(filter, ctx.vertx()));
     feed.add(sub);
     ctx.metrics().subscriptionStarted();
     return new ChangeStream() {
@@ -57,6 +64,13 @@ public final class ChangeStreams {
       @Override
       public boolean live() {
         return !stopped && sub.live();
+      }
+
+      @Override
+      public void flushCursor() {
+        if (!stopped) {
+          sub.flushCursor();
+        }
       }
 
       @Override

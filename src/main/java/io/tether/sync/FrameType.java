@@ -24,7 +24,8 @@ public enum FrameType {
   RESYNC_REQUIRED("resync_required", false),
   TOKEN_EXPIRING("token_expiring", false),
   PRESENCE_STATE("presence_state", false),
-  PRESENCE_DIFF("presence_diff", false);
+  PRESENCE_DIFF("presence_diff", false),
+  CURSOR("cursor", false);
 
   private static final Map<String, FrameType> INBOUND = new HashMap<>();
 

@@ -51,6 +51,17 @@ final class Frames {
         .put("space", space).put("message", "you are no longer a member of " + space).encode();
   }
 
+  /** A document that matched the subscription's queries before this change and does not now. */
+  static String leave(io.tether.core.ChangeFrame change) {
+    return new JsonObject().put("type", FrameType.CHANGE.wire()).put("space", change.space()).put("seq", change.seq())
+        .put("collection", change.collection()).put("id", change.id()).put("op", "leave").encode();
+  }
+
+  /** Changes up to {@code seq} were skipped by the subscription's queries: resume from here. */
+  static String cursor(String space, long seq) {
+    return new JsonObject().put("type", FrameType.CURSOR.wire()).put("space", space).put("seq", seq).encode();
+  }
+
   private static JsonObject withId(JsonObject frame, Object id) {
     return id == null ? frame : frame.put("id", id);
   }

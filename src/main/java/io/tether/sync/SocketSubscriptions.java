@@ -1,5 +1,6 @@
 package io.tether.sync;
 
+import io.tether.core.DocumentFilter;
 import io.tether.core.ErrorCode;
 import io.tether.core.SpaceInfo;
 import io.tether.core.TetherException;
@@ -49,7 +50,7 @@ final class SocketSubscriptions {
   }
 
   /** Checks the role and the cursor, then starts; {@code synced} or an error frame answers {@code id}. */
-  void subscribe(Object id, String space, long since, String epoch, boolean presence) {
+  void subscribe(Object id, String space, long since, String epoch, boolean presence, DocumentFilter filter) {
     if (active.containsKey(space) || checking.contains(space)) {
       throw new TetherException(ErrorCode.CONFLICT, "already subscribed to " + space);
     }
@@ -66,7 +67,7 @@ final class SocketSubscriptions {
       if (ar.failed()) {
         sendFailure(id, ar.cause());
       } else {
-        start(id, space, since, epoch, presence, ar.result(), early);
+        start(id, space, since, epoch, presence, filter, ar.result(), early);
       }
     });
   }
@@ -128,6 +129,15 @@ final class SocketSubscriptions {
     });
   }
 
+  /** The socket is about to close: each filtered subscription tells the client its cursor. */
+  void flushCursors() {
+    for (Subscription sub : active.values()) {
+      if (sub.stream != null) {
+        sub.stream.flushCursor();
+      }
+    }
+  }
+
   void closeAll() {
     closed = true;
     checking.clear();
@@ -135,8 +145,8 @@ final class SocketSubscriptions {
     new ArrayList<>(active.values()).forEach(Subscription::end);
   }
 
-  private void start(Object id, String space, long since, String epoch, boolean presence, SpaceInfo head,
-                     JsonObject earlyState) {
+  private void start(Object id, String space, long since, String epoch, boolean presence, DocumentFilter filter,
+                     SpaceInfo head, JsonObject earlyState) {
     if (!head.canServe(since, epoch)) {
       // The cursor belongs to another life of this space, to a future it never had, or to a past
       // that was compacted away: never a partial replay.
@@ -155,7 +165,7 @@ final class SocketSubscriptions {
     }
     // Seated and held first: a stream that goes live at once (a change log that answers synchronously)
     // finds its seat, and the seat finds the stream live.
-    sub.stream = streams.open(userId, id, space, since, head.epoch(), transport, sub);
+    sub.stream = streams.open(userId, id, space, since, head.epoch(), filter, transport, sub);
     sub.stream.start();
     if (sub.ended) {
       sub.stream.stop(); // ended while it started

@@ -31,13 +31,15 @@ final class SpaceSubscription implements SpaceFeed.Receiver {
   private final int pageSize;
   private final ChangeStream.Observer observer;
   private final Metrics metrics;
+  private final Filtered filtered; // null: the whole space
   private long cursor;
   private State state = State.CATCHING_UP;
   private boolean syncedSent;
 
   SpaceSubscription(String space, String userId, Object requestId, long since, String epoch, Transport transport, SpaceFeed feed,
-                    ChangeLog changeLog, int pageSize, Metrics metrics, ChangeStream.Observer observer) {
+                    ChangeLog changeLog, int pageSize, Metrics metrics, ChangeStream.Observer observer, Filtered filtered) {
     this.metrics = metrics;
+    this.filtered = filtered;
     this.space = space;
     this.userId = userId;
     this.requestId = requestId;
@@ -82,6 +84,36 @@ final class SpaceSubscription implements SpaceFeed.Receiver {
 
   void close() {
     state = State.CLOSED;
+    if (filtered != null) {
+      filtered.cancel();
+    }
+  }
+
+  /** The socket is about to close: a filtered subscriber hears how far it has got. */
+  void flushCursor() {
+    if (filtered != null && state != State.CLOSED) {
+      filtered.flush(seq -> transport.send(Frames.cursor(space, seq)));
+    }
+  }
+
+  /** Writes what the change means to this subscriber: the change, a leave, or nothing. */
+  private void write(ChangeFrame change) {
+    if (filtered == null) {
+      transport.sendEncoded(change.utf8());
+      return;
+    }
+    switch (filtered.judge(change)) {
+      case DELIVER -> {
+        transport.sendEncoded(change.utf8());
+        filtered.told(change.seq());
+      }
+      case LEAVE -> {
+        transport.send(Frames.leave(change));
+        filtered.told(change.seq());
+      }
+      case SKIP -> filtered.skipped(change.seq(), seq -> transport.send(Frames.cursor(space, seq)),
+          () -> state != State.CLOSED);
+    }
   }
 
   boolean live() {
@@ -120,7 +152,7 @@ final class SpaceSubscription implements SpaceFeed.Receiver {
       transport.whenDrained(this::catchUp);
       return;
     }
-    transport.sendEncoded(frame.utf8());
+    write(frame);
     cursor = frame.seq();
     metrics.delivered(frame.commitMillis());
   }
@@ -149,7 +181,7 @@ final class SpaceSubscription implements SpaceFeed.Receiver {
       }
       int sent = 0;
       for (ChangeFrame change : page) {
-        transport.sendEncoded(change.utf8());
+        write(change);
         cursor = change.seq();
         sent++;
         if (transport.writeQueueFull()) {

@@ -1,6 +1,7 @@
 package io.tether.sync;
 
 import io.tether.auth.TokenLease;
+import io.tether.core.DocumentFilter;
 import io.tether.core.ErrorCode;
 import io.tether.core.Fields;
 import io.tether.core.Ids;
@@ -143,6 +144,7 @@ public final class SyncSession {
 
   private void closeWith(short code, String reason) {
     if (!isClosed()) {
+      state.beforeClose();
       transport.close(code, reason);
       onClosed();
     }
@@ -178,6 +180,10 @@ public final class SyncSession {
 
     /** The connection leaves this phase for good (it closed). */
     void leave() {
+    }
+
+    /** The server is about to close the socket; it can still write. */
+    void beforeClose() {
     }
   }
 
@@ -244,7 +250,7 @@ public final class SyncSession {
       switch (type) {
         case AUTH -> verify(frame, principal -> reauthenticate(id, principal));
         case SUBSCRIBE -> subscriptions.subscribe(id, space(frame), Fields.nonNegative(frame, "since"),
-            Fields.text(frame, "epoch"), Fields.flag(frame, "presence", true));
+            Fields.text(frame, "epoch"), Fields.flag(frame, "presence", true), DocumentFilter.fromFrame(frame));
         case UNSUBSCRIBE -> subscriptions.unsubscribe(id, space(frame));
         case MUTATE -> mutate(id, space(frame), frame.getValue("mutations"));
         case PRESENCE -> subscriptions.setPresence(space(frame), Fields.object(frame, "state"));
@@ -284,6 +290,11 @@ public final class SyncSession {
     void leave() {
       ctx.connections().close(userId);
       subscriptions.closeAll();
+    }
+
+    @Override
+    void beforeClose() {
+      subscriptions.flushCursors();
     }
   }
 

@@ -99,7 +99,7 @@ class DeliveryTest {
     SpaceFeed feed = onContext(() -> new SpaceFeed(SPACE, vertx, bus, log, Metrics.discarding(), 2, 20));
     Await.result(onContextFuture(feed::start));
     SpaceSubscription sub = onContext(() -> {
-      SpaceSubscription s = new SpaceSubscription(SPACE, "user", "id", 0, "epoch-1", transport, feed, log, 2, Metrics.discarding(), () -> { });
+      SpaceSubscription s = new SpaceSubscription(SPACE, "user", "id", 0, "epoch-1", transport, feed, log, 2, Metrics.discarding(), () -> { }, null);
       feed.add(s);
       s.start();
       return s;

@@ -1,0 +1,79 @@
+package io.tether.core;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What one subscription (or listing) asks for: documents matching any of its queries. Given a
+ * change's data before and after, it says whether the subscriber gets the change, a {@code leave}
+ * (the document matched before and does not now), or nothing.
+ */
+public final class DocumentFilter {
+  /** Most queries one subscription may carry. */
+  public static final int MAX_QUERIES = 8;
+
+  /** What a change means to a filtered subscriber. */
+  public enum Verdict { DELIVER, LEAVE, SKIP }
+
+  private final List<Query> queries;
+
+  private DocumentFilter(List<Query> queries) {
+    this.queries = List.copyOf(queries);
+  }
+
+  public static DocumentFilter of(Query query) {
+    return new DocumentFilter(List.of(query));
+  }
+
+  /**
+   * The filter of a subscribe frame: {@code query} (one) or {@code queries} (an array), not both;
+   * null when it has neither (the whole space).
+   */
+  public static DocumentFilter fromFrame(JsonObject frame) {
+    Object one = frame.getValue("query");
+    Object many = frame.getValue("queries");
+    if (one != null && many != null) {
+      throw TetherException.badRequest("send query or queries, not both");
+    }
+    if (one != null) {
+      return of(Query.parse(one));
+    }
+    if (many == null) {
+      return null;
+    }
+    if (!(many instanceof JsonArray array) || array.isEmpty() || array.size() > MAX_QUERIES) {
+      throw TetherException.badRequest("queries must be an array of 1 to " + MAX_QUERIES + " queries");
+    }
+    List<Query> queries = new ArrayList<>(array.size());
+    for (int i = 0; i < array.size(); i++) {
+      try {
+        queries.add(Query.parse(array.getValue(i)));
+      } catch (TetherException e) {
+        throw TetherException.badRequest("queries[" + i + "]: " + e.getMessage());
+      }
+    }
+    return new DocumentFilter(queries);
+  }
+
+  public List<Query> queries() {
+    return queries;
+  }
+
+  public boolean matches(String collection, JsonObject data) {
+    for (Query q : queries) {
+      if (q.matches(collection, data)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  public Verdict judge(String collection, JsonObject before, JsonObject after) {
+    if (matches(collection, after)) {
+      return Verdict.DELIVER;
+    }
+    return matches(collection, before) ? Verdict.LEAVE : Verdict.SKIP;
+  }
+}
