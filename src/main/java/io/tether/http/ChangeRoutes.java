@@ -24,7 +24,16 @@ final class ChangeRoutes {
     String space = Ids.space(rc.pathParam("space"));
     long since = Requests.longParam(rc, "since", 0);
     int limit = Requests.intParam(rc, "limit", limits.defaultPageSize(), 1, limits.maxPageSize());
-    reads.changes(space, Requests.principal(rc).userId(), since, rc.request().getParam("epoch"), limit)
+    String collection = rc.request().getParam("collection");
+    if (collection != null) {
+      io.tether.core.Ids.collection(collection);
+    }
+    io.tether.core.Query query = Requests.query(rc, collection);
+    if (query == null && collection != null) {
+      query = io.tether.core.Query.of(collection, null);
+    }
+    reads.changes(space, Requests.principal(rc).userId(), since, rc.request().getParam("epoch"), limit,
+            query == null ? null : io.tether.core.DocumentFilter.of(query))
         .onSuccess(body -> Requests.json(rc, 200, body))
         .onFailure(rc::fail);
   }

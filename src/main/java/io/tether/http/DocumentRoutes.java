@@ -59,7 +59,7 @@ final class DocumentRoutes {
     DocumentStore.PageStart start = token == null ? DocumentStore.PageStart.FIRST : token.start();
     String ifNoneMatch = rc.request().getHeader("If-None-Match");
     String userId = Requests.principal(rc).userId();
-    Query query = query(collection, rc.request().getParam("where"));
+    Query query = Requests.query(rc, collection);
     Future<Optional<DocumentStore.Page>> found = query != null
         ? reads.filteredPage(space, userId, query, start, limit).map(page -> ifNoneMatch != null
             && listingTag(rc, page.epoch(), page.headSeq()).equals(ifNoneMatch.trim()) ? Optional.empty() : Optional.of(page))
@@ -84,23 +84,6 @@ final class DocumentRoutes {
               .putHeader("ETag", listingTag(rc, page.epoch(), page.headSeq())).end(body);
         })
         .onFailure(rc::fail);
-  }
-
-  /** The listing's query: {@code where} is a URL-encoded JSON array of conditions on {@code collection}. */
-  private static Query query(String collection, String where) {
-    if (where == null) {
-      return null;
-    }
-    if (collection == null) {
-      throw TetherException.badRequest("where needs a collection parameter");
-    }
-    Object conditions;
-    try {
-      conditions = new io.vertx.core.json.JsonArray(where);
-    } catch (RuntimeException e) {
-      throw TetherException.badRequest("where must be a JSON array of [path, op, value]");
-    }
-    return Query.of(collection, conditions);
   }
 
   /** A listing's ETag: the space's life and head, and the exact query, so tags never match across URLs. */

@@ -98,4 +98,25 @@ final class Requests {
   static void json(RoutingContext rc, int status, JsonObject body) {
     rc.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.toBuffer());
   }
+
+  /**
+   * A listing's query, or null without {@code where}: a URL-encoded JSON array of conditions on
+   * {@code collection} (the same as a subscription's query).
+   */
+  static io.tether.core.Query query(RoutingContext rc, String collection) {
+    String where = rc.request().getParam("where");
+    if (where == null) {
+      return null;
+    }
+    if (collection == null) {
+      throw TetherException.badRequest("where needs a collection parameter");
+    }
+    Object conditions;
+    try {
+      conditions = new io.vertx.core.json.JsonArray(where);
+    } catch (RuntimeException e) {
+      throw TetherException.badRequest("where must be a JSON array of [path, op, value]");
+    }
+    return io.tether.core.Query.of(collection, conditions);
+  }
 }

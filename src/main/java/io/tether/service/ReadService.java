@@ -149,6 +149,16 @@ public final class ReadService {
 
   /** {@code {changes, cursor, epoch, hasMore}}, or a resync_required failure when {@code since} cannot be served. */
   public Future<JsonObject> changes(String space, String userId, long since, String epoch, int limit) {
+    return changes(space, userId, since, epoch, limit, null);
+  }
+
+  /**
+   * The same narrowed to {@code filter} (null: every change): up to {@code limit} changes of the log
+   * are read, those that concern the filter are answered (a change, or a leave when the document left
+   * it), and the cursor moves over all of them.
+   */
+  public Future<JsonObject> changes(String space, String userId, long since, String epoch, int limit,
+                                    io.tether.core.DocumentFilter filter) {
     return access.toRead(space, userId)
         .compose(role -> changeLog.head(space))
         .compose(head -> {
@@ -156,18 +166,28 @@ public final class ReadService {
           if (!info.canServe(since, epoch)) {
             return Future.failedFuture(resyncRequired(info, info.minSeq()));
           }
-          return changeLog.readAfter(space, since, limit).map(page -> changesPage(page, since, info));
+          return changeLog.readAfter(space, since, limit).map(page -> changesPage(page, since, info, filter));
         });
   }
 
-  private static JsonObject changesPage(ChangeLog.Page<Change> page, long since, SpaceInfo info) {
+  private static JsonObject changesPage(ChangeLog.Page<Change> page, long since, SpaceInfo info,
+                                        io.tether.core.DocumentFilter filter) {
     List<Change> shown = page.items();
     if (!shown.isEmpty() && shown.get(0).seq() != since + 1) {
       throw resyncRequired(info, shown.get(0).seq() - 1);
     }
     boolean more = page.more();
     JsonArray out = new JsonArray();
-    shown.forEach(c -> out.add(c.toJson()));
+    for (Change c : shown) {
+      io.tether.core.DocumentFilter.Verdict verdict = filter == null ? io.tether.core.DocumentFilter.Verdict.DELIVER
+          : filter.judge(c.collection(), c.before(), c.deleted() ? null : c.data());
+      switch (verdict) {
+        case DELIVER -> out.add(c.toJson());
+        case LEAVE -> out.add(new JsonObject().put("space", c.space()).put("seq", c.seq())
+            .put("collection", c.collection()).put("id", c.id()).put("op", "leave"));
+        case SKIP -> { }
+      }
+    }
     long cursor = shown.isEmpty() ? since : shown.get(shown.size() - 1).seq();
     return new JsonObject().put("changes", out).put("cursor", cursor).put("epoch", info.epoch()).put("hasMore", more);
   }

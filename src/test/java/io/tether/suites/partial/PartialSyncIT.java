@@ -158,6 +158,18 @@ class PartialSyncIT {
         assertThat(change.getJsonObject("data").getString("title")).isEqualTo("urgent");
         assertThat(again.awaitType("synced").getLong("cursor")).isEqualTo(change.getLong("seq"));
       }
+      // The change log over REST, narrowed the same way: the leave and her task's change, nothing of bob's.
+      ApiClient.Response changes = api.send("GET", "/v1/spaces/" + space + "/changes?since=" + cursor
+          + "&collection=tasks&where=" + URLEncoder.encode(ANNS_OPEN.encode(), StandardCharsets.UTF_8), owner.token(), null);
+      assertThat(changes.status()).as(changes.body()).isEqualTo(200);
+      JsonArray entries = changes.json().getJsonArray("changes");
+      assertThat(entries).hasSize(2);
+      assertThat(entries.getJsonObject(0).getString("op")).isEqualTo("leave");
+      assertThat(entries.getJsonObject(0).getString("id")).isEqualTo(mine);
+      assertThat(entries.getJsonObject(0).containsKey("data")).isFalse();
+      assertThat(entries.getJsonObject(1).getString("id")).isEqualTo("t0300");
+      assertThat(changes.json().getLong("cursor")).as("the cursor moved over the skipped changes").isEqualTo(lastCursor + 1);
+      assertThat(changes.body()).doesNotContain("before").doesNotContain("edited");
       // And her listing agrees with what her subscription delivered.
       assertThat(filteredListing(owner, ANNS_OPEN.encode(), 50)).extracting(d -> d.getString("id"))
           .doesNotContain(mine).contains("t0300").hasSize(9);
