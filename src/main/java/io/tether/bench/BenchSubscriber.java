@@ -45,6 +45,12 @@ final class BenchSubscriber {
   /** Connects, subscribes from {@code since}, and completes once the catch-up is done. */
   static Future<BenchSubscriber> open(WebSocketClient client, String url, String token, String space, long since,
                                       boolean presence, Recorder latency) {
+    return open(client, url, token, space, since, presence, null, latency);
+  }
+
+  /** The same with a partial-sync query (null: the whole space). */
+  static Future<BenchSubscriber> open(WebSocketClient client, String url, String token, String space, long since,
+                                      boolean presence, JsonObject query, Recorder latency) {
     URI uri = URI.create(url);
     BenchSubscriber subscriber = new BenchSubscriber(since, latency);
     WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(uri.getHost()).setPort(uri.getPort())
@@ -60,8 +66,9 @@ final class BenchSubscriber {
         }
       });
       ws.closeHandler(v -> subscriber.synced.tryFail("closed " + ws.closeStatusCode()));
-      return ws.writeTextMessage(new JsonObject().put("type", "subscribe").put("space", space).put("since", since)
-          .put("presence", presence).encode());
+      JsonObject subscribe = new JsonObject().put("type", "subscribe").put("space", space).put("since", since)
+          .put("presence", presence);
+      return ws.writeTextMessage((query == null ? subscribe : subscribe.put("query", query)).encode());
     }).compose(v -> subscriber.synced.future()).map(subscriber);
   }
 

@@ -18,6 +18,10 @@ import org.HdrHistogram.Recorder;
  * (subscribers spread over several nodes): a paced writer, every subscriber checked for continuity.
  */
 final class FanoutBench {
+  /** A one-condition query every write of {@link #write} matches: the filter is evaluated, nothing is skipped. */
+  private static final JsonObject EVERY_WRITE = new JsonObject().put("collection", "items")
+      .put("where", new io.vertx.core.json.JsonArray().add(new io.vertx.core.json.JsonArray().add("n").add(">=").add(0)));
+
   private static final int MAX_IN_FLIGHT_WRITES = 256;
 
   private final Vertx vertx;
@@ -39,7 +43,8 @@ final class FanoutBench {
     return api.register()
         .compose(a -> Bench.limited(spaces, 16, i -> api.createSpace(prefix + i)))
         .compose(created -> Bench.limited(total, 256, i -> BenchSubscriber.open(clients.get(i % clients.size()),
-            o.urls().get(i % o.urls().size()), api.token(), prefix + (i % spaces), 0, o.presence(), latency)))
+            o.urls().get(i % o.urls().size()), api.token(), prefix + (i % spaces), 0, o.presence(),
+            o.query() ? EVERY_WRITE : null, latency)))
         .compose(subscribers -> {
           double openSeconds = (System.nanoTime() - openStarted) / 1e9;
           latency.reset();
@@ -143,6 +148,7 @@ final class FanoutBench {
         .put("targetWritesPerSecond", o.writesPerSecond())
         .put("writes", writes)
         .put("writesPerSecond", Bench.round(writes / (double) o.durationSeconds()))
+        .put("query", o.query())
         .put("deflateOffered", o.deflate())
         .put("deflateNegotiated", subscribers.stream().filter(BenchSubscriber::deflate).count())
         .put("deliveries", deliveries)

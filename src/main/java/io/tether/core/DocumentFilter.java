@@ -19,8 +19,11 @@ public final class DocumentFilter {
 
   private final List<Query> queries;
 
+  private final int hash;
+
   private DocumentFilter(List<Query> queries) {
     this.queries = List.copyOf(queries);
+    this.hash = this.queries.hashCode();
   }
 
   public static DocumentFilter of(Query query) {
@@ -68,6 +71,16 @@ public final class DocumentFilter {
       }
     }
     return false;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o == this || o instanceof DocumentFilter f && f.hash == hash && f.queries.equals(queries);
+  }
+
+  @Override
+  public int hashCode() {
+    return hash;
   }
 
   public Verdict judge(String collection, JsonObject before, JsonObject after) {

@@ -65,11 +65,13 @@ public final class Query {
   private final String collection;
   private final List<Condition> conditions;
   private final JsonObject json;
+  private final int hash; // subscribers' filters are looked up per change: hashed once
 
   private Query(String collection, List<Condition> conditions, JsonObject json) {
     this.collection = collection;
     this.conditions = List.copyOf(conditions);
     this.json = json;
+    this.hash = json.encode().hashCode();
   }
 
   public String collection() {
@@ -300,12 +302,12 @@ public final class Query {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Query q && q.json.equals(json);
+    return o == this || o instanceof Query q && q.hash == hash && q.json.equals(json);
   }
 
   @Override
   public int hashCode() {
-    return json.hashCode();
+    return hash;
   }
 
   @Override

@@ -50,7 +50,7 @@ public final class ChangeStreams {
                            Transport transport, ChangeStream.Observer observer) {
     SpaceFeed feed = ctx.hub().acquire(space);
     SpaceSubscription sub = new SpaceSubscription(space, userId, requestId, since, epoch, transport, feed, ctx.changeLog(),
-        ctx.config().catchUpPageSize(), ctx.metrics(), observer, filter == null ? null : new Filtered(filter, ctx.vertx()));
+        ctx.config().catchUpPageSize(), ctx.metrics(), observer, filter == null ? null : new Filtered(filter, ctx.vertx(), feed.verdicts()));
     feed.add(sub);
     ctx.metrics().subscriptionStarted();
     return new ChangeStream() {

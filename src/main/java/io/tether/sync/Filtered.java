@@ -20,13 +20,16 @@ final class Filtered {
   private long lastCursorMillis;
   private long timer = -1;
 
-  Filtered(DocumentFilter filter, Vertx vertx) {
+  private final Verdicts verdicts;
+
+  Filtered(DocumentFilter filter, Vertx vertx, Verdicts verdicts) {
     this.filter = filter;
     this.vertx = vertx;
+    this.verdicts = verdicts;
   }
 
   DocumentFilter.Verdict judge(ChangeFrame change) {
-    return filter.judge(change.collection(), change.before(), change.after());
+    return verdicts.judge(change, filter);
   }
 
   /** The client got a frame for {@code seq}. */

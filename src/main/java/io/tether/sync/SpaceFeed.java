@@ -45,6 +45,7 @@ final class SpaceFeed implements BusListener {
   private final Set<Receiver> receivers = new LinkedHashSet<>();
   private final TreeMap<Long, ChangeFrame> early = new TreeMap<>();
   private final Promise<Void> ready = Promise.promise();
+  private final Verdicts verdicts = new Verdicts();
   private Future<ChangeBus.Subscription> subscription;
   private long lastSeq = -1;
   private boolean filling;
@@ -78,6 +79,11 @@ final class SpaceFeed implements BusListener {
           ready.tryFail(err);
         });
     return ready.future();
+  }
+
+  /** The filtered subscribers' shared judgements of the change being delivered. */
+  Verdicts verdicts() {
+    return verdicts;
   }
 
   Future<Void> ready() {

@@ -48,6 +48,12 @@ class BenchSmokeIT {
     assertThat(fanout.getLong("duplicated")).isZero();
     assertThat(fanout.getJsonObject("latencyMs").getDouble("p99")).isPositive();
 
+    JsonObject filtered = bench("fanout", "--url", one(), "--subscribers", "20", "--rate", "50", "--duration", "2",
+        "--query", "true");
+    assertThat(filtered.getBoolean("query")).isTrue();
+    assertThat(filtered.getLong("deliveries")).isEqualTo(20 * filtered.getLong("writes"));
+    assertThat(filtered.getLong("lost")).isZero();
+
     JsonObject spaces = bench("spaces", "--url", one(), "--spaces", "5", "--subscribers", "3", "--rate", "50", "--duration", "2",
         "--sources", "2");
     assertThat(spaces.getLong("deliveries")).isEqualTo(3 * spaces.getLong("writes"));
