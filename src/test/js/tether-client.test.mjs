@@ -87,6 +87,28 @@ test('loads a space over REST, then follows live changes made by another member'
   assert.deepEqual(annSpace.documents('items').map((d) => d.id), ['live']);
 });
 
+test('a space opened with a query keeps exactly the server\'s filtered listing, leaves included', async () => {
+  const ann = await user();
+  const bob = await user();
+  const id = await sharedSpace(ann, bob);
+  const query = { collection: 'tasks', where: [['assignee', '==', 'ann'], ['done', '==', false]] };
+  for (const [task, assignee, done] of [['a', 'ann', false], ['b', 'ann', true], ['c', 'bob', false], ['d', 'ann', false]]) {
+    assert.equal((await rest(bob, 'PUT', `/v1/spaces/${id}/documents/tasks/${task}`, { assignee, done })).status, 201);
+  }
+  const mine = client(ann).connect().space(id, { presence: false, query });
+  await until('synced', () => mine.synced);
+  assert.deepEqual(mine.documents('tasks').map((d) => d.id), ['a', 'd']);
+  // Edited out of the query, into it, and a change it never sees: the copy follows, the cursor too.
+  await rest(bob, 'PATCH', `/v1/spaces/${id}/documents/tasks/a`, { done: true });
+  await rest(bob, 'PATCH', `/v1/spaces/${id}/documents/tasks/c`, { assignee: 'ann' });
+  const last = await rest(bob, 'PATCH', `/v1/spaces/${id}/documents/tasks/b`, { note: 'still done' });
+  await until('the copy follows', () => mine.documents('tasks').map((d) => d.id).join() === 'c,d');
+  await until('the cursor passes the skipped change', () => mine.cursor >= last.json.seq, 5_000);
+  const where = encodeURIComponent(JSON.stringify(query.where));
+  const listed = await rest(ann, 'GET', `/v1/spaces/${id}/documents?collection=tasks&where=${where}`);
+  assert.deepEqual(mine.documents('tasks').map((d) => [d.id, d.version]), listed.json.documents.map((d) => [d.id, d.version]));
+});
+
 test('writes queue while the network is down and are applied once when it is back; the cursor resumes', async () => {
   const ann = await user();
   const bob = await user();

@@ -201,12 +201,15 @@ export class TetherClient extends Emitter {
 
   /**
    * The space, opened on first use: loaded, subscribed and kept current. `presence: false` syncs
-   * without showing this device as present (and without presence and signals).
+   * without showing this device as present (and without presence and signals). `query`
+   * (`{collection, where: [[path, op, value], …]}`) keeps only the matching documents: the local
+   * copy is the server's filtered listing, kept current (documents that stop matching leave it).
+   * One query per space per client: close the space to open it with another.
    */
-  space(id, { presence = true } = {}) {
+  space(id, { presence = true, query = null } = {}) {
     let space = this.spaces.get(id);
     if (!space) {
-      space = new Space(this, id, presence);
+      space = new Space(this, id, presence, query);
       this.spaces.set(id, space);
       space.start();
     }
@@ -386,10 +389,13 @@ export class TetherClient extends Emitter {
  * 'change' (the local copy changed), 'synced', 'presence', 'signal', 'conflict', 'rejected', 'error'.
  */
 export class Space extends Emitter {
-  constructor(client, id, presence = true) {
+  constructor(client, id, presence = true, query = null) {
     super();
     this.client = client;
     this.id = id;
+    this.query = query;
+    // A filtered copy is saved apart from the whole space's (or another query's).
+    this.storageKey = query ? `${id}?${JSON.stringify(query)}` : id;
     this.withPresence = presence;
     this.docs = new Map();
     this.cursor = 0;
@@ -550,6 +556,7 @@ export class Space extends Emitter {
       const frame = { type: 'subscribe', space: this.id, since: this.cursor };
       if (this.epoch) frame.epoch = this.epoch;
       if (!this.withPresence) frame.presence = false;
+      if (this.query) frame.query = this.query;
       if (!this.client.ask(this, 'sub', frame)) this.subscribing = false;
     } catch (error) {
       this.subscribing = false;
@@ -561,6 +568,14 @@ export class Space extends Emitter {
   onFrame(frame) {
     switch (frame.type) {
       case 'change': return this.applyChange(frame);
+      case 'cursor':
+        // Changes up to seq did not concern this query: resume from there.
+        if (frame.seq > this.cursor) {
+          this.cursor = frame.seq;
+          this.settling = this.settling.filter((m) => m.seq > this.cursor);
+          this.save();
+        }
+        return;
       case 'synced':
         this.subscribing = false;
         this.synced = true;
@@ -618,7 +633,9 @@ export class Space extends Emitter {
     if (change.seq <= this.cursor) return;
     const key = `${change.collection}/${change.id}`;
     const known = this.docs.get(key);
-    if (!known || known.version < change.version) {
+    if (change.op === 'leave') {
+      this.docs.delete(key); // it no longer matches this space's query
+    } else if (!known || known.version < change.version) {
       this.docs.set(key, { collection: change.collection, id: change.id, version: change.version, data: change.data, deleted: change.deleted });
     }
     this.cursor = change.seq;
@@ -634,7 +651,9 @@ export class Space extends Emitter {
     let cursor = null;
     let epoch = null;
     do {
-      const query = `?limit=500${after ? `&after=${encodeURIComponent(after)}` : ''}`;
+      const filter = this.query ? `&collection=${encodeURIComponent(this.query.collection)}`
+        + `&where=${encodeURIComponent(JSON.stringify(this.query.where || []))}` : '';
+      const query = `?limit=500${filter}${after ? `&after=${encodeURIComponent(after)}` : ''}`;
       const page = await this.client.request('GET', `/v1/spaces/${encodeURIComponent(this.id)}/documents${query}`);
       if (cursor === null) { cursor = page.cursor; epoch = page.epoch; }
       for (const d of page.documents) docs.set(`${d.collection}/${d.id}`, { collection: d.collection, id: d.id, version: d.version, data: d.data, deleted: !!d.deleted });
@@ -650,7 +669,7 @@ export class Space extends Emitter {
   }
 
   async restore() {
-    const [saved, queue] = await Promise.all([this.client.storage.getItem(`space:${this.id}`),
+    const [saved, queue] = await Promise.all([this.client.storage.getItem(`space:${this.storageKey}`),
       this.client.storage.getItem(`queue:${this.id}`)]);
     if (saved) {
       const s = JSON.parse(saved);
@@ -671,6 +690,6 @@ export class Space extends Emitter {
 
   /** The documents and their cursor in one item, so a saved cursor never runs ahead of its documents. */
   saveNow() {
-    return this.client.storage.setItem(`space:${this.id}`, JSON.stringify({ cursor: this.cursor, epoch: this.epoch, docs: [...this.docs.values()] }));
+    return this.client.storage.setItem(`space:${this.storageKey}`, JSON.stringify({ cursor: this.cursor, epoch: this.epoch, docs: [...this.docs.values()] }));
   }
 }
