@@ -79,7 +79,10 @@ public final class Resolvers {
       String checkedCollection = collection == null ? null : Ids.collection(collection);
       int limit = limit(env);
       boolean includeDeleted = Boolean.TRUE.equals(env.getArgument("includeDeleted"));
-      return run(admitted(env).compose(ok -> reads.page(space, user(env), checkedCollection, start, limit, includeDeleted))
+      io.tether.core.Query query = query(checkedCollection, env.getArgument("where"));
+      return run(admitted(env).compose(ok -> query != null
+              ? reads.filteredPage(space, user(env), query, start, limit)
+              : reads.page(space, user(env), checkedCollection, start, limit, includeDeleted))
           .map(page -> {
             long cursor = token == null ? page.headSeq() : token.cursor();
             JsonArray documents = new JsonArray();
@@ -98,13 +101,28 @@ public final class Resolvers {
       }
       String space = Ids.space(env.getArgument("space"));
       int limit = limit(env);
-      return run(admitted(env).compose(ok -> reads.changes(space, user(env), since, env.getArgument("epoch"), limit))
+      String collection = env.getArgument("collection");
+      io.tether.core.Query query = collection == null ? query(null, env.getArgument("where"))
+          : query(Ids.collection(collection), env.getArgument("where") == null ? List.of() : env.getArgument("where"));
+      io.tether.core.DocumentFilter filter = query == null ? null : io.tether.core.DocumentFilter.of(query);
+      return run(admitted(env).compose(ok -> reads.changes(space, user(env), since, env.getArgument("epoch"), limit, filter))
           .map(page -> {
             JsonArray changes = new JsonArray();
             page.getJsonArray("changes").forEach(c -> changes.add(((JsonObject) c).getMap()));
             return page.put("changes", changes.getList()).getMap();
           }));
     };
+  }
+
+  /** A where argument (a JSON list from GraphQL) on {@code collection}; null without one. */
+  private static io.tether.core.Query query(String collection, Object where) {
+    if (where == null) {
+      return null;
+    }
+    if (collection == null) {
+      throw TetherException.badRequest("where needs a collection");
+    }
+    return io.tether.core.Query.of(collection, where instanceof List<?> list ? new JsonArray(new java.util.ArrayList<>(list)) : where);
   }
 
   DataFetcher<CompletionStage<Object>> write(Change.Op op) {

@@ -184,7 +184,8 @@ public final class ReadService {
       switch (verdict) {
         case DELIVER -> out.add(c.toJson());
         case LEAVE -> out.add(new JsonObject().put("space", c.space()).put("seq", c.seq())
-            .put("collection", c.collection()).put("id", c.id()).put("op", "leave"));
+            .put("collection", c.collection()).put("id", c.id()).put("op", "leave").put("version", c.version())
+            .put("deleted", c.deleted()).put("actor", c.actor()).put("ts", Change.TS.format(c.ts())));
         case SKIP -> { }
       }
     }

@@ -103,6 +103,34 @@ class GraphQLIT {
   }
 
   @Test
+  void documentsAndChangesTakeAQuery() {
+    Account owner = a.register();
+    String space = newSpace(owner);
+    b.put(owner, space, "tasks", "a", new JsonObject().put("assignee", "ann"));
+    b.put(owner, space, "tasks", "b", new JsonObject().put("assignee", "bob"));
+    b.send("PATCH", "/v1/spaces/" + space + "/documents/tasks/a", owner.token(), "{\"assignee\":\"bob\"}");
+    b.send("PATCH", "/v1/spaces/" + space + "/documents/tasks/b", owner.token(), "{\"note\":\"x\"}");
+    JsonObject read = graphql(a, owner, """
+        query($space: ID!, $where: JSON) {
+          documents(space: $space, collection: "tasks", where: $where) { cursor documents { id } }
+          changes(space: $space, since: 0, collection: "tasks", where: $where) { cursor changes { seq op id data } }
+        }""", new JsonObject().put("space", space)
+        .put("where", new io.vertx.core.json.JsonArray("[[\"assignee\",\"==\",\"ann\"]]"))).getJsonObject("data");
+    assertThat(read.getJsonObject("documents").getJsonArray("documents")).isEmpty();
+    assertThat(read.getJsonObject("documents").getLong("cursor")).isEqualTo(4);
+    io.vertx.core.json.JsonArray changes = read.getJsonObject("changes").getJsonArray("changes");
+    assertThat(changes).hasSize(2);
+    assertThat(changes.getJsonObject(0).getString("op")).isEqualTo("put");
+    assertThat(changes.getJsonObject(1).getString("op")).isEqualTo("leave");
+    assertThat(changes.getJsonObject(1).getValue("data")).isNull();
+    assertThat(read.getJsonObject("changes").getLong("cursor")).isEqualTo(4);
+    JsonObject bad = graphql(a, owner, """
+        query($space: ID!) { documents(space: $space, collection: "tasks", where: [["a", "~", 1]]) { cursor } }""",
+        new JsonObject().put("space", space));
+    assertThat(errorCode(bad)).isEqualTo("bad_request");
+  }
+
+  @Test
   void theIdempotentBatchGivesTheSameAnswersThroughGraphQLAndRest() {
     Account owner = a.register();
     String space = newSpace(owner);
