@@ -42,13 +42,15 @@ final class ChangePublisher implements Publisher<Object>, Transport {
   private final ArrayDeque<Object> buffered = new ArrayDeque<>();
   private final List<Runnable> whenDrained = new ArrayList<>();
   private final Runnable onFinish;
+  private final io.tether.core.DocumentFilter filter; // null: the whole space
   private Subscriber<? super Object> subscriber;
   private ChangeStream stream;
   private long demand;
   private boolean done;
 
-  ChangePublisher(ChangeStreams streams, String userId, String space, long since, String epoch, SocketDrains socket,
-                  long maxBufferedBytes, Runnable onFinish) {
+  ChangePublisher(ChangeStreams streams, String userId, String space, long since, String epoch,
+                  io.tether.core.DocumentFilter filter, SocketDrains socket, long maxBufferedBytes, Runnable onFinish) {
+    this.filter = filter;
     this.socket = socket;
     this.maxBufferedBytes = maxBufferedBytes;
     this.onFinish = onFinish;
@@ -102,7 +104,7 @@ final class ChangePublisher implements Publisher<Object>, Transport {
           onContext(() -> finish(null, false));
         }
       });
-      stream = streams.open(userId, null, space, since, epoch, this, () -> enqueue(END));
+      stream = streams.open(userId, null, space, since, epoch, filter, this, () -> enqueue(END));
       stream.start();
     });
   }
@@ -150,6 +152,7 @@ final class ChangePublisher implements Publisher<Object>, Transport {
         yield Map.of("kind", "CHANGE", "change", frame.getMap());
       }
       case "synced" -> Map.of("kind", "SYNCED", "cursor", frame.getLong("cursor"), "epoch", frame.getString("epoch"));
+      case "cursor" -> Map.of("kind", "CURSOR", "cursor", frame.getLong("seq"));
       case "resync_required" -> Map.of("kind", "RESYNC_REQUIRED", "minSeq", frame.getLong("minSeq"),
           "epoch", frame.getString("epoch"));
       default -> new TetherException(ErrorCode.fromCode(frame.getString("code")), frame.getString("message", "subscription ended"));

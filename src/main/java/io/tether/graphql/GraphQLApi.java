@@ -205,6 +205,11 @@ public final class GraphQLApi {
     }
     RoutingContext socket = env.getGraphQlContext().get(RoutingContext.class);
     int max = maxSubscriptions;
+    String collection = env.getArgument("collection");
+    Object where = env.getArgument("where");
+    io.tether.core.DocumentFilter filter = collection == null && where == null ? null
+        : io.tether.core.DocumentFilter.of(Resolvers.query(collection == null ? null : Ids.collection(collection),
+            where == null ? java.util.List.of() : where));
     Future<Object> publisher = resolvers.admitted(env)
         .compose(ok -> streams.check(space, userId))
         .map(head -> {
@@ -216,7 +221,7 @@ public final class GraphQLApi {
             throw new TetherException(ErrorCode.TOO_LARGE, "at most " + max + " subscriptions per connection");
           }
           socket.put(OPEN_SUBSCRIPTIONS, open + 1);
-          return new ChangePublisher(streams, userId, space, since, head.epoch(),
+          return new ChangePublisher(streams, userId, space, since, head.epoch(), filter,
               env.getGraphQlContext().get(SocketDrains.class), writeQueueBytes,
               () -> socket.put(OPEN_SUBSCRIPTIONS, socket.<Integer>get(OPEN_SUBSCRIPTIONS) - 1));
         });

@@ -115,7 +115,7 @@ public final class Resolvers {
   }
 
   /** A where argument (a JSON list from GraphQL) on {@code collection}; null without one. */
-  private static io.tether.core.Query query(String collection, Object where) {
+  static io.tether.core.Query query(String collection, Object where) {
     if (where == null) {
       return null;
     }

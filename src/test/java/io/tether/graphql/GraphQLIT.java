@@ -206,6 +206,38 @@ class GraphQLIT {
   }
 
   @Test
+  void aFilteredSubscriptionGetsMatchingChangesLeavesAndCursors() {
+    Account owner = a.register();
+    String space = newSpace(owner);
+    b.put(owner, space, "tasks", "a", new JsonObject().put("assignee", "ann"));
+    try (WsClient ws = connect(new JsonObject().put("authorization", "Bearer " + owner.token()))) {
+      ws.send(new JsonObject().put("id", "f").put("type", "subscribe").put("payload", new JsonObject()
+          .put("query", "subscription($space: ID!, $where: JSON) { changes(space: $space, since: 0, collection: \"tasks\", where: $where) {"
+              + " kind cursor change { seq op id data } } }")
+          .put("variables", new JsonObject().put("space", space)
+              .put("where", new io.vertx.core.json.JsonArray("[[\"assignee\",\"==\",\"ann\"]]")))));
+      List<JsonObject> events = new ArrayList<>();
+      java.util.function.Supplier<JsonObject> next = () -> {
+        JsonObject message = ws.next(10);
+        assertThat(message.getString("type")).as(message.encode()).isEqualTo("next");
+        return message.getJsonObject("payload").getJsonObject("data").getJsonObject("changes");
+      };
+      events.add(next.get());
+      events.add(next.get());
+      b.put(owner, space, "tasks", "b", new JsonObject().put("assignee", "bob"));
+      b.send("PATCH", "/v1/spaces/" + space + "/documents/tasks/a", owner.token(), "{\"assignee\":\"bob\"}");
+      events.add(next.get());
+      events.add(next.get());
+      assertThat(events).extracting(e -> e.getString("kind")).containsExactly("CHANGE", "SYNCED", "CURSOR", "CHANGE");
+      assertThat(events.get(0).getJsonObject("change").getString("id")).isEqualTo("a");
+      assertThat(events.get(2).getLong("cursor")).isEqualTo(2);
+      assertThat(events.get(3).getJsonObject("change").getString("op")).isEqualTo("leave");
+      assertThat(events.get(3).getJsonObject("change").getValue("data")).isNull();
+      assertThat(events.get(3).getJsonObject("change").getLong("seq")).isEqualTo(3);
+    }
+  }
+
+  @Test
   void aCursorFromAnotherEpochGetsResyncRequired() {
     Account owner = a.register();
     String space = newSpace(owner);
