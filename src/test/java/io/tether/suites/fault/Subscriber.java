@@ -45,6 +45,7 @@ final class Subscriber {
   private boolean readingPaused;
   private final io.vertx.core.Promise<Void> firstOpen = io.vertx.core.Promise.promise();
   private long dropAtSeq = -1;
+  private io.vertx.core.json.JsonArray queries;
 
   Subscriber(Vertx vertx, List<Integer> ports, String token, String space, int firstPort) {
     this.vertx = vertx;
@@ -54,6 +55,12 @@ final class Subscriber {
     this.token = token;
     this.space = space;
     this.attempt = firstPort;
+  }
+
+  /** Subscribes through partial-sync queries instead of the whole space. */
+  synchronized Subscriber withQueries(io.vertx.core.json.JsonArray queries) {
+    this.queries = queries;
+    return this;
   }
 
   /** Connects (retrying, as a phone does) and subscribes; completes when the first socket is open. */
@@ -157,6 +164,9 @@ final class Subscriber {
     if (epoch != null) {
       frame.put("epoch", epoch);
     }
+    if (queries != null) {
+      frame.put("queries", queries);
+    }
     ws.writeTextMessage(frame.encode());
   }
 
@@ -187,6 +197,7 @@ final class Subscriber {
     switch (frame.getString("type", "")) {
       case "change" -> onChange(frame);
       case "synced" -> epoch = frame.getString("epoch");
+      case "cursor" -> cursor = Math.max(cursor, frame.getLong("seq"));
       // As the shipped clients do: a subscribe the server could not serve now (its pool or Redis busy
       // in a storm) is asked again a little later, on the same socket.
       case "error" -> {
