@@ -19,8 +19,22 @@ import org.HdrHistogram.Recorder;
  */
 final class FanoutBench {
   /** A one-condition query every write of {@link #write} matches: the filter is evaluated, nothing is skipped. */
-  private static final JsonObject EVERY_WRITE = new JsonObject().put("collection", "items")
-      .put("where", new io.vertx.core.json.JsonArray().add(new io.vertx.core.json.JsonArray().add("n").add(">=").add(0)));
+  private static final JsonObject EVERY_WRITE = everyWrite(0);
+
+  /** {@code n >= -bound}: true of every write, and a query of its own for each bound. */
+  private static JsonObject everyWrite(int bound) {
+    return new JsonObject().put("collection", "items").put("where", new io.vertx.core.json.JsonArray()
+        .add(new io.vertx.core.json.JsonArray().add("n").add(">=").add(-bound)));
+  }
+
+  private JsonObject query(int subscriber) {
+    return switch (o.query()) {
+      case "true" -> EVERY_WRITE;
+      case "distinct" -> everyWrite(subscriber);
+      case "false" -> null;
+      default -> throw new IllegalArgumentException("--query takes true, distinct or false");
+    };
+  }
 
   private static final int MAX_IN_FLIGHT_WRITES = 256;
 
@@ -44,7 +58,7 @@ final class FanoutBench {
         .compose(a -> Bench.limited(spaces, 16, i -> api.createSpace(prefix + i)))
         .compose(created -> Bench.limited(total, 256, i -> BenchSubscriber.open(clients.get(i % clients.size()),
             o.urls().get(i % o.urls().size()), api.token(), prefix + (i % spaces), 0, o.presence(),
-            o.query() ? EVERY_WRITE : null, latency)))
+            query(i), latency)))
         .compose(subscribers -> {
           double openSeconds = (System.nanoTime() - openStarted) / 1e9;
           latency.reset();
