@@ -111,6 +111,29 @@ public final class RawFrames {
     return out.toByteArray();
   }
 
+  /**
+   * Inflates one permessage-deflate message into {@code inflater} (a fresh one per message, or one
+   * kept across messages as a client with context takeover does): the tail the sender removed
+   * (RFC 7692 7.2.2) is put back first.
+   */
+  public static String inflate(java.util.zip.Inflater inflater, byte[] payload) {
+    byte[] input = java.util.Arrays.copyOf(payload, payload.length + 4);
+    input[input.length - 2] = (byte) 0xff;
+    input[input.length - 1] = (byte) 0xff;
+    inflater.setInput(input);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    byte[] buf = new byte[4096];
+    try {
+      int n;
+      while ((n = inflater.inflate(buf)) > 0) {
+        out.write(buf, 0, n);
+      }
+    } catch (java.util.zip.DataFormatException e) {
+      throw new IllegalStateException("not a deflate message", e);
+    }
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
   /** A masked text frame of 126 to 65,535 bytes (a zero mask: the payload goes as it is). */
   public static byte[] text(String message) {
     byte[] payload = message.getBytes(StandardCharsets.UTF_8);

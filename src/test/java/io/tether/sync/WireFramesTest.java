@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.UnpooledByteBufAllocator;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
@@ -102,17 +101,8 @@ class WireFramesTest {
     return ByteBufUtil.getBytes(frame, header, frame.readableBytes() - header);
   }
 
-  private static String inflate(Inflater inflater, byte[] payload) throws Exception {
-    byte[] input = java.util.Arrays.copyOf(payload, payload.length + 4);
-    input[input.length - 2] = (byte) 0xff; // RFC 7692 7.2.2: the tail the sender removed
-    input[input.length - 1] = (byte) 0xff;
-    inflater.setInput(input);
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    byte[] buf = new byte[4096];
-    int n;
-    while ((n = inflater.inflate(buf)) > 0) {
-      out.write(buf, 0, n);
-    }
-    return out.toString(StandardCharsets.UTF_8);
+  private static String inflate(Inflater inflater, byte[] payload) {
+    return io.tether.support.RawFrames.inflate(inflater, payload);
   }
+
 }

@@ -193,18 +193,7 @@ class CompressionIT {
           texts.add(new String(f.payload(), StandardCharsets.UTF_8));
           continue;
         }
-        byte[] input = new byte[f.payload().length + 4];
-        System.arraycopy(f.payload(), 0, input, 0, f.payload().length);
-        input[input.length - 2] = (byte) 0xff; // RFC 7692 §7.2.2: the tail the sender removed
-        input[input.length - 1] = (byte) 0xff;
-        inflater.setInput(input);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buf = new byte[4096];
-        int n;
-        while ((n = inflater.inflate(buf)) > 0) {
-          out.write(buf, 0, n);
-        }
-        texts.add(out.toString(StandardCharsets.UTF_8));
+        texts.add(RawFrames.inflate(inflater, f.payload()));
       }
       return texts;
     }
