@@ -166,7 +166,7 @@ public final class ReadService {
           if (!info.canServe(since, epoch)) {
             return Future.failedFuture(resyncRequired(info, info.minSeq()));
           }
-          return changeLog.readAfter(space, since, limit).map(page -> changesPage(page, since, info, filter));
+          return changeLog.readAfter(space, since, limit, filter != null).map(page -> changesPage(page, since, info, filter));
         });
   }
 

@@ -22,11 +22,25 @@ public interface ChangeLog {
    */
   record Page<T>(List<T> items, boolean more) {}
 
-  /** Changes with {@code seq > since}: at most {@code limit}, and bounded in bytes. */
-  Future<Page<Change>> readAfter(String space, long since, int limit);
+  /**
+   * Changes with {@code seq > since}: at most {@code limit}, and bounded in bytes. {@code withBefore}:
+   * each also carries the document's data before it (for a filter); without, it is not read.
+   */
+  Future<Page<Change>> readAfter(String space, long since, int limit, boolean withBefore);
 
-  /** The same changes as ready-to-send frames; the fast path of catch-up and gap filling. */
-  Future<Page<ChangeFrame>> readFramesAfter(String space, long since, int limit);
+  default Future<Page<Change>> readAfter(String space, long since, int limit) {
+    return readAfter(space, since, limit, false);
+  }
+
+  /**
+   * The same changes as ready-to-send frames; the fast path of catch-up and gap filling. A feed's
+   * gap fill serves filtered subscribers too and reads {@code before}; an unfiltered catch-up need not.
+   */
+  Future<Page<ChangeFrame>> readFramesAfter(String space, long since, int limit, boolean withBefore);
+
+  default Future<Page<ChangeFrame>> readFramesAfter(String space, long since, int limit) {
+    return readFramesAfter(space, since, limit, true);
+  }
 
   /** The space's head (last seq and epoch), empty if the space does not exist. */
   Future<Optional<SpaceInfo>> head(String space);

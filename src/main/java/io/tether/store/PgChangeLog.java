@@ -29,9 +29,11 @@ public final class PgChangeLog implements ChangeLog {
                      %3$s AS before
               FROM changes WHERE space_id = $1 AND seq > $2 ORDER BY seq LIMIT $3) bounded) page
       WHERE running - size < $4 ORDER BY seq""";
-  private static final String AFTER = BUDGETED.formatted("data", "payload::text", "before_data");
+  private static final String AFTER = BUDGETED.formatted("data", "payload::text", "NULL::jsonb");
+  private static final String AFTER_WITH_BEFORE = BUDGETED.formatted("data", "payload::text", "before_data");
   // Frames carry the data as text already: it is rendered once, and measured as it is.
-  private static final String FRAMES_AFTER = BUDGETED.formatted("data::text", "payload", "before_data::text");
+  private static final String FRAMES_AFTER = BUDGETED.formatted("data::text", "payload", "NULL::text");
+  private static final String FRAMES_AFTER_WITH_BEFORE = BUDGETED.formatted("data::text", "payload", "before_data::text");
   private static final int RUNNING = 10;
   private static final int BEFORE = 12;
   private static final String HEADS = "SELECT id, seq FROM spaces WHERE id = ANY($1)";
@@ -46,13 +48,13 @@ public final class PgChangeLog implements ChangeLog {
   }
 
   @Override
-  public Future<Page<Change>> readAfter(String space, long since, int limit) {
-    return read(AFTER, space, since, limit, row -> Rows.change(space, row));
+  public Future<Page<Change>> readAfter(String space, long since, int limit, boolean withBefore) {
+    return read(withBefore ? AFTER_WITH_BEFORE : AFTER, space, since, limit, row -> Rows.change(space, row));
   }
 
   @Override
-  public Future<Page<ChangeFrame>> readFramesAfter(String space, long since, int limit) {
-    return read(FRAMES_AFTER, space, since, limit, row -> {
+  public Future<Page<ChangeFrame>> readFramesAfter(String space, long since, int limit, boolean withBefore) {
+    return read(withBefore ? FRAMES_AFTER_WITH_BEFORE : FRAMES_AFTER, space, since, limit, row -> {
       Instant ts = row.getOffsetDateTime(9).toInstant();
       String frame = Change.frame(space, row.getLong(0), row.getString(1), row.getString(2), row.getString(3),
           row.getLong(4), row.getString(5), row.getBoolean(6), row.getString(7), row.getString(8), Change.TS.format(ts));

@@ -162,7 +162,7 @@ final class SpaceSubscription implements SpaceFeed.Receiver {
       return;
     }
     state = State.CATCHING_UP;
-    changeLog.readFramesAfter(space, cursor, pageSize).onComplete(ar -> {
+    changeLog.readFramesAfter(space, cursor, pageSize, filtered != null).onComplete(ar -> {
       if (state == State.CLOSED) {
         return;
       }

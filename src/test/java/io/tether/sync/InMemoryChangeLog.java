@@ -28,7 +28,7 @@ class InMemoryChangeLog implements ChangeLog {
   }
 
   @Override
-  public synchronized Future<Page<Change>> readAfter(String space, long since, int limit) {
+  public synchronized Future<Page<Change>> readAfter(String space, long since, int limit, boolean withBefore) {
     List<Change> out = new ArrayList<>();
     boolean more = false;
     for (Change c : log.getOrDefault(space, List.of())) {
@@ -44,7 +44,7 @@ class InMemoryChangeLog implements ChangeLog {
   }
 
   @Override
-  public Future<Page<ChangeFrame>> readFramesAfter(String space, long since, int limit) {
+  public Future<Page<ChangeFrame>> readFramesAfter(String space, long since, int limit, boolean withBefore) {
     return readAfter(space, since, limit).map(page -> new Page<>(page.items().stream().map(ChangeFrame::of).toList(),
         page.more()));
   }
