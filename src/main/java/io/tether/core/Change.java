@@ -49,6 +49,16 @@ public record Change(String space, long seq, String collection, String id, Op op
   }
 
   /** The WebSocket frame for this change: built once, then written to every subscribed socket. */
+  /**
+   * What a filtered reader gets for a change that took the document out of its view: the change's
+   * coordinates without the data. {@code type} is added by the socket protocol, not by REST.
+   */
+  public static JsonObject leave(String space, long seq, String collection, String id, long version, boolean deleted,
+                                 String actor, String ts) {
+    return new JsonObject().put("space", space).put("seq", seq).put("collection", collection).put("id", id)
+        .put("op", "leave").put("version", version).put("deleted", deleted).put("actor", actor).put("ts", ts);
+  }
+
   public String toFrame() {
     return frame(space, seq, collection, id, op.wire(), version, data == null ? null : data.encode(), deleted, mutationId,
         actor, TS.format(ts));

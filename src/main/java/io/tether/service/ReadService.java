@@ -113,13 +113,14 @@ public final class ReadService {
     return access.toRead(space, userId)
         .compose(role -> read(space, query.collection(), start, Math.max(limit, FILTER_SCAN_ROWS), false))
         .map(scanned -> {
+          List<String> scannedJson = scanned.documentsJson();
           List<String> matching = new ArrayList<>();
-          for (String json : scanned.documentsJson()) {
-            JsonObject doc = new JsonObject(json);
+          for (int i = 0; i < scannedJson.size(); i++) {
+            JsonObject doc = new JsonObject(scannedJson.get(i));
             if (query.matches(doc.getString("collection"), doc.getJsonObject("data"))) {
-              matching.add(json);
+              matching.add(scannedJson.get(i));
               if (matching.size() == limit) {
-                boolean last = json.equals(scanned.documentsJson().get(scanned.documentsJson().size() - 1));
+                boolean last = i == scannedJson.size() - 1;
                 return new DocumentStore.Page(matching, new DocumentStore.PageStart(doc.getString("collection"),
                     doc.getString("id")), scanned.headSeq(), scanned.epoch(), !last || scanned.hasMore());
               }
@@ -183,9 +184,8 @@ public final class ReadService {
           : filter.judge(c.collection(), c.before(), c.deleted() ? null : c.data());
       switch (verdict) {
         case DELIVER -> out.add(c.toJson());
-        case LEAVE -> out.add(new JsonObject().put("space", c.space()).put("seq", c.seq())
-            .put("collection", c.collection()).put("id", c.id()).put("op", "leave").put("version", c.version())
-            .put("deleted", c.deleted()).put("actor", c.actor()).put("ts", Change.TS.format(c.ts())));
+        case LEAVE -> out.add(Change.leave(c.space(), c.seq(), c.collection(), c.id(), c.version(), c.deleted(),
+            c.actor(), Change.TS.format(c.ts())));
         case SKIP -> { }
       }
     }

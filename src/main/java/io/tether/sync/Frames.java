@@ -54,10 +54,9 @@ final class Frames {
   /** A document that matched the subscription's queries before this change and does not now. */
   static String leave(io.tether.core.ChangeFrame change) {
     JsonObject full = new JsonObject(change.frame());
-    return new JsonObject().put("type", FrameType.CHANGE.wire()).put("space", change.space()).put("seq", change.seq())
-        .put("collection", change.collection()).put("id", change.id()).put("op", "leave")
-        .put("version", full.getLong("version")).put("deleted", full.getBoolean("deleted"))
-        .put("actor", full.getString("actor")).put("ts", full.getString("ts")).encode();
+    return new JsonObject().put("type", FrameType.CHANGE.wire()).mergeIn(io.tether.core.Change.leave(change.space(),
+        change.seq(), change.collection(), change.id(), full.getLong("version"), full.getBoolean("deleted"),
+        full.getString("actor"), full.getString("ts"))).encode();
   }
 
   /** Changes up to {@code seq} were skipped by the subscription's queries: resume from here. */

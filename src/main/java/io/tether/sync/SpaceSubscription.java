@@ -32,6 +32,9 @@ final class SpaceSubscription implements SpaceFeed.Receiver {
   private final ChangeStream.Observer observer;
   private final Metrics metrics;
   private final Filtered filtered; // null: the whole space
+  // Made once: a filtered subscription hands them over for every change it skips.
+  private final java.util.function.LongConsumer sendCursor;
+  private final java.util.function.BooleanSupplier open;
   private long cursor;
   private State state = State.CATCHING_UP;
   private boolean syncedSent;
@@ -40,6 +43,8 @@ final class SpaceSubscription implements SpaceFeed.Receiver {
                     ChangeLog changeLog, int pageSize, Metrics metrics, ChangeStream.Observer observer, Filtered filtered) {
     this.metrics = metrics;
     this.filtered = filtered;
+    this.sendCursor = seq -> transport.send(Frames.cursor(space, seq));
+    this.open = () -> state != State.CLOSED;
     this.space = space;
     this.userId = userId;
     this.requestId = requestId;
@@ -92,7 +97,7 @@ final class SpaceSubscription implements SpaceFeed.Receiver {
   /** The socket is about to close: a filtered subscriber hears how far it has got. */
   void flushCursor() {
     if (filtered != null && state != State.CLOSED) {
-      filtered.flush(seq -> transport.send(Frames.cursor(space, seq)));
+      filtered.flush(sendCursor);
     }
   }
 
@@ -111,8 +116,7 @@ final class SpaceSubscription implements SpaceFeed.Receiver {
         transport.send(Frames.leave(change));
         filtered.told(change.seq());
       }
-      case SKIP -> filtered.skipped(change.seq(), seq -> transport.send(Frames.cursor(space, seq)),
-          () -> state != State.CLOSED);
+      case SKIP -> filtered.skipped(change.seq(), sendCursor, open);
     }
   }
 
