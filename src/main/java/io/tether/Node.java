@@ -22,6 +22,7 @@ import io.tether.service.SpaceService;
 import io.tether.service.WebhookService;
 import io.tether.store.ChangeLog;
 import io.tether.store.DocumentStore;
+import io.tether.store.RulesStore;
 import io.tether.store.SpaceStore;
 import io.tether.store.UserStore;
 import io.tether.webhooks.OutboundTargets;
@@ -38,7 +39,8 @@ public record Node(Vertx vertx, TetherConfig config, Stores stores, ChangeBus bu
                    Spaces spaces, Guards guards, PresenceService presence, Push push, Jobs jobs, Ops ops) {
 
   /** PostgreSQL, and the stores the routes read directly. */
-  public record Stores(Pool pool, UserStore users, SpaceStore spaces, DocumentStore documents, ChangeLog changeLog) {}
+  public record Stores(Pool pool, UserStore users, SpaceStore spaces, DocumentStore documents, ChangeLog changeLog,
+                       RulesStore rules) {}
 
   /** Who the caller is (tokens, accounts) and what they may do in a space. */
   public record Auth(TokenService tokens, AccountService accounts, SpaceAccess access) {}

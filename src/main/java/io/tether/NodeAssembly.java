@@ -62,6 +62,8 @@ import io.tether.store.PgChangeLog;
 import io.tether.store.RefreshTokenStore;
 import io.tether.store.RetentionJob;
 import io.tether.store.RetentionVerticle;
+import io.tether.store.RulesStore;
+import io.tether.rules.RulesCache;
 import io.tether.store.SpaceStore;
 import io.tether.store.UserStore;
 import io.tether.store.WriteHook;
@@ -99,6 +101,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class NodeAssembly {
   private static final Logger LOG = LoggerFactory.getLogger(NodeAssembly.class);
+
+  /** Compiled rules versions a node keeps (each at most 64 KiB of text). */
+  private static final int RULES_CACHE_ENTRIES = 1000;
 
   private final Vertx vertx;
   private final TetherConfig config;
@@ -212,7 +217,8 @@ public final class NodeAssembly {
                     SigningKeys keys) {
     int pageBytes = config.limits().maxPageBytes();
     Node.Stores stores = new Node.Stores(pool, new UserStore(pool), new SpaceStore(pool),
-        new DocumentStore(pool, pageBytes), new PgChangeLog(pool, pageBytes));
+        new DocumentStore(pool, pageBytes), new PgChangeLog(pool, pageBytes),
+        new RulesStore(pool, new RulesCache(RULES_CACHE_ENTRIES)));
     Node.Auth auth = auth(stores, bus, memberships, hasher, keys);
     ConnectionCounter connections = new ConnectionCounter(config.sync().maxConnectionsPerUser());
     Node.Guards guards = new Node.Guards(new JsonLimits(config.limits().maxJsonDepth()),
@@ -253,7 +259,7 @@ public final class NodeAssembly {
       hooks.add(push);
     }
     int maxDocumentBytes = config.limits().maxDocumentBytes();
-    ChangeWriter writer = new ChangeWriter(stores.pool(), maxDocumentBytes, hooks);
+    ChangeWriter writer = new ChangeWriter(stores.pool(), maxDocumentBytes, hooks, stores.rules());
     DocumentService writes = new DocumentService(access, writer, bus, metrics);
     MutationService mutations = new MutationService(access, new MutationStore(stores.pool(), writer), writes,
         stores.documents(),
@@ -265,7 +271,7 @@ public final class NodeAssembly {
     metrics.bindCounter("tether.listing.cache.misses", "First pages of listings read from PostgreSQL", firstPages,
         FirstPageCache::misses);
     ChangeLog changeLog = stores.changeLog();
-    return new Node.Documents(writes, new ReadService(access, stores.documents(), changeLog, firstPages, presence), mutations);
+    return new Node.Documents(writes, new ReadService(access, stores.documents(), changeLog, firstPages, presence, stores.rules()), mutations);
   }
 
   private RateLimiter rateLimiter(RedisShard redis) {

@@ -23,7 +23,8 @@ public record Change(String space, long seq, String collection, String id, Op op
 
   /** The kind of write. */
   public enum Op {
-    PUT, PATCH, DELETE;
+    /** {@code RULES}: the space's rules changed (collection {@link #RULES_COLLECTION}); never sent as it is. */
+    PUT, PATCH, DELETE, RULES;
 
     public String wire() {
       return name().toLowerCase(java.util.Locale.ROOT);
@@ -33,6 +34,9 @@ public record Change(String space, long seq, String collection, String id, Op op
       return valueOf(wire.toUpperCase(java.util.Locale.ROOT));
     }
   }
+
+  /** The pseudo-collection of rules changes ({@code $} is no collection name character). */
+  public static final String RULES_COLLECTION = "$rules";
 
   /** Commit times on the wire: UTC, always six fractional digits (what PostgreSQL stores). */
   public static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'")

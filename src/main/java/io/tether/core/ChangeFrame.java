@@ -20,6 +20,7 @@ public final class ChangeFrame {
   // Volatile: one frame from the bus is handed to every event loop, and any of them may parse it.
   private volatile Object before; // JsonObject, JSON text, or null
   private volatile JsonObject parsed;
+  private final boolean rules;
 
   private ChangeFrame(String space, long seq, String frame, long commitMillis, Object before) {
     this.space = space;
@@ -28,6 +29,9 @@ public final class ChangeFrame {
     this.utf8 = frame.getBytes(StandardCharsets.UTF_8);
     this.commitMillis = commitMillis;
     this.before = before;
+    // The frame's own collection field is the first: type, space and seq come before it and hold no quote.
+    int at = frame.indexOf("\"collection\":");
+    this.rules = at >= 0 && frame.startsWith("\"" + Change.RULES_COLLECTION + "\"", at + 13);
   }
 
   public static ChangeFrame of(Change change) {
@@ -62,6 +66,14 @@ public final class ChangeFrame {
 
   public long commitMillis() {
     return commitMillis;
+  }
+
+  /**
+   * Whether this is a rules change: its {@code data} is the new rules, {@code before} the old ones,
+   * and each subscriber turns it into what the change of rules means to it.
+   */
+  public boolean isRules() {
+    return rules;
   }
 
   public String collection() {

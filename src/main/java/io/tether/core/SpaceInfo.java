@@ -1,10 +1,15 @@
 package io.tether.core;
 
 /**
- * A space's head: its last seq, the epoch that names this life of its history, and {@code minSeq},
- * the lowest cursor the change log can still serve (changes up to it were compacted away).
+ * A space's head: its last seq, the epoch that names this life of its history, {@code minSeq},
+ * the lowest cursor the change log can still serve (changes up to it were compacted away), and
+ * {@code rulesSeq}, the seq its current rules were set at (0: it never had rules).
  */
-public record SpaceInfo(String id, long seq, String epoch, long minSeq) {
+public record SpaceInfo(String id, long seq, String epoch, long minSeq, long rulesSeq) {
+
+  public SpaceInfo(String id, long seq, String epoch, long minSeq) {
+    this(id, seq, epoch, minSeq, 0);
+  }
 
   /** Whether a client at {@code since} in {@code epoch} (null: any) can be served from the change log. */
   public boolean canServe(long since, String clientEpoch) {

@@ -11,7 +11,11 @@ import io.tether.core.Document;
 import io.tether.core.ErrorCode;
 import io.tether.core.SpaceInfo;
 import io.tether.core.TetherException;
+import io.tether.core.Viewer;
+import io.tether.rules.Reading;
+import io.tether.rules.Rules;
 import io.tether.store.ChangeLog;
+import io.tether.store.RulesStore;
 import io.tether.store.DocumentStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -32,9 +36,11 @@ public final class ReadService {
   private final ChangeLog changeLog;
   private final FirstPageCache firstPages;
   private final PresenceService presence;
+  private final RulesStore rules;
 
   public ReadService(SpaceAccess access, DocumentStore documents, ChangeLog changeLog, FirstPageCache firstPages,
-                     PresenceService presence) {
+                     PresenceService presence, RulesStore rules) {
+    this.rules = rules;
     this.access = access;
     this.documents = documents;
     this.changeLog = changeLog;
@@ -66,19 +72,72 @@ public final class ReadService {
         .put("role", role.wire())));
   }
 
-  /** The live document; tombstones are not found. */
+  /** The caller as the space's rules see them; fails with forbidden for a non-member. */
+  public Future<Viewer> viewer(String space, String userId) {
+    return access.toRead(space, userId).map(role -> new Viewer(userId, role));
+  }
+
+  /** The rules set at {@code rulesSeq} (a head's or a snapshot's). */
+  public Future<Rules> rules(String space, long rulesSeq) {
+    return rules.version(space, rulesSeq);
+  }
+
+  /** The rules a client at {@code since} had its copy judged by ({@code head} read at or after since). */
+  public Future<Rules> rulesJudging(String space, long since, SpaceInfo head) {
+    return rules.judging(space, since, head);
+  }
+
+  /** The live document; tombstones, and documents the rules do not let the caller read, are not found. */
   public Future<Document> document(String space, String userId, String collection, String id) {
-    return access.toRead(space, userId)
-        .compose(role -> documents.get(space, collection, id))
-        .map(found -> found.filter(d -> !d.deleted()).orElseThrow(() -> TetherException.notFound("no such document")));
+    return viewer(space, userId)
+        .compose(viewer -> documents.getJudged(space, collection, id).compose(judged -> rules.version(space, judged.rulesSeq())
+            .map(r -> judged.document()
+                .filter(d -> !d.deleted() && r.canRead(viewer, collection, id, d.data()))
+                .orElseThrow(() -> TetherException.notFound("no such document")))));
+  }
+
+  /**
+   * Whether the caller may read the document as it is now (for answers that would show it, such as a
+   * conflict's {@code current}); false when it does not exist.
+   */
+  public Future<Boolean> canRead(String space, String userId, Document document) {
+    if (document == null || document.deleted()) {
+      return Future.succeededFuture(false);
+    }
+    return viewer(space, userId).compose(viewer -> changeLog.head(space).compose(head -> rules.version(space,
+        head.map(SpaceInfo::rulesSeq).orElse(0L)))
+        .map(r -> r.canRead(viewer, document.collection(), document.id(), document.data())));
   }
 
   /** One page of the snapshot-consistent listing; a first page comes from the cache while the space's head has not moved. */
   public Future<DocumentStore.Page> page(String space, String userId, String collection, DocumentStore.PageStart start,
                                          int limit, boolean includeDeleted) {
-    return access.toRead(space, userId).compose(role -> start.equals(DocumentStore.PageStart.FIRST)
+    return viewer(space, userId).compose(viewer -> (start.equals(DocumentStore.PageStart.FIRST)
         ? changeLog.head(space).compose(head -> firstPage(space, collection, limit, includeDeleted, head))
-        : read(space, collection, start, limit, includeDeleted));
+        : read(space, collection, start, limit, includeDeleted)).compose(page -> readable(space, viewer, page)));
+  }
+
+  /**
+   * The page as the caller may see it: what its snapshot's rules do not let them read is left out
+   * (tombstones too, which no read rule can judge), so the page may be short, or empty and still
+   * say more follow. Pages are read and cached whole and narrowed per caller.
+   */
+  private Future<DocumentStore.Page> readable(String space, Viewer viewer, DocumentStore.Page page) {
+    if (page.rulesSeq() == 0) {
+      return Future.succeededFuture(page);
+    }
+    return rules.version(space, page.rulesSeq()).map(r -> r.hasReadRules() ? narrow(page, new Reading(r, viewer, null)) : page);
+  }
+
+  private static DocumentStore.Page narrow(DocumentStore.Page page, Reading reading) {
+    List<String> kept = new ArrayList<>();
+    for (String json : page.documentsJson()) {
+      JsonObject doc = new JsonObject(json);
+      if (reading.sees(doc.getString("collection"), doc.getString("id"), doc.getJsonObject("data"))) {
+        kept.add(json);
+      }
+    }
+    return page.with(kept, page.last(), page.hasMore());
   }
 
   /**
@@ -89,14 +148,15 @@ public final class ReadService {
   public Future<Optional<DocumentStore.Page>> pageIfChanged(String space, String userId, String collection,
                                                             DocumentStore.PageStart start, int limit,
                                                             boolean includeDeleted, Predicate<SpaceInfo> clientIsCurrent) {
-    return access.toRead(space, userId).compose(role -> changeLog.head(space)).compose(head -> {
+    return viewer(space, userId).compose(viewer -> changeLog.head(space).compose(head -> {
       if (head.isPresent() && clientIsCurrent.test(head.get())) {
         return Future.succeededFuture(Optional.empty());
       }
       return (start.equals(DocumentStore.PageStart.FIRST)
           ? firstPage(space, collection, limit, includeDeleted, head)
-          : read(space, collection, start, limit, includeDeleted)).map(Optional::of);
-    });
+          : read(space, collection, start, limit, includeDeleted))
+          .compose(page -> readable(space, viewer, page)).map(Optional::of);
+    }));
   }
 
   /** Rows of the collection one filtered listing page reads, matching or not. */
@@ -110,24 +170,24 @@ public final class ReadService {
    */
   public Future<DocumentStore.Page> filteredPage(String space, String userId, Query query, DocumentStore.PageStart start,
                                                  int limit) {
-    return access.toRead(space, userId)
-        .compose(role -> read(space, query.collection(), start, Math.max(limit, FILTER_SCAN_ROWS), false))
-        .map(scanned -> {
+    return viewer(space, userId).compose(viewer -> read(space, query.collection(), start, Math.max(limit, FILTER_SCAN_ROWS), false)
+        .compose(scanned -> rules.version(space, scanned.rulesSeq()).map(r -> {
+          Reading reading = new Reading(r, viewer, io.tether.core.DocumentFilter.of(query));
           List<String> scannedJson = scanned.documentsJson();
           List<String> matching = new ArrayList<>();
           for (int i = 0; i < scannedJson.size(); i++) {
             JsonObject doc = new JsonObject(scannedJson.get(i));
-            if (query.matches(doc.getString("collection"), doc.getJsonObject("data"))) {
+            if (reading.sees(doc.getString("collection"), doc.getString("id"), doc.getJsonObject("data"))) {
               matching.add(scannedJson.get(i));
               if (matching.size() == limit) {
                 boolean last = i == scannedJson.size() - 1;
-                return new DocumentStore.Page(matching, new DocumentStore.PageStart(doc.getString("collection"),
-                    doc.getString("id")), scanned.headSeq(), scanned.epoch(), !last || scanned.hasMore());
+                return scanned.with(matching, new DocumentStore.PageStart(doc.getString("collection"),
+                    doc.getString("id")), !last || scanned.hasMore());
               }
             }
           }
-          return new DocumentStore.Page(matching, scanned.last(), scanned.headSeq(), scanned.epoch(), scanned.hasMore());
-        });
+          return scanned.with(matching, scanned.last(), scanned.hasMore());
+        })));
   }
 
   private Future<DocumentStore.Page> firstPage(String space, String collection, int limit, boolean includeDeleted,
@@ -160,28 +220,40 @@ public final class ReadService {
    */
   public Future<JsonObject> changes(String space, String userId, long since, String epoch, int limit,
                                     io.tether.core.DocumentFilter filter) {
-    return access.toRead(space, userId)
-        .compose(role -> changeLog.head(space))
-        .compose(head -> {
-          SpaceInfo info = head.orElseThrow();
-          if (!info.canServe(since, epoch)) {
-            return Future.failedFuture(resyncRequired(info, info.minSeq()));
-          }
-          return changeLog.readAfter(space, since, limit, filter != null).map(page -> changesPage(page, since, info, filter));
-        });
+    return viewer(space, userId).compose(viewer -> changeLog.head(space).compose(head -> {
+      SpaceInfo info = head.orElseThrow();
+      if (!info.canServe(since, epoch)) {
+        return Future.failedFuture(resyncRequired(info, info.minSeq()));
+      }
+      return rules.judging(space, since, info).compose(r -> {
+        Reading reading = new Reading(r, viewer, filter);
+        return changeLog.readAfter(space, since, limit, reading.narrowed() || info.rulesSeq() > since)
+            .map(page -> changesPage(page, since, info, reading));
+      });
+    }));
   }
 
-  private static JsonObject changesPage(ChangeLog.Page<Change> page, long since, SpaceInfo info,
-                                        io.tether.core.DocumentFilter filter) {
+  private static JsonObject changesPage(ChangeLog.Page<Change> page, long since, SpaceInfo info, Reading reading) {
     List<Change> shown = page.items();
     if (!shown.isEmpty() && shown.get(0).seq() != since + 1) {
       throw resyncRequired(info, shown.get(0).seq() - 1);
     }
     boolean more = page.more();
     JsonArray out = new JsonArray();
+    long cursor = since;
     for (Change c : shown) {
-      io.tether.core.DocumentFilter.Verdict verdict = filter == null ? io.tether.core.DocumentFilter.Verdict.DELIVER
-          : filter.judge(c.collection(), c.before(), c.deleted() ? null : c.data());
+      if (c.op() == Change.Op.RULES) {
+        // What the caller may see changed here: a page stops before it, and a reader at it reloads.
+        if (cursor == since) {
+          throw new TetherException(ErrorCode.RESYNC_REQUIRED, "the space's rules changed; reload the space",
+              new JsonObject().put("minSeq", c.seq()).put("epoch", info.epoch()));
+        }
+        more = true;
+        break;
+      }
+      cursor = c.seq();
+      io.tether.core.DocumentFilter.Verdict verdict = !reading.narrowed() ? io.tether.core.DocumentFilter.Verdict.DELIVER
+          : reading.judge(c.collection(), c.id(), c.before(), c.deleted() ? null : c.data());
       switch (verdict) {
         case DELIVER -> out.add(c.toJson());
         case LEAVE -> out.add(Change.leave(c.space(), c.seq(), c.collection(), c.id(), c.version(), c.deleted(),
@@ -189,7 +261,6 @@ public final class ReadService {
         case SKIP -> { }
       }
     }
-    long cursor = shown.isEmpty() ? since : shown.get(shown.size() - 1).seq();
     return new JsonObject().put("changes", out).put("cursor", cursor).put("epoch", info.epoch()).put("hasMore", more);
   }
 

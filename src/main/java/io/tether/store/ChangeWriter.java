@@ -4,6 +4,9 @@ import io.tether.core.Change;
 import io.tether.core.Document;
 import io.tether.core.ErrorCode;
 import io.tether.core.MergePatch;
+import io.tether.core.Role;
+import io.tether.core.Viewer;
+import io.tether.rules.Rules;
 import io.tether.core.TetherException;
 import io.tether.core.WriteCommand;
 import io.tether.core.WriteResult;
@@ -34,7 +37,9 @@ public final class ChangeWriter {
   private static final String LOCK = """
       SELECT s.seq,
              EXISTS (SELECT 1 FROM webhooks w WHERE w.space_id = s.id),
-             EXISTS (SELECT 1 FROM members m JOIN devices d ON d.user_id = m.user_id WHERE m.space_id = s.id AND m.user_id <> $2)
+             EXISTS (SELECT 1 FROM members m JOIN devices d ON d.user_id = m.user_id WHERE m.space_id = s.id AND m.user_id <> $2),
+             s.rules_seq,
+             (SELECT m.role FROM members m WHERE m.space_id = s.id AND m.user_id = $2)
       FROM spaces s WHERE s.id = $1 FOR NO KEY UPDATE OF s""";
 
   /** What the lock found out besides the seq. */
@@ -54,12 +59,14 @@ public final class ChangeWriter {
   private final Pool pool;
   private final int maxDocumentBytes;
   private final List<WriteHook> hooks;
+  private final RulesStore rules;
 
-  /** {@code hooks} send their statements in every write's transaction. */
-  public ChangeWriter(Pool pool, int maxDocumentBytes, List<WriteHook> hooks) {
+  /** {@code hooks} send their statements in every write's transaction; {@code rules} judge it. */
+  public ChangeWriter(Pool pool, int maxDocumentBytes, List<WriteHook> hooks, RulesStore rules) {
     this.pool = pool;
     this.maxDocumentBytes = maxDocumentBytes;
     this.hooks = List.copyOf(hooks);
+    this.rules = rules;
   }
 
   /** A caller's statement sent in the write's round trip, once the write's seq and version are known. */
@@ -84,15 +91,25 @@ public final class ChangeWriter {
           Row locked = rows.iterator().next();
           long seq = locked.getLong(0) + 1;
           WriteHook.SpaceFanout fanout = new WriteHook.SpaceFanout(locked.getBoolean(1), locked.getBoolean(2));
-          return tx.preparedQuery(CURRENT).execute(Tuple.of(cmd.space(), cmd.collection(), cmd.id()))
-              .compose(current -> apply(tx, cmd, seq, fanout, single(current.iterator()), alongside));
+          long rulesSeq = locked.getLong(3);
+          String role = locked.getString(4);
+          // Read under the lock: the rules judging this write are the space's rules at its seq.
+          Future<Rules> judging = rulesSeq == 0 ? Future.succeededFuture(Rules.NONE) : rules.version(cmd.space(), rulesSeq);
+          Viewer viewer = role == null ? null : new Viewer(cmd.actor(), Role.parse(role));
+          return judging.compose(r -> tx.preparedQuery(CURRENT).execute(Tuple.of(cmd.space(), cmd.collection(), cmd.id()))
+              .compose(current -> apply(tx, cmd, seq, fanout, single(current.iterator()), alongside, r, viewer)));
         });
   }
 
   private Future<WriteResult> apply(SqlClient tx, WriteCommand cmd, long seq, WriteHook.SpaceFanout fanout, Document current,
-                                    Alongside alongside) {
+                                    Alongside alongside, Rules rules, Viewer viewer) {
+    if (!rules.isNone() && viewer == null) {
+      return Future.failedFuture(TetherException.forbidden("not a member of this space"));
+    }
+    boolean readable = current == null || current.deleted() || rules.isNone()
+        || rules.canRead(viewer, cmd.collection(), cmd.id(), current.data());
     if (!cmd.precondition().holdsFor(current)) {
-      return Future.failedFuture(preconditionFailed(current));
+      return Future.failedFuture(readable ? preconditionFailed(current) : preconditionFailedUnseen());
     }
     boolean exists = current != null && !current.deleted();
     if (!exists && cmd.op() != Change.Op.PUT) {
@@ -102,10 +119,16 @@ public final class ChangeWriter {
       case PUT -> cmd.data();
       case PATCH -> MergePatch.apply(current.data(), cmd.data());
       case DELETE -> null;
+      case RULES -> throw new IllegalArgumentException("rules are set through RulesStore");
     };
     if (data != null && data.toBuffer().length() > maxDocumentBytes) {
       return Future.failedFuture(new TetherException(ErrorCode.TOO_LARGE,
           "document exceeds " + maxDocumentBytes + " bytes"));
+    }
+    JsonObject stored = exists ? current.data() : null;
+    if (!rules.isNone() && !rules.canWrite(viewer, cmd.collection(), cmd.id(), stored, data)) {
+      // Refused before anything was modified: no seq is taken, so no gap.
+      return Future.failedFuture(TetherException.forbidden("the write rule of " + cmd.collection() + " refused this write"));
     }
     long version = current == null ? 1 : current.version() + 1;
     boolean deleted = cmd.op() == Change.Op.DELETE;
@@ -130,6 +153,12 @@ public final class ChangeWriter {
 
   private static Document single(RowIterator<Row> rows) {
     return rows.hasNext() ? Rows.document(rows.next(), 0) : null;
+  }
+
+  /** The precondition failed on a document the writer may not read: nothing of it is told. */
+  private static TetherException preconditionFailedUnseen() {
+    return new TetherException(ErrorCode.PRECONDITION_FAILED, "the precondition does not hold",
+        new JsonObject().put("current", null));
   }
 
   private static TetherException preconditionFailed(Document current) {

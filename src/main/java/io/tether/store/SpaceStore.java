@@ -17,9 +17,9 @@ import java.util.UUID;
 public final class SpaceStore {
   private static final String CREATE = """
       INSERT INTO spaces (id, epoch, created_by) VALUES ($1, $2, $3)
-      ON CONFLICT (id) DO NOTHING RETURNING seq, epoch, compacted_seq""";
+      ON CONFLICT (id) DO NOTHING RETURNING seq, epoch, compacted_seq, rules_seq""";
   private static final String ADD_OWNER = "INSERT INTO members (space_id, user_id, role) VALUES ($1, $2, 'owner')";
-  private static final String INFO = "SELECT seq, epoch, compacted_seq FROM spaces WHERE id = $1";
+  private static final String INFO = "SELECT seq, epoch, compacted_seq, rules_seq FROM spaces WHERE id = $1";
   private static final String ROLE = "SELECT role FROM members WHERE space_id = $1 AND user_id = $2";
   private static final String LOCK_SPACE = "SELECT 1 FROM spaces WHERE id = $1 FOR UPDATE";
   private static final String UPSERT_MEMBER = """
@@ -48,7 +48,7 @@ public final class SpaceStore {
         .compose(created -> {
           if (created.size() == 1) {
             Row row = created.iterator().next();
-            SpaceInfo info = new SpaceInfo(space, row.getLong(0), row.getString(1), row.getLong(2));
+            SpaceInfo info = new SpaceInfo(space, row.getLong(0), row.getString(1), row.getLong(2), row.getLong(3));
             return tx.preparedQuery(ADD_OWNER).execute(Tuple.of(space, userId))
                 .map(added -> new Joined(true, info, Role.OWNER));
           }
@@ -108,7 +108,7 @@ public final class SpaceStore {
         return Optional.empty();
       }
       Row row = rows.iterator().next();
-      return Optional.of(new SpaceInfo(space, row.getLong(0), row.getString(1), row.getLong(2)));
+      return Optional.of(new SpaceInfo(space, row.getLong(0), row.getString(1), row.getLong(2), row.getLong(3)));
     });
   }
 
