@@ -46,6 +46,7 @@ import io.tether.service.DocumentService;
 import io.tether.service.FirstPageCache;
 import io.tether.service.MutationService;
 import io.tether.service.ReadService;
+import io.tether.service.RulesService;
 import io.tether.service.SpaceService;
 import io.tether.service.WebhookService;
 import io.tether.webhooks.OutboundCall;
@@ -227,10 +228,11 @@ public final class NodeAssembly {
             config.webhooks().timeoutMillis()));
     Node.Jobs jobs = new Node.Jobs(new JobQueue(pool), new WebhookStore(pool));
     PresenceService presence = presence(redis, bus);
-    Node.Push push = push(pool, jobs.queue(), redis, connections, guards.outbound());
+    Node.Push push = push(pool, jobs.queue(), redis, connections, stores.rules(), guards.outbound());
     Node.Spaces spaces = new Node.Spaces(
         new SpaceService(stores.spaces(), stores.users(), auth.access(), bus, push.jobs()),
-        new WebhookService(jobs.webhooks(), auth.access(), guards.outbound(), config.webhooks().maxPerSpace()));
+        new WebhookService(jobs.webhooks(), auth.access(), guards.outbound(), config.webhooks().maxPerSpace()),
+        new RulesService(auth.access(), stores.rules(), stores.changeLog(), bus));
     return new Node(vertx, config, stores, bus, auth, documents(stores, auth.access(), bus, presence), spaces, guards,
         presence, push, jobs, new Node.Ops(metrics, new Drain(), new InstanceStats()));
   }
@@ -261,9 +263,6 @@ public final class NodeAssembly {
     int maxDocumentBytes = config.limits().maxDocumentBytes();
     ChangeWriter writer = new ChangeWriter(stores.pool(), maxDocumentBytes, hooks, stores.rules());
     DocumentService writes = new DocumentService(access, writer, bus, metrics);
-    MutationService mutations = new MutationService(access, new MutationStore(stores.pool(), writer), writes,
-        stores.documents(),
-        new MutationParser(maxDocumentBytes), config.limits().maxMutationsPerBatch());
     FirstPageCache firstPages = new FirstPageCache(config.limits().listingCacheEntries(),
         config.limits().listingCacheBytes());
     metrics.bindCounter("tether.listing.cache.hits", "First pages of listings answered from the node's cache", firstPages,
@@ -271,7 +270,10 @@ public final class NodeAssembly {
     metrics.bindCounter("tether.listing.cache.misses", "First pages of listings read from PostgreSQL", firstPages,
         FirstPageCache::misses);
     ChangeLog changeLog = stores.changeLog();
-    return new Node.Documents(writes, new ReadService(access, stores.documents(), changeLog, firstPages, presence, stores.rules()), mutations);
+    ReadService reads = new ReadService(access, stores.documents(), changeLog, firstPages, presence, stores.rules());
+    MutationService mutations = new MutationService(access, new MutationStore(stores.pool(), writer), writes, reads,
+        new MutationParser(maxDocumentBytes), config.limits().maxMutationsPerBatch());
+    return new Node.Documents(writes, reads, mutations);
   }
 
   private RateLimiter rateLimiter(RedisShard redis) {
@@ -288,7 +290,7 @@ public final class NodeAssembly {
   }
 
   /** Push notifications: to webhook devices always, to FCM and APNs devices when their credentials are configured. */
-  private Node.Push push(Pool pool, JobQueue queue, RedisShard redis, ConnectionCounter connections,
+  private Node.Push push(Pool pool, JobQueue queue, RedisShard redis, ConnectionCounter connections, RulesStore rules,
                          OutboundTargets outbound) {
     TetherConfig.Push push = config.push();
     Map<String, PushProvider> providers = new HashMap<>();
@@ -313,7 +315,7 @@ public final class NodeAssembly {
         : new RedisOnlineUsers(vertx, redis.commands(RedisShard.Use.ONLINE_USERS), redis.prefix(), connections, 10_000);
     closer.registerSync("online-users renewals", online, OnlineUsers::close);
     DeviceStore devices = new DeviceStore(pool);
-    return new Node.Push(devices, new PushJobs(pool, queue, online, devices, providers, push.collapseSeconds()));
+    return new Node.Push(devices, new PushJobs(pool, queue, online, devices, providers, push.collapseSeconds(), rules));
   }
 
   /** The retention worker, and background jobs on their own event loop: webhook deliveries and push notifications. */

@@ -84,6 +84,16 @@ public final class ChangeFrame {
     return parsed().getString("id");
   }
 
+  /** Who made the change. */
+  public String actor() {
+    return parsed().getString("actor");
+  }
+
+  /** The commit time as the frame carries it. */
+  public String ts() {
+    return parsed().getString("ts");
+  }
+
   /** The document's data after the change; null after a delete. */
   public JsonObject after() {
     JsonObject json = parsed();

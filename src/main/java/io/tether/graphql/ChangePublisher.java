@@ -42,15 +42,15 @@ final class ChangePublisher implements Publisher<Object>, Transport {
   private final ArrayDeque<Object> buffered = new ArrayDeque<>();
   private final List<Runnable> whenDrained = new ArrayList<>();
   private final Runnable onFinish;
-  private final io.tether.core.DocumentFilter filter; // null: the whole space
+  private final io.tether.rules.Reading reading;
   private Subscriber<? super Object> subscriber;
   private ChangeStream stream;
   private long demand;
   private boolean done;
 
   ChangePublisher(ChangeStreams streams, String userId, String space, long since, String epoch,
-                  io.tether.core.DocumentFilter filter, SocketDrains socket, long maxBufferedBytes, Runnable onFinish) {
-    this.filter = filter;
+                  io.tether.rules.Reading reading, SocketDrains socket, long maxBufferedBytes, Runnable onFinish) {
+    this.reading = reading;
     this.socket = socket;
     this.maxBufferedBytes = maxBufferedBytes;
     this.onFinish = onFinish;
@@ -104,7 +104,7 @@ final class ChangePublisher implements Publisher<Object>, Transport {
           onContext(() -> finish(null, false));
         }
       });
-      stream = streams.open(userId, null, space, since, epoch, filter, this, () -> enqueue(END));
+      stream = streams.open(userId, null, space, since, epoch, reading, this, () -> enqueue(END));
       stream.start();
     });
   }

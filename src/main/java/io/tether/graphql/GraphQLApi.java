@@ -211,8 +211,9 @@ public final class GraphQLApi {
         : io.tether.core.DocumentFilter.of(Resolvers.query(collection == null ? null : Ids.collection(collection),
             where == null ? java.util.List.of() : where));
     Future<Object> publisher = resolvers.admitted(env)
-        .compose(ok -> streams.check(space, userId))
-        .map(head -> {
+        .compose(ok -> streams.admit(space, userId, since))
+        .map(admission -> {
+          io.tether.core.SpaceInfo head = admission.head();
           if (!head.canServe(since, epoch)) {
             return ChangePublisher.resyncRequired(head.minSeq(), head.epoch());
           }
@@ -221,7 +222,7 @@ public final class GraphQLApi {
             throw new TetherException(ErrorCode.TOO_LARGE, "at most " + max + " subscriptions per connection");
           }
           socket.put(OPEN_SUBSCRIPTIONS, open + 1);
-          return new ChangePublisher(streams, userId, space, since, head.epoch(), filter,
+          return new ChangePublisher(streams, userId, space, since, head.epoch(), admission.reading(filter),
               env.getGraphQlContext().get(SocketDrains.class), writeQueueBytes,
               () -> socket.put(OPEN_SUBSCRIPTIONS, socket.<Integer>get(OPEN_SUBSCRIPTIONS) - 1));
         });

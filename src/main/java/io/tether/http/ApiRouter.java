@@ -85,6 +85,7 @@ public final class ApiRouter {
     router.route("/v1/spaces/*").handler(auth::authenticate);
     router.route("/v1/devices*").handler(auth::authenticate);
     new SpaceRoutes(node.spaces().spaces(), documents.reads(), json).mount(router);
+    new RulesRoutes(node.spaces().rules(), json).mount(router);
     new DocumentRoutes(documents.reads(), documents.writes(), json, config.limits()).mount(router);
     new ChangeRoutes(documents.reads(), config.limits()).mount(router);
     new MutationRoutes(documents.mutations(), json).mount(router);

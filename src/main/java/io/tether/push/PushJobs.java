@@ -1,5 +1,8 @@
 package io.tether.push;
 
+import io.tether.core.Role;
+import io.tether.core.Viewer;
+import io.tether.store.RulesStore;
 import io.tether.store.WriteHook;
 import io.tether.jobs.JobFailure;
 import io.tether.jobs.JobHandler;
@@ -54,7 +57,7 @@ public final class PushJobs {
       SELECT $1::jsonb, NULL::text, now() + make_interval(secs => $2::double precision), $3::text""");
 
   private static final String DEVICES = """
-      SELECT m.user_id, d.device_id, d.platform, d.token, s.push_includes_data
+      SELECT m.user_id, d.device_id, d.platform, d.token, s.push_includes_data, m.role, s.rules_seq
       FROM members m JOIN devices d ON d.user_id = m.user_id JOIN spaces s ON s.id = m.space_id
       WHERE m.space_id = $1 AND m.user_id <> $2""";
 
@@ -67,10 +70,12 @@ public final class PushJobs {
   private final Map<String, PushProvider> providers;
 
   private final int collapseSeconds;
+  private final RulesStore rules;
 
   public PushJobs(Pool pool, JobQueue jobs, OnlineUsers online, DeviceStore devices, Map<String, PushProvider> providers,
-                  int collapseSeconds) {
+                  int collapseSeconds, RulesStore rules) {
     this.pool = pool;
+    this.rules = rules;
     this.collapseSeconds = Math.max(0, collapseSeconds);
     this.jobs = jobs;
     this.online = online;
@@ -91,8 +96,11 @@ public final class PushJobs {
       boolean explicit = change.getBoolean("explicit", false);
       return pool.preparedQuery(DEVICES).execute(Tuple.of(change.getString("space"), change.getString("actor")))
           .compose(rows -> {
-            List<Row> all = new ArrayList<>();
-            rows.forEach(all::add);
+            List<Row> found = new ArrayList<>();
+            rows.forEach(found::add);
+            return readers(change, explicit, found);
+          })
+          .compose(all -> {
             Set<String> users = all.stream().map(r -> r.getString(0)).collect(Collectors.toSet());
             Future<Set<String>> awake = explicit ? Future.succeededFuture(Set.of()) : online.online(users);
             return awake.compose(connected -> data(change, explicit, all).compose(data -> {
@@ -106,6 +114,36 @@ public final class PushJobs {
             }));
           });
     };
+  }
+
+  /**
+   * The devices whose users may read the changed document: under a read rule a push names no
+   * document its recipient could not see (an explicit notification names none).
+   */
+  private Future<List<Row>> readers(JsonObject change, boolean explicit, List<Row> devices) {
+    long rulesSeq = devices.isEmpty() ? 0 : devices.get(0).getLong(6);
+    if (explicit || rulesSeq == 0) {
+      return Future.succeededFuture(devices);
+    }
+    String collection = change.getString("collection");
+    String id = change.getString("id");
+    return rules.version(change.getString("space"), rulesSeq).compose(r -> !r.hasReadRules()
+        ? Future.succeededFuture(devices)
+        : document(change).map(data -> {
+          List<Row> readers = new ArrayList<>();
+          for (Row device : devices) {
+            if (r.canRead(new Viewer(device.getString(0), Role.parse(device.getString(5))), collection, id, data)) {
+              readers.add(device);
+            }
+          }
+          return readers;
+        }));
+  }
+
+  private Future<JsonObject> document(JsonObject change) {
+    return pool.preparedQuery("SELECT data FROM documents WHERE space_id = $1 AND collection = $2 AND id = $3 AND NOT deleted")
+        .execute(Tuple.of(change.getString("space"), change.getString("collection"), change.getString("id")))
+        .map(rows -> rows.size() == 0 ? null : (JsonObject) rows.iterator().next().getValue(0));
   }
 
   /** The document's data, only for a change in a space that opted in. */

@@ -177,13 +177,13 @@ public final class Rules {
     return defaultRead != null || !reads.isEmpty();
   }
 
-  /** Whether {@code viewer} may read the document ({@code data} null: there is none, and nothing is readable). */
+  /**
+   * Whether {@code viewer} may read the document: true where no read rule applies to its collection;
+   * else what the rule says of {@code data} (null, no document: false).
+   */
   public boolean canRead(Viewer viewer, String collection, String id, JsonObject data) {
-    if (data == null) {
-      return false;
-    }
     CelRuntime.Program rule = reads.getOrDefault(collection, defaultRead);
-    return rule == null || eval(rule, viewer, collection, id, CelValues.of(data), null, null);
+    return rule == null || data != null && eval(rule, viewer, collection, id, CelValues.of(data), null, null);
   }
 
   /**

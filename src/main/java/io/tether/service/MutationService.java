@@ -27,16 +27,16 @@ public final class MutationService {
   private final SpaceAccess access;
   private final MutationStore store;
   private final DocumentService documents;
-  private final DocumentStore reads;
+  private final ReadService readable;
   private final MutationParser parser;
   private final int maxBatch;
 
-  public MutationService(SpaceAccess access, MutationStore store, DocumentService documents, DocumentStore reads,
+  public MutationService(SpaceAccess access, MutationStore store, DocumentService documents, ReadService readable,
                          MutationParser parser, int maxBatch) {
     this.access = access;
     this.store = store;
     this.documents = documents;
-    this.reads = reads;
+    this.readable = readable;
     this.parser = parser;
     this.maxBatch = maxBatch;
   }
@@ -84,13 +84,13 @@ public final class MutationService {
   private final class Conflicts {
     private final Map<String, Long> sentVersions = new HashMap<>();
 
-    Future<JsonObject> answer(String space, Mutation mutation, JsonObject result) {
+    Future<JsonObject> answer(String space, String userId, Mutation mutation, JsonObject result) {
       if (!"conflict".equals(result.getString("status"))) {
         return Future.succeededFuture(result);
       }
       Future<JsonObject> current = result.getValue("current") instanceof JsonObject known
           ? Future.succeededFuture(known)
-          : reads.get(space, mutation.collection(), mutation.id()).map(found -> found.map(Document::toJson).orElse(null));
+          : readable.readableNow(space, userId, mutation.collection(), mutation.id());
       return current.map(document -> {
         String key = mutation.collection() + "/" + mutation.id();
         Long version = document == null ? null : document.getLong("version");
@@ -116,7 +116,7 @@ public final class MutationService {
       if (outcome.written() != null) {
         documents.publish(outcome.written());
       }
-      return conflicts.answer(space, mutation, outcome.result().copy());
+      return conflicts.answer(space, userId, mutation, outcome.result().copy());
     });
   }
 }

@@ -87,6 +87,16 @@ public final class ReadService {
     return rules.judging(space, since, head);
   }
 
+  /** Rules as compiled from their text (a rules change carries its old and new rules). */
+  public Rules compileRules(JsonObject spec) {
+    return rules.cache().compile(spec);
+  }
+
+  /** A page of the space's documents as they were just before {@code seq} (for a rules change there). */
+  public Future<DocumentStore.States> statesBefore(String space, long seq, DocumentStore.PageStart start, int limit) {
+    return documents.statesBefore(space, seq, start, limit);
+  }
+
   /** The live document; tombstones, and documents the rules do not let the caller read, are not found. */
   public Future<Document> document(String space, String userId, String collection, String id) {
     return viewer(space, userId)
@@ -97,16 +107,15 @@ public final class ReadService {
   }
 
   /**
-   * Whether the caller may read the document as it is now (for answers that would show it, such as a
-   * conflict's {@code current}); false when it does not exist.
+   * The document as it is now if the caller may read it, else null (missing, a tombstone, or hidden
+   * by the rules): for answers that would show it, such as a conflict's {@code current}.
    */
-  public Future<Boolean> canRead(String space, String userId, Document document) {
-    if (document == null || document.deleted()) {
-      return Future.succeededFuture(false);
-    }
-    return viewer(space, userId).compose(viewer -> changeLog.head(space).compose(head -> rules.version(space,
-        head.map(SpaceInfo::rulesSeq).orElse(0L)))
-        .map(r -> r.canRead(viewer, document.collection(), document.id(), document.data())));
+  public Future<JsonObject> readableNow(String space, String userId, String collection, String id) {
+    return viewer(space, userId).compose(viewer -> documents.getJudged(space, collection, id)
+        .compose(judged -> rules.version(space, judged.rulesSeq()).map(r -> judged.document()
+            .filter(d -> !d.deleted() && r.canRead(viewer, collection, id, d.data()))
+            .map(Document::toJson)
+            .orElse(null))));
   }
 
   /** One page of the snapshot-consistent listing; a first page comes from the cache while the space's head has not moved. */

@@ -1,6 +1,9 @@
 package io.tether.sync;
 
 import io.tether.core.DocumentFilter;
+import io.tether.core.Viewer;
+import io.tether.rules.Reading;
+import io.tether.rules.Rules;
 import io.tether.core.SpaceInfo;
 import io.tether.core.TetherException;
 import io.vertx.core.Future;
@@ -34,23 +37,38 @@ public final class ChangeStreams {
         .map(found -> found.orElseThrow(() -> TetherException.forbidden("not a member of this space")));
   }
 
+  /** Who may subscribe, from where: the head, the caller as the rules see them, and the rules their copy at {@code since} was judged by. */
+  public record Admission(SpaceInfo head, Viewer viewer, Rules rules) {
+    /** What the subscriber sees through {@code filter} (null: all it may read). */
+    public Reading reading(DocumentFilter filter) {
+      return new Reading(rules, viewer, filter);
+    }
+  }
+
   /**
-   * Prepares delivering the changes after {@code since} (whose epoch the caller has checked with
+   * {@link #check} with the caller's role and the rules in effect at {@code since} (none asked when the
+   * space never had rules, the common case); a cursor the head cannot serve gets no rules.
+   */
+  public Future<Admission> admit(String space, String userId, long since) {
+    return ctx.reads().viewer(space, userId).compose(viewer -> heads().head(space)
+        .map(found -> found.orElseThrow(() -> TetherException.forbidden("not a member of this space")))
+        .compose(head -> (head.rulesSeq() == 0 || since > head.seq() ? Future.succeededFuture(Rules.NONE)
+            : ctx.reads().rulesJudging(space, since, head)).map(rules -> new Admission(head, viewer, rules))));
+  }
+
+  /**
+   * Prepares delivering the changes after {@code since} that {@code reading} sees (as changes, leaves
+   * and cursors; a rules change on the way is told as what it changes for the reader) (whose epoch the caller has checked with
    * {@link SpaceInfo#canServe}). {@code requestId} is echoed in {@code synced}. Nothing flows until {@link ChangeStream#start()}: the
    * caller holds the stream first, because the change log may answer at once and the observer's
    * {@code onLive} may ask whether the stream it has not yet got is live.
    */
-  public ChangeStream open(String userId, Object requestId, String space, long since, String epoch, Transport transport,
-                           ChangeStream.Observer observer) {
-    return open(userId, requestId, space, since, epoch, null, transport, observer);
-  }
-
-  /** The same for the documents {@code filter} selects (null: all of them), with leaves and cursors. */
-  public ChangeStream open(String userId, Object requestId, String space, long since, String epoch, DocumentFilter filter,
+  public ChangeStream open(String userId, Object requestId, String space, long since, String epoch, Reading reading,
                            Transport transport, ChangeStream.Observer observer) {
     SpaceFeed feed = ctx.hub().acquire(space);
     SpaceSubscription sub = new SpaceSubscription(space, userId, requestId, since, epoch, transport, feed, ctx.changeLog(),
-        ctx.config().catchUpPageSize(), ctx.metrics(), observer, filter == null ? null : new Filtered(filter, ctx.vertx(), feed.verdicts()));
+        ctx.config().catchUpPageSize(), ctx.metrics(), observer, new Filtered(reading, ctx.vertx(), feed.verdicts()),
+        ctx.reads());
     feed.add(sub);
     ctx.metrics().subscriptionStarted();
     return new ChangeStream() {

@@ -2,10 +2,12 @@ package io.tether.sync;
 
 import io.tether.core.ChangeFrame;
 import io.tether.core.DocumentFilter;
+import io.tether.rules.Reading;
 import io.vertx.core.Vertx;
 
 /**
- * The filter of one subscription and its skipped-change bookkeeping: a change that does not concern
+ * What one subscription may see (its reading: rules, viewer, filter; it changes where the rules
+ * change) and its skipped-change bookkeeping: a change that does not concern
  * the subscriber still moves its cursor, and the client hears of it in a {@code cursor} frame at
  * most once a second (and before the server closes the socket), so a reconnect resumes near the
  * head instead of re-reading what it skipped. Confined to the socket's event loop.
@@ -13,7 +15,7 @@ import io.vertx.core.Vertx;
 final class Filtered {
   static final long CURSOR_INTERVAL_MILLIS = 1000;
 
-  private final DocumentFilter filter;
+  private Reading reading;
   private final Vertx vertx;
   private long told = -1; // the highest seq the client has from a change, leave or cursor frame
   private long skippedTo = -1;
@@ -22,14 +24,28 @@ final class Filtered {
 
   private final Verdicts verdicts;
 
-  Filtered(DocumentFilter filter, Vertx vertx, Verdicts verdicts) {
-    this.filter = filter;
+  Filtered(Reading reading, Vertx vertx, Verdicts verdicts) {
+    this.reading = reading;
     this.vertx = vertx;
     this.verdicts = verdicts;
   }
 
   DocumentFilter.Verdict judge(ChangeFrame change) {
-    return verdicts.judge(change, filter);
+    return verdicts.judge(change, reading);
+  }
+
+  Reading reading() {
+    return reading;
+  }
+
+  /** Whether the subscriber sees less than the whole space (else every change goes out as it is). */
+  boolean narrowed() {
+    return reading.narrowed();
+  }
+
+  /** The rules changed at a seq the subscription has reached. */
+  void reading(Reading next) {
+    reading = next;
   }
 
   /** The client got a frame for {@code seq}. */

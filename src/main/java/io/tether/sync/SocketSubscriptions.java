@@ -59,7 +59,7 @@ final class SocketSubscriptions {
       throw new TetherException(ErrorCode.TOO_LARGE, "at most " + max + " subscriptions per connection");
     }
     checking.add(space);
-    streams.check(space, userId).onComplete(ar -> {
+    streams.admit(space, userId, since).onComplete(ar -> {
       if (closed || !checking.remove(space)) {
         return; // closed or unsubscribed while we checked
       }
@@ -146,7 +146,8 @@ final class SocketSubscriptions {
   }
 
   private void start(Object id, String space, long since, String epoch, boolean presence, DocumentFilter filter,
-                     SpaceInfo head, JsonObject earlyState) {
+                     ChangeStreams.Admission admission, JsonObject earlyState) {
+    SpaceInfo head = admission.head();
     if (!head.canServe(since, epoch)) {
       // The cursor belongs to another life of this space, to a future it never had, or to a past
       // that was compacted away: never a partial replay.
@@ -165,7 +166,7 @@ final class SocketSubscriptions {
     }
     // Seated and held first: a stream that goes live at once (a change log that answers synchronously)
     // finds its seat, and the seat finds the stream live.
-    sub.stream = streams.open(userId, id, space, since, head.epoch(), filter, transport, sub);
+    sub.stream = streams.open(userId, id, space, since, head.epoch(), admission.reading(filter), transport, sub);
     sub.stream.start();
     if (sub.ended) {
       sub.stream.stop(); // ended while it started

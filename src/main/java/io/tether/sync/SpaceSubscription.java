@@ -3,6 +3,7 @@ package io.tether.sync;
 import io.tether.core.ChangeFrame;
 import io.tether.core.ErrorCode;
 import io.tether.ops.Metrics;
+import io.tether.service.ReadService;
 import io.tether.store.ChangeLog;
 import io.vertx.core.Future;
 import java.util.List;
@@ -31,7 +32,8 @@ final class SpaceSubscription implements SpaceFeed.Receiver {
   private final int pageSize;
   private final ChangeStream.Observer observer;
   private final Metrics metrics;
-  private final Filtered filtered; // null: the whole space
+  private final Filtered filtered;
+  private final ReadService reads;
   // Made once: a filtered subscription hands them over for every change it skips.
   private final java.util.function.LongConsumer sendCursor;
   private final java.util.function.BooleanSupplier open;
@@ -40,9 +42,11 @@ final class SpaceSubscription implements SpaceFeed.Receiver {
   private boolean syncedSent;
 
   SpaceSubscription(String space, String userId, Object requestId, long since, String epoch, Transport transport, SpaceFeed feed,
-                    ChangeLog changeLog, int pageSize, Metrics metrics, ChangeStream.Observer observer, Filtered filtered) {
+                    ChangeLog changeLog, int pageSize, Metrics metrics, ChangeStream.Observer observer, Filtered filtered,
+                    ReadService reads) {
     this.metrics = metrics;
     this.filtered = filtered;
+    this.reads = reads;
     this.sendCursor = seq -> transport.send(Frames.cursor(space, seq));
     this.open = () -> state != State.CLOSED;
     this.space = space;
@@ -89,21 +93,19 @@ final class SpaceSubscription implements SpaceFeed.Receiver {
 
   void close() {
     state = State.CLOSED;
-    if (filtered != null) {
-      filtered.cancel();
-    }
+    filtered.cancel();
   }
 
   /** The socket is about to close: a filtered subscriber hears how far it has got. */
   void flushCursor() {
-    if (filtered != null && state != State.CLOSED) {
+    if (state != State.CLOSED) {
       filtered.flush(sendCursor);
     }
   }
 
   /** Writes what the change means to this subscriber: the change, a leave, or nothing. */
   private void write(ChangeFrame change) {
-    if (filtered == null) {
+    if (!filtered.narrowed()) {
       transport.sendEncoded(change.utf8());
       return;
     }
@@ -150,6 +152,11 @@ final class SpaceSubscription implements SpaceFeed.Receiver {
       catchUp(); // cannot happen while the feed is contiguous; the change log settles it either way
       return;
     }
+    if (frame.isRules()) {
+      state = State.CATCHING_UP; // live changes meanwhile are read from the log afterwards
+      transition(frame);
+      return;
+    }
     if (transport.writeQueueFull()) {
       state = State.LAGGING;
       metrics.slowConsumer();
@@ -166,7 +173,7 @@ final class SpaceSubscription implements SpaceFeed.Receiver {
       return;
     }
     state = State.CATCHING_UP;
-    changeLog.readFramesAfter(space, cursor, pageSize, filtered != null).onComplete(ar -> {
+    changeLog.readFramesAfter(space, cursor, pageSize, filtered.narrowed()).onComplete(ar -> {
       if (state == State.CLOSED) {
         return;
       }
@@ -185,6 +192,11 @@ final class SpaceSubscription implements SpaceFeed.Receiver {
       }
       int sent = 0;
       for (ChangeFrame change : page) {
+        if (change.isRules()) {
+          metrics.deliveredFromLog(sent);
+          transition(change);
+          return;
+        }
         write(change);
         cursor = change.seq();
         sent++;
@@ -208,6 +220,35 @@ final class SpaceSubscription implements SpaceFeed.Receiver {
             fail();
           }
         });
+      }
+    });
+  }
+
+  /**
+   * The space's rules change at {@code change}: tell the client what it now sees and no longer sees,
+   * then go on from the change's seq under the new rules (the log first, then live).
+   */
+  private void transition(ChangeFrame change) {
+    io.tether.rules.Reading before = filtered.reading();
+    io.tether.rules.Reading after = before.under(reads.compileRules(change.after()));
+    new RulesTransition(reads, transport, change, before, after, open).run().onComplete(ar -> {
+      if (state == State.CLOSED) {
+        return;
+      }
+      if (ar.failed()) {
+        LOG.warn("The rules change {} could not be told to a subscriber: {}", change, ar.cause().toString());
+        fail();
+        return;
+      }
+      filtered.reading(after);
+      cursor = change.seq();
+      filtered.told(change.seq());
+      transport.send(Frames.cursor(space, change.seq()));
+      if (transport.writeQueueFull()) {
+        state = State.LAGGING;
+        transport.whenDrained(this::catchUp);
+      } else {
+        catchUp();
       }
     });
   }

@@ -28,7 +28,13 @@ class ArchitectureTest {
   @ArchTest
   static final ArchRule storesKnowOnlyCoreAndConfig = noClasses().that().resideInAPackage("io.tether.store..")
       .should().dependOnClassesThat().resideOutsideOfPackages("io.tether.store..", "io.tether.core..",
-          "io.tether.config..", "java..", "javax..", "io.vertx..", "io.netty..", "org.slf4j..", "io.zonky..");
+          "io.tether.rules..", "io.tether.config..", "java..", "javax..", "io.vertx..", "io.netty..", "org.slf4j..", "io.zonky..");
+
+  /** Rules are values like core's, with CEL below them. */
+  @ArchTest
+  static final ArchRule rulesKnowOnlyCoreAndCel = classes().that().resideInAPackage("io.tether.rules..")
+      .should().onlyDependOnClassesThat().resideInAnyPackage("io.tether.rules..", "io.tether.core..", "java..",
+          "io.vertx.core.json..", "io.vertx.core.buffer..", "dev.cel..", "com.google..");
 
   @ArchTest
   static final ArchRule busKnowsOnlyCoreAndConfig = noClasses().that().resideInAPackage("io.tether.bus..")

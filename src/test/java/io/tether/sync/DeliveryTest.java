@@ -99,7 +99,9 @@ class DeliveryTest {
     SpaceFeed feed = onContext(() -> new SpaceFeed(SPACE, vertx, bus, log, Metrics.discarding(), 2, 20));
     Await.result(onContextFuture(feed::start));
     SpaceSubscription sub = onContext(() -> {
-      SpaceSubscription s = new SpaceSubscription(SPACE, "user", "id", 0, "epoch-1", transport, feed, log, 2, Metrics.discarding(), () -> { }, null);
+      SpaceSubscription s = new SpaceSubscription(SPACE, "user", "id", 0, "epoch-1", transport, feed, log, 2, Metrics.discarding(), () -> { },
+          new Filtered(new io.tether.rules.Reading(io.tether.rules.Rules.NONE,
+              new io.tether.core.Viewer("user", io.tether.core.Role.WRITER), null), vertx, feed.verdicts()), null);
       feed.add(s);
       s.start();
       return s;
