@@ -1,5 +1,5 @@
--- Read and write rules, every version kept: the version in effect at any seq is the newest at or
--- below it, so a subscriber resuming from an old cursor is judged by the rules its copy was made under.
+-- Read and write rules, every version kept under the seq it was set at: a head names its version (rules_seq),
+-- which any node compiles once; older versions stay as the record of who set what, when.
 CREATE TABLE space_rules (
   space_id text NOT NULL REFERENCES spaces (id) ON DELETE CASCADE,
   seq      bigint NOT NULL,

@@ -11,8 +11,17 @@ public record SpaceInfo(String id, long seq, String epoch, long minSeq, long rul
     this(id, seq, epoch, minSeq, 0);
   }
 
-  /** Whether a client at {@code since} in {@code epoch} (null: any) can be served from the change log. */
+  /**
+   * Whether a client at {@code since} in {@code epoch} (null: any) can be served from the change log:
+   * not from before a compaction, nor from before the last rules change (its copy was judged by
+   * rules that no longer hold, and the history before would be told under them).
+   */
   public boolean canServe(long since, String clientEpoch) {
-    return (clientEpoch == null || clientEpoch.equals(epoch)) && since >= minSeq && since <= seq;
+    return (clientEpoch == null || clientEpoch.equals(epoch)) && since >= servableFrom() && since <= seq;
+  }
+
+  /** The lowest cursor that can be served: what a {@code resync_required} names as {@code minSeq}. */
+  public long servableFrom() {
+    return Math.max(minSeq, rulesSeq);
   }
 }

@@ -211,11 +211,11 @@ public final class GraphQLApi {
         : io.tether.core.DocumentFilter.of(Resolvers.query(collection == null ? null : Ids.collection(collection),
             where == null ? java.util.List.of() : where));
     Future<Object> publisher = resolvers.admitted(env)
-        .compose(ok -> streams.admit(space, userId, since))
+        .compose(ok -> streams.admit(space, userId))
         .map(admission -> {
           io.tether.core.SpaceInfo head = admission.head();
           if (!head.canServe(since, epoch)) {
-            return ChangePublisher.resyncRequired(head.minSeq(), head.epoch());
+            return ChangePublisher.resyncRequired(head.servableFrom(), head.epoch());
           }
           int open = socket.get(OPEN_SUBSCRIPTIONS, 0);
           if (open >= max) {

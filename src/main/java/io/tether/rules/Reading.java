@@ -53,7 +53,7 @@ public final class Reading {
 
   private boolean sees(String collection, String id, JsonObject data, Rules.Document converted) {
     return data != null && (filter == null || filter.matches(collection, data))
-        && rules.canRead(viewer, collection, id, converted);
+        && rules.canReadConverted(viewer, collection, id, converted);
   }
 
   /** What a change means to this reader: the change, a leave (it saw the document before, not after), or nothing. */

@@ -190,7 +190,7 @@ public final class Rules {
    * The same, the data already converted with {@link #document} (shared by many viewers of one change);
    * the caller has checked that there is a document.
    */
-  public boolean canRead(Viewer viewer, String collection, String id, Document document) {
+  public boolean canReadConverted(Viewer viewer, String collection, String id, Document document) {
     CelRuntime.Program rule = reads.getOrDefault(collection, defaultRead);
     return rule == null || document != null && eval(rule, viewer, collection, id, document.value, null, null);
   }

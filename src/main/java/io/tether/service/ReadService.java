@@ -82,11 +82,6 @@ public final class ReadService {
     return rules.version(space, rulesSeq);
   }
 
-  /** The rules a client at {@code since} had its copy judged by ({@code head} read at or after since). */
-  public Future<Rules> rulesJudging(String space, long since, SpaceInfo head) {
-    return rules.judging(space, since, head);
-  }
-
   /** Rules as compiled from their text (a rules change carries its old and new rules). */
   public Rules compileRules(JsonObject spec) {
     return rules.cache().compile(spec);
@@ -232,11 +227,11 @@ public final class ReadService {
     return viewer(space, userId).compose(viewer -> changeLog.head(space).compose(head -> {
       SpaceInfo info = head.orElseThrow();
       if (!info.canServe(since, epoch)) {
-        return Future.failedFuture(resyncRequired(info, info.minSeq()));
+        return Future.failedFuture(resyncRequired(info, info.servableFrom()));
       }
-      return rules.judging(space, since, info).compose(r -> {
+      return rules.version(space, info.rulesSeq()).compose(r -> {
         Reading reading = new Reading(r, viewer, filter);
-        return changeLog.readAfter(space, since, limit, reading.narrowed() || info.rulesSeq() > since)
+        return changeLog.readAfter(space, since, limit, reading.narrowed())
             .map(page -> changesPage(page, since, info, reading));
       });
     }));

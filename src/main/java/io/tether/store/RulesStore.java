@@ -1,7 +1,6 @@
 package io.tether.store;
 
 import io.tether.core.Change;
-import io.tether.core.SpaceInfo;
 import io.tether.core.TetherException;
 import io.tether.rules.Rules;
 import io.tether.rules.RulesCache;
@@ -21,8 +20,6 @@ import java.util.List;
 public final class RulesStore {
   private static final String LOCK = "SELECT seq, rules_seq FROM spaces WHERE id = $1 FOR NO KEY UPDATE";
   private static final String EXACTLY = "SELECT rules FROM space_rules WHERE space_id = $1 AND seq = $2";
-  private static final String IN_EFFECT = """
-      SELECT rules FROM space_rules WHERE space_id = $1 AND seq <= $2 ORDER BY seq DESC LIMIT 1""";
   private static final String ADVANCE = "UPDATE spaces SET seq = $2, rules_seq = $2 WHERE id = $1";
   private static final String RECORD = "INSERT INTO space_rules (space_id, seq, rules, set_by) VALUES ($1, $2, $3, $4)";
   private static final String APPEND = """
@@ -52,14 +49,6 @@ public final class RulesStore {
       cache.remember(space, rulesSeq, rules);
       return rules;
     });
-  }
-
-  /** The compiled rules a client at {@code since} had its copy judged by; {@code head} was read at or after since. */
-  public Future<Rules> judging(String space, long since, SpaceInfo head) {
-    if (head.rulesSeq() <= since) {
-      return version(space, head.rulesSeq());
-    }
-    return inEffectAt(space, since).map(cache::compile);
   }
 
   /** Sets the space's rules ({@code {}}: none); the rules change to publish once committed. */
@@ -93,12 +82,6 @@ public final class RulesStore {
       return Future.succeededFuture(new JsonObject());
     }
     return pool.preparedQuery(EXACTLY).execute(Tuple.of(space, seq))
-        .map(rows -> rows.size() == 0 ? new JsonObject() : (JsonObject) rows.iterator().next().getValue(0));
-  }
-
-  /** The rules in effect at {@code seq}: the newest version set at or below it; {@code {}} if none was. */
-  public Future<JsonObject> inEffectAt(String space, long seq) {
-    return pool.preparedQuery(IN_EFFECT).execute(Tuple.of(space, seq))
         .map(rows -> rows.size() == 0 ? new JsonObject() : (JsonObject) rows.iterator().next().getValue(0));
   }
 

@@ -29,15 +29,7 @@ public final class ChangeStreams {
     return heads;
   }
 
-  /** The space's head, if {@code userId} may read it; fails with forbidden otherwise. */
-  public Future<SpaceInfo> check(String space, String userId) {
-    // The role from the membership cache, then the head shared with the loop's other subscribes.
-    return ctx.reads().reader(space, userId)
-        .compose(v -> heads().head(space))
-        .map(found -> found.orElseThrow(() -> TetherException.forbidden("not a member of this space")));
-  }
-
-  /** Who may subscribe, from where: the head, the caller as the rules see them, and the rules their copy at {@code since} was judged by. */
+  /** Who may subscribe: the head, the caller as the rules see them, and the rules at the head. */
   public record Admission(SpaceInfo head, Viewer viewer, Rules rules) {
     /** What the subscriber sees through {@code filter} (null: all it may read). */
     public Reading reading(DocumentFilter filter) {
@@ -46,14 +38,14 @@ public final class ChangeStreams {
   }
 
   /**
-   * {@link #check} with the caller's role and the rules in effect at {@code since} (none asked when the
-   * space never had rules, the common case); a cursor the head cannot serve gets no rules.
+   * The space's head, if {@code userId} may read it (forbidden otherwise), with the caller's role and
+   * the space's rules at the head (a cursor from before
+   * them cannot be served: {@link SpaceInfo#canServe}); no query for a space that never had rules.
    */
-  public Future<Admission> admit(String space, String userId, long since) {
+  public Future<Admission> admit(String space, String userId) {
     return ctx.reads().viewer(space, userId).compose(viewer -> heads().head(space)
         .map(found -> found.orElseThrow(() -> TetherException.forbidden("not a member of this space")))
-        .compose(head -> (head.rulesSeq() == 0 || since > head.seq() ? Future.succeededFuture(Rules.NONE)
-            : ctx.reads().rulesJudging(space, since, head)).map(rules -> new Admission(head, viewer, rules))));
+        .compose(head -> ctx.reads().rules(space, head.rulesSeq()).map(rules -> new Admission(head, viewer, rules))));
   }
 
   /**

@@ -59,7 +59,7 @@ final class SocketSubscriptions {
       throw new TetherException(ErrorCode.TOO_LARGE, "at most " + max + " subscriptions per connection");
     }
     checking.add(space);
-    streams.admit(space, userId, since).onComplete(ar -> {
+    streams.admit(space, userId).onComplete(ar -> {
       if (closed || !checking.remove(space)) {
         return; // closed or unsubscribed while we checked
       }
@@ -151,7 +151,7 @@ final class SocketSubscriptions {
     if (!head.canServe(since, epoch)) {
       // The cursor belongs to another life of this space, to a future it never had, or to a past
       // that was compacted away: never a partial replay.
-      transport.send(Frames.resyncRequired(id, space, head.minSeq(), head.epoch()));
+      transport.send(Frames.resyncRequired(id, space, head.servableFrom(), head.epoch()));
       return;
     }
     Subscription sub = new Subscription(space);
