@@ -634,9 +634,14 @@ export class Space extends Emitter {
     const key = `${change.collection}/${change.id}`;
     const known = this.docs.get(key);
     if (change.op === 'leave') {
-      this.docs.delete(key); // it no longer matches this space's query
-    } else if (!known || known.version < change.version) {
+      this.docs.delete(key); // it no longer matches this space's query, or the rules hide it now
+    } else if (!known || known.version < change.version || change.rules) {
       this.docs.set(key, { collection: change.collection, id: change.id, version: change.version, data: change.data, deleted: change.deleted });
+    }
+    // A rules change comes as several changes sharing its seq: the cursor frame after them moves the cursor.
+    if (change.rules) {
+      this.emit('change', change);
+      return;
     }
     this.cursor = change.seq;
     this.settling = this.settling.filter((m) => m.seq > this.cursor);

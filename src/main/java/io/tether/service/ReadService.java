@@ -77,6 +77,11 @@ public final class ReadService {
     return access.toRead(space, userId).map(role -> new Viewer(userId, role));
   }
 
+  /** The same asked of PostgreSQL, past the node's membership cache. */
+  public Future<Viewer> viewerNow(String space, String userId) {
+    return access.toReadNow(space, userId).map(role -> new Viewer(userId, role));
+  }
+
   /** The rules set at {@code rulesSeq} (a head's or a snapshot's). */
   public Future<Rules> rules(String space, long rulesSeq) {
     return rules.version(space, rulesSeq);

@@ -17,6 +17,12 @@ public interface ChangeStream {
   default void flushCursor() {
   }
 
+  /** What the subscriber sees now: the rules (as of the last rules change it passed), viewer and filter. */
+  io.tether.rules.Reading reading();
+
+  /** The seq the client has been given everything up to. */
+  long cursor();
+
   /** Stops delivering; stopping twice is harmless. */
   void stop();
 

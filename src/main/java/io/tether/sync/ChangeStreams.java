@@ -77,6 +77,16 @@ public final class ChangeStreams {
       }
 
       @Override
+      public long cursor() {
+        return sub.cursor();
+      }
+
+      @Override
+      public Reading reading() {
+        return sub.reading();
+      }
+
+      @Override
       public void flushCursor() {
         if (!stopped) {
           sub.flushCursor();

@@ -12,8 +12,11 @@ import io.vertx.core.json.JsonObject;
 /**
  * What a rules change means to one subscriber, told at the change's seq: every document as it was
  * just before it that the subscriber saw and no longer sees arrives as a {@code leave}, every one it
- * did not see and now does as a {@code put} with its data. The documents are read a page at a time,
- * and a page waits for the socket to drain. Confined to the socket's event loop.
+ * did not see and now does as a {@code put} with its data. Every one of those frames carries the
+ * change's seq and {@code "rules": true}; the client's cursor moves to that seq only with the
+ * {@code cursor} frame that follows them (a client cut off halfway resumes from before the change,
+ * and is told to resync). The documents are read a page at a time, and a page waits for the socket
+ * to drain. Confined to the socket's event loop.
  */
 final class RulesTransition {
   static final int PAGE = 200;
@@ -75,10 +78,12 @@ final class RulesTransition {
     boolean sees = after.sees(state.collection(), state.id(), data);
     if (saw && !sees) {
       transport.send(new JsonObject().put("type", FrameType.CHANGE.wire()).mergeIn(Change.leave(change.space(),
-          change.seq(), state.collection(), state.id(), state.version(), false, change.actor(), change.ts())).encode());
+          change.seq(), state.collection(), state.id(), state.version(), false, change.actor(), change.ts()))
+          .put("rules", true).encode());
     } else if (sees && !saw) {
-      transport.send(Change.frame(change.space(), change.seq(), state.collection(), state.id(), Change.Op.PUT.wire(),
-          state.version(), state.dataJson(), false, null, change.actor(), change.ts()));
+      transport.send(new JsonObject(Change.frame(change.space(), change.seq(), state.collection(), state.id(),
+          Change.Op.PUT.wire(), state.version(), state.dataJson(), false, null, change.actor(), change.ts()))
+          .put("rules", true).encode());
     }
   }
 }

@@ -120,8 +120,19 @@ final class SocketSubscriptions {
 
   /** {@code fresh}: ask PostgreSQL; otherwise the node's cache, which every revocation it heard cleared. */
   private void recheck(Subscription sub, boolean fresh) {
-    Future<?> check = fresh ? ctx.reads().stillReader(sub.space, userId) : ctx.reads().reader(sub.space, userId);
-    check.onFailure(err -> {
+    Future<io.tether.core.Viewer> check = fresh ? ctx.reads().viewerNow(sub.space, userId) : ctx.reads().viewer(sub.space, userId);
+    check.onSuccess(viewer -> {
+      if (sub.ended || closed || sub.stream == null) {
+        return;
+      }
+      io.tether.rules.Reading reading = sub.stream.reading();
+      if (reading.rules().hasReadRules() && !viewer.equals(reading.viewer())) {
+        // The role changed and read rules may see it: what the client holds was judged for the old
+        // one. It reloads (judged for the new role) and subscribes again.
+        transport.send(Frames.resyncRequired(null, sub.space, sub.stream.cursor(), sub.epoch));
+        sub.end();
+      }
+    }).onFailure(err -> {
       if (err instanceof TetherException te && te.code() == ErrorCode.FORBIDDEN && !sub.ended && !closed) {
         transport.send(Frames.revoked(sub.space));
         sub.end();
@@ -154,7 +165,7 @@ final class SocketSubscriptions {
       transport.send(Frames.resyncRequired(id, space, head.servableFrom(), head.epoch()));
       return;
     }
-    Subscription sub = new Subscription(space);
+    Subscription sub = new Subscription(space, head.epoch());
     active.put(space, sub);
     // A socket that syncs without presence (an app in the background) neither shows nor sees who is here.
     if (presence) {
@@ -185,12 +196,14 @@ final class SocketSubscriptions {
   /** One space's change stream and presence seat, which start and end together. */
   private final class Subscription implements ChangeStream.Observer, PresenceSink {
     final String space;
+    final String epoch;
     ChangeStream stream;
     PresenceSeat seat;
     boolean ended;
 
-    Subscription(String space) {
+    Subscription(String space, String epoch) {
       this.space = space;
+      this.epoch = epoch;
     }
 
     void end() {

@@ -122,6 +122,10 @@ final class SpaceSubscription implements SpaceFeed.Receiver {
     }
   }
 
+  io.tether.rules.Reading reading() {
+    return filtered.reading();
+  }
+
   boolean live() {
     return state == State.LIVE;
   }

@@ -7,6 +7,7 @@ import io.tether.support.ApiClient.Account;
 import io.tether.support.ApiClient.Response;
 import io.tether.support.TestCluster;
 import io.tether.support.WsClient;
+import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;
@@ -40,7 +41,9 @@ class RulesIT {
 
   @BeforeAll
   static void start() {
-    cluster = TestCluster.nodes(2, new JsonObject());
+    // Live subscriptions ask again for their user's role every second (role changes under read rules).
+    cluster = TestCluster.nodes(2, new JsonObject().put("sync", new JsonObject().put("membershipRecheckSeconds", 1)
+        .put("pingIntervalSeconds", 1)));
     api = cluster.api();
     owner = api.register();
     ann = api.register();
@@ -213,6 +216,49 @@ class RulesIT {
     assertThat(namesAnns(gql.encode())).as(gql.encode()).isFalse();
     assertThat(gql.getJsonObject("data").getJsonObject("documents").getJsonArray("documents")).isNotEmpty();
     assertThat(gql.getJsonObject("data").getValue("one")).isNull();
+
+    // A GraphQL subscription's catch-up and live changes.
+    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(cluster.node(1).port())
+        .setURI("/graphql").addSubProtocol("graphql-transport-ws");
+    try (WsClient ws = WsClient.connect(cluster.vertx(), options)) {
+      ws.send(new JsonObject().put("type", "connection_init").put("payload", new JsonObject().put("authorization", "Bearer " + bob.token())));
+      ws.awaitType("connection_ack");
+      ws.send(new JsonObject().put("id", "s").put("type", "subscribe").put("payload", new JsonObject()
+          .put("query", "subscription($space: ID!, $since: Long!) { changes(space: $space, since: $since) { kind cursor change { seq id data } } }")
+          .put("variables", new JsonObject().put("space", space).put("since", rulesSeq))));
+      List<JsonObject> events = new ArrayList<>();
+      JsonObject event;
+      do {
+        JsonObject message = ws.next(20);
+        assertThat(message.getString("type")).as(message.encode()).isEqualTo("next");
+        event = message.getJsonObject("payload").getJsonObject("data").getJsonObject("changes");
+        events.add(event);
+      } while (!event.getString("kind").equals("SYNCED"));
+      assertThat(api.send("PATCH", "/v1/spaces/" + space + "/documents/tasks/t0800", owner.token(), "{\"title\":\"z\"}").status())
+          .isEqualTo(200);
+      assertThat(api.send("PATCH", "/v1/spaces/" + space + "/documents/tasks/t0801", owner.token(), "{\"title\":\"z\"}").status())
+          .isEqualTo(200);
+      JsonObject live = ws.awaitFrame(m -> "next".equals(m.getString("type")) && "CHANGE".equals(
+          m.getJsonObject("payload").getJsonObject("data").getJsonObject("changes").getString("kind")), 10);
+      assertThat(live.encode()).contains("t0801");
+      assertThat(events.stream().filter(e -> e.getString("kind").equals("CHANGE")).count()).isEqualTo(990);
+      assertThat(namesAnns(new JsonArray(events).encode())).isFalse();
+    }
+  }
+
+  @Test
+  void aRoleChangeUnderReadRulesSendsTheSubscriberToReload() {
+    String space = seededSpace();
+    long head = api.send("GET", "/v1/spaces/" + space, owner.token(), null).json().getLong("seq");
+    try (WsClient annWs = WsClient.connect(cluster.vertx(), cluster.node(0).port(), ann.token())) {
+      annWs.send(new JsonObject().put("type", "subscribe").put("id", "a").put("space", space).put("since", head).put("presence", false));
+      annWs.awaitType("synced");
+      assertThat(api.addMember(owner, space, ann.userId(), "owner").status()).isEqualTo(200);
+      JsonObject resync = annWs.awaitFrame(f -> "resync_required".equals(f.getString("type")), 10);
+      assertThat(resync.getString("space")).isEqualTo(space);
+      // Reloaded as an owner she lists every task.
+      assertThat(ids(listing(ann, space, null, null))).hasSize(1000);
+    }
   }
 
   @Test
@@ -343,7 +389,10 @@ class RulesIT {
           .allSatisfy(f -> assertThat(f.getString("op")).isEqualTo("leave"));
       assertThat(bobTold).hasSize((int) java.util.stream.IntStream.range(0, 1000).filter(i -> i % 100 != 0 && i % 3 == 0 && i != 5).count());
       assertThat(namesAnns(new JsonArray(bobTold).encode())).isFalse();
-      assertThat(annTold).allSatisfy(f -> assertThat(f.getLong("seq")).isEqualTo(changedAt));
+      assertThat(annTold).allSatisfy(f -> {
+        assertThat(f.getLong("seq")).isEqualTo(changedAt);
+        assertThat(f.getBoolean("rules")).as("told as part of the rules change").isTrue();
+      });
 
       // The next change flows under the new rules: a done task of ann's is not hers to see now.
       assertThat(api.send("PATCH", "/v1/spaces/" + space + "/documents/tasks/t0300", owner.token(), "{\"title\":\"x\"}").status())
