@@ -56,6 +56,10 @@ final class BenchApi {
     return call(HttpMethod.PUT, "/v1/spaces/" + space + "/members/" + userId, new JsonObject().put("role", role), null);
   }
 
+  Future<JsonObject> setRules(String space, JsonObject rules) {
+    return call(HttpMethod.PUT, "/v1/spaces/" + space + "/rules", rules, null);
+  }
+
   Future<JsonObject> createSpace(String space) {
     return call(HttpMethod.PUT, "/v1/spaces/" + space, null, null);
   }

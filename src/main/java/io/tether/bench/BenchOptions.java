@@ -9,7 +9,7 @@ import java.util.Map;
 public record BenchOptions(String scenario, List<String> urls, int subscribers, int spaces, double writesPerSecond,
                            int durationSeconds, int writers, int connections, int changes, int sources, String out,
                            String adminToken, String pgUrl, int documents, int concurrency, boolean conditional,
-                           boolean presence, boolean deflate, int serverPid, String query) {
+                           boolean presence, boolean deflate, int serverPid, String query, boolean rules) {
 
   public static final String USAGE = """
       usage: java -jar tether.jar bench <connections|fanout|spaces|writes|multinode|catchup|listing|presence> [flags]
@@ -28,6 +28,9 @@ public record BenchOptions(String scenario, List<String> urls, int subscribers, 
         --deflate true         sockets offer permessage-deflate, as browsers and OkHttp always do
         --query true|distinct  fanout/spaces: subscribers subscribe with a one-condition query that every write
                                matches (what filtering costs per delivery); distinct: each its own query
+        --rules true           fanout/spaces: every subscriber is a user of its own, and the space has a read
+                               rule that lets each see every write (what judging by user costs per delivery;
+                               the server needs the registration limits lifted, see the performance page)
         --server-pid PID       the server's process: its CPU and RSS from /proc, per socket and per delivery
         --sources N            loopback source addresses 127.0.0.1..127.0.0.N (default 1)
         --admin-token T        the server's server.adminToken, to read its memory (connections)
@@ -64,6 +67,7 @@ public record BenchOptions(String scenario, List<String> urls, int subscribers, 
         Boolean.parseBoolean(flags.getOrDefault("presence", "true")),
         Boolean.parseBoolean(flags.getOrDefault("deflate", "false")),
         Integer.parseInt(flags.getOrDefault("server-pid", "0")),
-        flags.getOrDefault("query", "false"));
+        flags.getOrDefault("query", "false"),
+        Boolean.parseBoolean(flags.getOrDefault("rules", "false")));
   }
 }

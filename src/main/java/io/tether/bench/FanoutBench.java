@@ -38,6 +38,13 @@ final class FanoutBench {
 
   private static final int MAX_IN_FLIGHT_WRITES = 256;
 
+  /**
+   * With {@code --rules}: a read rule that depends on the user (so a change is judged once per user on
+   * each event loop) and lets every subscriber see every write, so deliveries equal an unfiltered run's.
+   */
+  private static final JsonObject RULES = new JsonObject().put("collections", new JsonObject().put("items",
+      new JsonObject().put("read", "data.team == 'all' || data.owner == auth.userId")));
+
   private final Vertx vertx;
   private final BenchOptions o;
   private final Recorder latency = new Recorder(3_600_000_000L, 3);
@@ -56,8 +63,9 @@ final class FanoutBench {
     long openStarted = System.nanoTime();
     return api.register()
         .compose(a -> Bench.limited(spaces, 16, i -> api.createSpace(prefix + i)))
-        .compose(created -> Bench.limited(total, 256, i -> BenchSubscriber.open(clients.get(i % clients.size()),
-            o.urls().get(i % o.urls().size()), api.token(), prefix + (i % spaces), 0, o.presence(),
+        .compose(created -> tokens(api, prefix, spaces, total))
+        .compose(tokens -> Bench.limited(total, 256, i -> BenchSubscriber.open(clients.get(i % clients.size()),
+            o.urls().get(i % o.urls().size()), tokens.get(i), prefix + (i % spaces), o.rules() ? 1 : 0, o.presence(),
             query(i), latency)))
         .compose(subscribers -> {
           double openSeconds = (System.nanoTime() - openStarted) / 1e9;
@@ -70,6 +78,20 @@ final class FanoutBench {
               .eventually(() -> Future.join(subscribers.stream().map(BenchSubscriber::close).toList()));
         })
         .eventually(api::close);
+  }
+
+  /**
+   * Each subscriber's token: the generator's own, or with {@code --rules} a user of its own, a writer
+   * of its space, after the rules are set (at seq 1, so subscribers start from 1).
+   */
+  private Future<List<String>> tokens(BenchApi api, String prefix, int spaces, int total) {
+    if (!o.rules()) {
+      return Future.succeededFuture(java.util.Collections.nCopies(total, api.token()));
+    }
+    return Bench.limited(spaces, 16, i -> api.setRules(prefix + i, RULES))
+        .compose(set -> Bench.limited(total, 16, i -> api.registerUser()
+            .compose(user -> api.addMember(prefix + (i % spaces), user.getString("userId"), "writer")
+                .map(added -> user.getString("accessToken")))));
   }
 
   /** Writes at the configured rate for the configured time; completes with the last seq of each space. */
@@ -94,7 +116,8 @@ final class FanoutBench {
         credit[0] -= 1;
         int space = (int) (issued.getAndIncrement() % spaces);
         inFlight.incrementAndGet();
-        api.put(prefix + space, "d" + ThreadLocalRandom.current().nextInt(100), new JsonObject().put("n", issued.get()))
+        api.put(prefix + space, "d" + ThreadLocalRandom.current().nextInt(100), new JsonObject().put("n", issued.get())
+                .put("team", "all"))
             .onComplete(ar -> {
               inFlight.decrementAndGet();
               if (ar.succeeded()) {
@@ -143,7 +166,7 @@ final class FanoutBench {
     long duplicated = 0;
     long writes = 0;
     for (int i = 0; i < spaces; i++) {
-      writes += heads.get(i);
+      writes += heads.get(i) - (o.rules() ? 1 : 0); // with --rules seq 1 set them
     }
     for (int i = 0; i < subscribers.size(); i++) {
       BenchSubscriber s = subscribers.get(i);
@@ -163,6 +186,7 @@ final class FanoutBench {
         .put("writes", writes)
         .put("writesPerSecond", Bench.round(writes / (double) o.durationSeconds()))
         .put("query", o.query())
+        .put("rules", o.rules())
         .put("deflateOffered", o.deflate())
         .put("deflateNegotiated", subscribers.stream().filter(BenchSubscriber::deflate).count())
         .put("deliveries", deliveries)

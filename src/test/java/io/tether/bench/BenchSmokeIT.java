@@ -57,6 +57,14 @@ class BenchSmokeIT {
     assertThat(filtered.getString("query")).isEqualTo("true");
     assertThat(filtered.getLong("deliveries")).isEqualTo(20 * filtered.getLong("writes"));
     assertThat(filtered.getLong("lost")).isZero();
+    JsonObject ruled = bench("fanout", "--url", one(), "--subscribers", "20", "--rate", "50", "--duration", "2",
+        "--query", "true", "--rules", "true");
+    assertThat(ruled.getBoolean("rules")).isTrue();
+    assertThat(ruled.getLong("writes")).isPositive();
+    assertThat(ruled.getLong("deliveries")).as("the rule lets each of the 20 users see every write")
+        .isEqualTo(20 * ruled.getLong("writes"));
+    assertThat(ruled.getLong("lost")).isZero();
+    assertThat(ruled.getLong("duplicated")).isZero();
 
     JsonObject spaces = bench("spaces", "--url", one(), "--spaces", "5", "--subscribers", "3", "--rate", "50", "--duration", "2",
         "--sources", "2");
