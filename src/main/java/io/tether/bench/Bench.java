@@ -58,6 +58,7 @@ public final class Bench {
       case "catchup" -> new CatchupBench(vertx, o).run();
       case "listing" -> new ListingBench(vertx, o).run();
       case "presence" -> new PresenceBench(vertx, o).run();
+      case "rules-change" -> new RulesChangeBench(vertx, o).run();
       default -> Future.failedFuture("unknown scenario " + o.scenario() + "\n" + BenchOptions.USAGE);
     };
   }

@@ -12,7 +12,7 @@ public record BenchOptions(String scenario, List<String> urls, int subscribers, 
                            boolean presence, boolean deflate, int serverPid, String query, boolean rules) {
 
   public static final String USAGE = """
-      usage: java -jar tether.jar bench <connections|fanout|spaces|writes|multinode|catchup|listing|presence> [flags]
+      usage: java -jar tether.jar bench <connections|fanout|spaces|writes|multinode|catchup|listing|presence|rules-change> [flags]
         --url URL[,URL]        server(s); multinode spreads subscribers over them (default http://127.0.0.1:8080)
         --subscribers N        sockets per space (fanout 1000, spaces 10, multinode 1000, presence 500 users)
         --spaces N             spaces (spaces scenario, default 100)
@@ -21,7 +21,7 @@ public record BenchOptions(String scenario, List<String> urls, int subscribers, 
         --writers N            concurrent REST writers (writes, default 8)
         --connections N        idle sockets (connections, default 1000)
         --changes N            changes behind for catchup (default 100000)
-        --documents N          documents in the listed space (listing, default 100)
+        --documents N          documents in the listed space (listing, default 100; rules-change: 1000)
         --concurrency N        HTTP connections for listing (default 64); sockets opening at once (default 256)
         --conditional true     listing: ask again with If-None-Match (a phone that has the space)
         --presence false       subscribers sync without presence (as a background app); default true, as apps do
@@ -61,7 +61,7 @@ public record BenchOptions(String scenario, List<String> urls, int subscribers, 
         Integer.parseInt(flags.getOrDefault("changes", "100000")),
         Integer.parseInt(flags.getOrDefault("sources", "1")),
         flags.get("out"), flags.get("admin-token"), flags.get("pg-url"),
-        Integer.parseInt(flags.getOrDefault("documents", "100")),
+        Integer.parseInt(flags.getOrDefault("documents", scenario.equals("rules-change") ? "1000" : "100")),
         Integer.parseInt(flags.getOrDefault("concurrency", scenario.equals("listing") ? "64" : "256")),
         Boolean.parseBoolean(flags.getOrDefault("conditional", "false")),
         Boolean.parseBoolean(flags.getOrDefault("presence", "true")),

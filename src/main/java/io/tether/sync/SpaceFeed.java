@@ -46,6 +46,7 @@ final class SpaceFeed implements BusListener {
   private final TreeMap<Long, ChangeFrame> early = new TreeMap<>();
   private final Promise<Void> ready = Promise.promise();
   private final Verdicts verdicts = new Verdicts();
+  private TransitionPages transitionPages;
   private Future<ChangeBus.Subscription> subscription;
   private long lastSeq = -1;
   private boolean filling;
@@ -79,6 +80,14 @@ final class SpaceFeed implements BusListener {
           ready.tryFail(err);
         });
     return ready.future();
+  }
+
+  /** The documents before a rules change, shared by the subscribers that meet it (made on first use). */
+  TransitionPages transitionPages(io.tether.service.ReadService reads) {
+    if (transitionPages == null) {
+      transitionPages = new TransitionPages(vertx, reads);
+    }
+    return transitionPages;
   }
 
   /** The filtered subscribers' shared judgements of the change being delivered. */

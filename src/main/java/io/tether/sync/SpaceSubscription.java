@@ -235,7 +235,7 @@ final class SpaceSubscription implements SpaceFeed.Receiver {
   private void transition(ChangeFrame change) {
     io.tether.rules.Reading before = filtered.reading();
     io.tether.rules.Reading after = before.under(reads.compileRules(change.after()));
-    new RulesTransition(reads, transport, change, before, after, open).run().onComplete(ar -> {
+    new RulesTransition(feed.transitionPages(reads), transport, change, before, after, open).run().onComplete(ar -> {
       if (state == State.CLOSED) {
         return;
       }

@@ -65,6 +65,9 @@ class BenchSmokeIT {
         .isEqualTo(20 * ruled.getLong("writes"));
     assertThat(ruled.getLong("lost")).isZero();
     assertThat(ruled.getLong("duplicated")).isZero();
+    JsonObject rulesChange = bench("rules-change", "--url", one(), "--subscribers", "5", "--documents", "50");
+    assertThat(rulesChange.getLong("leaves")).as("half the documents leave each subscriber").isEqualTo(5 * 25);
+    assertThat(rulesChange.getDouble("msUntilEveryoneWasTold")).isPositive();
 
     JsonObject spaces = bench("spaces", "--url", one(), "--spaces", "5", "--subscribers", "3", "--rate", "50", "--duration", "2",
         "--sources", "2");
