@@ -109,6 +109,27 @@ test('a space opened with a query keeps exactly the server\'s filtered listing, 
   assert.deepEqual(mine.documents('tasks').map((d) => [d.id, d.version]), listed.json.documents.map((d) => [d.id, d.version]));
 });
 
+test('under read rules the copy is what the user may read, and follows a rules change at once', async () => {
+  const owner = await user();
+  const ann = await user();
+  const id = await sharedSpace(owner, ann);
+  const rules = (read) => ({ collections: { tasks: { read } } });
+  assert.equal((await rest(owner, 'PUT', `/v1/spaces/${id}/rules`, rules('data.assignee == auth.userId'))).status, 200);
+  for (const [task, assignee, done] of [['a', ann.userId, false], ['b', ann.userId, true], ['c', owner.userId, false]]) {
+    assert.equal((await rest(owner, 'PUT', `/v1/spaces/${id}/documents/tasks/${task}`, { assignee, done })).status, 201);
+  }
+  const mine = client(ann).connect().space(id, { presence: false });
+  await until('synced', () => mine.synced);
+  assert.deepEqual(mine.documents('tasks').map((d) => d.id), ['a', 'b']);
+  // Narrowed to her open tasks, and c shown to everyone: b leaves, c arrives, the cursor moves to the change.
+  const set = await rest(owner, 'PUT', `/v1/spaces/${id}/rules`, rules('data.assignee == auth.userId && !data.done || id == "c"'));
+  assert.equal(set.status, 200);
+  await until('the copy follows the new rules', () => mine.documents('tasks').map((d) => d.id).join() === 'a,c');
+  await until('the cursor reaches the rules change', () => mine.cursor >= set.json.seq, 5_000);
+  const listed = await rest(ann, 'GET', `/v1/spaces/${id}/documents?collection=tasks`);
+  assert.deepEqual(mine.documents('tasks').map((d) => [d.id, d.version]), listed.json.documents.map((d) => [d.id, d.version]));
+});
+
 test('writes queue while the network is down and are applied once when it is back; the cursor resumes', async () => {
   const ann = await user();
   const bob = await user();
