@@ -130,6 +130,22 @@ test('under read rules the copy is what the user may read, and follows a rules c
   assert.deepEqual(mine.documents('tasks').map((d) => [d.id, d.version]), listed.json.documents.map((d) => [d.id, d.version]));
 });
 
+test('lists my spaces and a space\'s members with names, updates the profile and leaves a space', async () => {
+  const owner = await user();
+  const ann = await user();
+  const id = await sharedSpace(owner, ann);
+  const annClient = client(ann);
+  assert.equal((await annClient.updateMe({ displayName: 'Ann' })).displayName, 'Ann');
+  assert.equal((await annClient.me()).userId, ann.userId);
+  const mine = await annClient.spaces({ limit: 10 });
+  assert.deepEqual(mine.spaces.map((s) => [s.id, s.role]), [[id, 'writer']]);
+  const members = await annClient.members(id);
+  assert.deepEqual(members.members.map((m) => m.displayName).sort(), [null, 'Ann'].sort());
+  await annClient.leave(id);
+  assert.deepEqual((await annClient.spaces()).spaces, []);
+  await assert.rejects(client(owner).leave(id), (e) => e.status === 409);
+});
+
 test('writes queue while the network is down and are applied once when it is back; the cursor resumes', async () => {
   const ann = await user();
   const bob = await user();

@@ -45,6 +45,7 @@ import io.tether.redis.RedisShard;
 import io.tether.service.DocumentService;
 import io.tether.service.FirstPageCache;
 import io.tether.service.MutationService;
+import io.tether.service.ProfileService;
 import io.tether.service.ReadService;
 import io.tether.service.RulesService;
 import io.tether.service.SpaceService;
@@ -63,6 +64,7 @@ import io.tether.store.PgChangeLog;
 import io.tether.store.RefreshTokenStore;
 import io.tether.store.RetentionJob;
 import io.tether.store.RetentionVerticle;
+import io.tether.store.ProfileStore;
 import io.tether.store.RulesStore;
 import io.tether.rules.RulesCache;
 import io.tether.store.SpaceStore;
@@ -232,7 +234,8 @@ public final class NodeAssembly {
     Node.Spaces spaces = new Node.Spaces(
         new SpaceService(stores.spaces(), stores.users(), auth.access(), bus, push.jobs()),
         new WebhookService(jobs.webhooks(), auth.access(), guards.outbound(), config.webhooks().maxPerSpace()),
-        new RulesService(auth.access(), stores.rules(), stores.changeLog(), bus));
+        new RulesService(auth.access(), stores.rules(), stores.changeLog(), bus),
+        new ProfileService(new ProfileStore(pool)));
     return new Node(vertx, config, stores, bus, auth, documents(stores, auth.access(), bus, presence), spaces, guards,
         presence, push, jobs, new Node.Ops(metrics, new Drain(), new InstanceStats()));
   }

@@ -154,7 +154,7 @@ export class TetherClient extends Emitter {
     this.minBackoffMs = minBackoffMs;
     this.maxBackoffMs = maxBackoffMs;
     this.pingIntervalMs = pingIntervalMs;
-    this.spaces = new Map();
+    this.openSpaces = new Map();
     this.ws = null;
     this.statusValue = 'offline';
     this.wanted = false;
@@ -194,8 +194,8 @@ export class TetherClient extends Emitter {
 
   close() {
     this.pause();
-    for (const space of this.spaces.values()) space.detach();
-    this.spaces.clear();
+    for (const space of this.openSpaces.values()) space.detach();
+    this.openSpaces.clear();
     this.setStatus('offline');
   }
 
@@ -207,13 +207,41 @@ export class TetherClient extends Emitter {
    * One query per space per client: close the space to open it with another.
    */
   space(id, { presence = true, query = null } = {}) {
-    let space = this.spaces.get(id);
+    let space = this.openSpaces.get(id);
     if (!space) {
       space = new Space(this, id, presence, query);
-      this.spaces.set(id, space);
+      this.openSpaces.set(id, space);
       space.start();
     }
     return space;
+  }
+
+  /**
+   * The user's spaces, most recently changed first: `{spaces: [{id, role, seq, epoch, changedAt}], next}`;
+   * pass `next` as `after` for the following page.
+   */
+  spaces({ limit = 50, after = null } = {}) {
+    return this.request('GET', `/v1/spaces?limit=${limit}${after ? `&after=${encodeURIComponent(after)}` : ''}`);
+  }
+
+  /** A space's members with role and profile: `{members: [{userId, role, displayName, avatarUrl, addedAt}], next}`. */
+  members(spaceId, { limit = 100, after = null } = {}) {
+    return this.request('GET', `/v1/spaces/${encodeURIComponent(spaceId)}/members?limit=${limit}`
+      + `${after ? `&after=${encodeURIComponent(after)}` : ''}`);
+  }
+
+  /** Leaves a space (its last owner cannot). */
+  leave(spaceId) {
+    return this.request('DELETE', `/v1/spaces/${encodeURIComponent(spaceId)}/members/me`);
+  }
+
+  /** The user's account and profile; `updateMe({displayName, avatarUrl, locale})` sets fields (null clears one). */
+  me() {
+    return this.request('GET', '/v1/me');
+  }
+
+  updateMe(patch) {
+    return this.request('PATCH', '/v1/me', patch);
   }
 
   /** A REST call with the current access token (for what the socket does not carry: spaces, members, devices). */
@@ -283,7 +311,7 @@ export class TetherClient extends Emitter {
           this.attempt = 0;
           this.setStatus('online');
           this.startPings();
-          for (const space of this.spaces.values()) space.onConnected();
+          for (const space of this.openSpaces.values()) space.onConnected();
         }
         return;
       case 'token_expiring':
@@ -307,7 +335,7 @@ export class TetherClient extends Emitter {
           return;
         }
         const told = frame.type === 'error' && /^[a-z]+:(.+):\d+$/.exec(String(frame.id));
-        const space = this.spaces.get(frame.space || (told && told[1]));
+        const space = this.openSpaces.get(frame.space || (told && told[1]));
         if (space) space.onFrame(frame);
         else if (frame.type === 'error') this.emit('error', new TetherError(0, frame.code, frame.message, frame));
       }
@@ -361,7 +389,7 @@ export class TetherClient extends Emitter {
     clearInterval(this.pingTimer);
     this.pingTimer = null;
     if (this.statusValue === 'online' || this.statusValue === 'connecting') this.setStatus('offline');
-    for (const space of this.spaces.values()) space.onDisconnected();
+    for (const space of this.openSpaces.values()) space.onDisconnected();
   }
 
   stopSocket() {
@@ -428,7 +456,7 @@ export class Space extends Emitter {
   /** Stops following the space (the saved copy and queue stay for next time). */
   close() {
     this.detach();
-    this.client.spaces.delete(this.id);
+    this.client.openSpaces.delete(this.id);
   }
 
   // ---- reading

@@ -84,7 +84,9 @@ public final class ApiRouter {
     auth.mount(router);
     router.route("/v1/spaces/*").handler(auth::authenticate);
     router.route("/v1/devices*").handler(auth::authenticate);
-    new SpaceRoutes(node.spaces().spaces(), documents.reads(), json).mount(router);
+    router.route("/v1/me*").handler(auth::authenticate);
+    new SpaceRoutes(node.spaces().spaces(), documents.reads(), json, config.limits()).mount(router);
+    new MeRoutes(node.spaces().profiles(), json).mount(router);
     new RulesRoutes(node.spaces().rules(), json).mount(router);
     new DocumentRoutes(documents.reads(), documents.writes(), json, config.limits()).mount(router);
     new ChangeRoutes(documents.reads(), config.limits()).mount(router);

@@ -15,17 +15,42 @@ final class SpaceRoutes {
   private final ReadService reads;
   private final JsonLimits json;
 
-  SpaceRoutes(SpaceService spaces, ReadService reads, JsonLimits json) {
+  private final io.tether.config.TetherConfig.Limits limits;
+
+  SpaceRoutes(SpaceService spaces, ReadService reads, JsonLimits json, io.tether.config.TetherConfig.Limits limits) {
+    this.limits = limits;
     this.spaces = spaces;
     this.reads = reads;
     this.json = json;
   }
 
   void mount(Router router) {
+    router.get("/v1/spaces").handler(this::mine);
+    router.get("/v1/spaces/:space/members").handler(this::members);
     router.put("/v1/spaces/:space").handler(this::createOrJoin);
     router.get("/v1/spaces/:space").handler(this::get);
     router.put("/v1/spaces/:space/members/:userId").handler(this::setMember);
     router.delete("/v1/spaces/:space/members/:userId").handler(this::removeMember);
+  }
+
+  private void mine(RoutingContext rc) {
+    int limit = Requests.intParam(rc, "limit", 50, 1, 100);
+    spaces.mySpaces(Requests.principal(rc).userId(), rc.request().getParam("after"), limit)
+        .onSuccess(body -> Requests.json(rc, 200, body))
+        .onFailure(rc::fail);
+  }
+
+  private void members(RoutingContext rc) {
+    int limit = Requests.intParam(rc, "limit", 100, 1, Math.max(1, limits.maxPageSize()));
+    spaces.members(Ids.space(rc.pathParam("space")), Requests.principal(rc).userId(), rc.request().getParam("after"), limit)
+        .onSuccess(body -> Requests.json(rc, 200, body))
+        .onFailure(rc::fail);
+  }
+
+  /** {@code me} in a member path names the caller ({@code DELETE …/members/me} leaves the space). */
+  private static String member(RoutingContext rc) {
+    String named = rc.pathParam("userId");
+    return "me".equals(named) ? Requests.principal(rc).userId() : Ids.user(named);
   }
 
   private void createOrJoin(RoutingContext rc) {
@@ -55,7 +80,7 @@ final class SpaceRoutes {
 
   private void removeMember(RoutingContext rc) {
     String space = Ids.space(rc.pathParam("space"));
-    String userId = Ids.user(rc.pathParam("userId"));
+    String userId = member(rc);
     spaces.removeMember(space, Requests.principal(rc).userId(), userId)
         .onSuccess(done -> rc.response().setStatusCode(204).end())
         .onFailure(rc::fail);

@@ -46,6 +46,46 @@ public final class SpaceService {
         .compose(done -> access.changed(space, userId));
   }
 
+  /**
+   * {@code {spaces: [{id, role, seq, epoch, changedAt}], next}}: the caller's spaces, most recently
+   * changed first, {@code limit} a page; {@code after} the previous page's {@code next}. A space that
+   * changes while a client pages moves to the front, so a later page may miss it or show it again.
+   */
+  public Future<JsonObject> mySpaces(String userId, String after, int limit) {
+    java.time.OffsetDateTime afterAt = null;
+    String afterId = null;
+    if (after != null) {
+      String[] parts = Tokens.decode(after, 2);
+      try {
+        afterAt = java.time.OffsetDateTime.parse(parts[0]);
+      } catch (java.time.format.DateTimeParseException e) {
+        throw TetherException.badRequest("after is not a token this server issued");
+      }
+      afterId = parts[1];
+    }
+    return spaces.spacesOf(userId, afterAt, afterId, limit + 1).map(found -> {
+      io.vertx.core.json.JsonArray out = new io.vertx.core.json.JsonArray();
+      found.stream().limit(limit).forEach(s -> out.add(new JsonObject().put("id", s.id()).put("role", s.role().wire())
+          .put("seq", s.seq()).put("epoch", s.epoch()).put("changedAt", s.changedAt().toInstant().toString())));
+      SpaceStore.MySpace last = found.size() > limit ? found.get(limit - 1) : null;
+      return new JsonObject().put("spaces", out)
+          .put("next", last == null ? null : Tokens.encode(last.changedAt().toString(), last.id()));
+    });
+  }
+
+  /** {@code {members: [{userId, role, displayName, avatarUrl, addedAt}], next}}, by user id; members only. */
+  public Future<JsonObject> members(String space, String caller, String after, int limit) {
+    String afterId = after == null ? "" : Tokens.decode(after, 1)[0];
+    return access.toRead(space, caller).compose(member -> spaces.members(space, afterId, limit + 1)).map(found -> {
+      io.vertx.core.json.JsonArray out = new io.vertx.core.json.JsonArray();
+      found.stream().limit(limit).forEach(m -> out.add(new JsonObject().put("userId", m.userId()).put("role", m.role().wire())
+          .put("displayName", m.displayName()).put("avatarUrl", m.avatarUrl())
+          .put("addedAt", m.addedAt().toInstant().toString())));
+      return new JsonObject().put("members", out)
+          .put("next", found.size() > limit ? Tokens.encode(found.get(limit - 1).userId()) : null);
+    });
+  }
+
   /** Members may leave on their own; removing someone else takes an owner. */
   public Future<Void> removeMember(String space, String caller, String userId) {
     Future<Role> allowed = caller.equals(userId) ? access.toRead(space, caller) : access.toManage(space, caller);

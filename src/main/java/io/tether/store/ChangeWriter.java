@@ -43,7 +43,7 @@ public final class ChangeWriter {
       FROM spaces s WHERE s.id = $1 FOR NO KEY UPDATE OF s""";
 
   /** What the lock found out besides the seq. */
-  private static final String ADVANCE = "UPDATE spaces SET seq = $2 WHERE id = $1";
+  private static final String ADVANCE = "UPDATE spaces SET seq = $2, changed_at = now() WHERE id = $1";
   private static final String CURRENT = "SELECT " + Rows.DOCUMENT_COLUMNS
       + " FROM documents WHERE space_id = $1 AND collection = $2 AND id = $3";
   private static final String UPSERT = """

@@ -20,7 +20,7 @@ import java.util.List;
 public final class RulesStore {
   private static final String LOCK = "SELECT seq, rules_seq FROM spaces WHERE id = $1 FOR NO KEY UPDATE";
   private static final String EXACTLY = "SELECT rules FROM space_rules WHERE space_id = $1 AND seq = $2";
-  private static final String ADVANCE = "UPDATE spaces SET seq = $2, rules_seq = $2 WHERE id = $1";
+  private static final String ADVANCE = "UPDATE spaces SET seq = $2, rules_seq = $2, changed_at = now() WHERE id = $1";
   private static final String RECORD = "INSERT INTO space_rules (space_id, seq, rules, set_by) VALUES ($1, $2, $3, $4)";
   private static final String APPEND = """
       INSERT INTO changes (space_id, seq, collection, doc_id, op, version, data, deleted, mutation_id, actor, before_data)

@@ -20,6 +20,15 @@ public final class SpaceStore {
       ON CONFLICT (id) DO NOTHING RETURNING seq, epoch, compacted_seq, rules_seq""";
   private static final String ADD_OWNER = "INSERT INTO members (space_id, user_id, role) VALUES ($1, $2, 'owner')";
   private static final String INFO = "SELECT seq, epoch, compacted_seq, rules_seq FROM spaces WHERE id = $1";
+  private static final String MINE = """
+      SELECT s.id, m.role, s.seq, s.epoch, s.changed_at
+      FROM members m JOIN spaces s ON s.id = m.space_id
+      WHERE m.user_id = $1 AND ($2::timestamptz IS NULL OR (s.changed_at, s.id) < ($2, $3))
+      ORDER BY s.changed_at DESC, s.id DESC LIMIT $4""";
+  private static final String MEMBERS = """
+      SELECT m.user_id, m.role, m.added_at, p.display_name, p.avatar_url
+      FROM members m LEFT JOIN profiles p ON p.user_id = m.user_id
+      WHERE m.space_id = $1 AND m.user_id > $2 ORDER BY m.user_id LIMIT $3""";
   private static final String ROLE = "SELECT role FROM members WHERE space_id = $1 AND user_id = $2";
   private static final String LOCK_SPACE = "SELECT 1 FROM spaces WHERE id = $1 FOR UPDATE";
   private static final String UPSERT_MEMBER = """
@@ -55,6 +64,41 @@ public final class SpaceStore {
           return info(tx, space).compose(info -> roleOf(tx, space, userId)
               .map(role -> new Joined(false, info.orElseThrow(), role.orElseThrow(SpaceStore::notAMember))));
         }));
+  }
+
+  /** One of a member's spaces, as "my spaces" lists it. */
+  public record MySpace(String id, Role role, long seq, String epoch, java.time.OffsetDateTime changedAt) {}
+
+  /** A member as the members list shows them. */
+  public record MemberRow(String userId, Role role, java.time.OffsetDateTime addedAt, String displayName, String avatarUrl) {}
+
+  /**
+   * Up to {@code limit} of the user's spaces, most recently changed first, after the space
+   * {@code (afterChangedAt, afterId)} of an earlier page (null: from the start).
+   */
+  public Future<java.util.List<MySpace>> spacesOf(String userId, java.time.OffsetDateTime afterChangedAt, String afterId,
+                                                  int limit) {
+    return pool.preparedQuery(MINE).execute(Tuple.of(userId, afterChangedAt, afterId == null ? "" : afterId, limit))
+        .map(rows -> {
+          java.util.List<MySpace> out = new java.util.ArrayList<>(rows.size());
+          for (Row row : rows) {
+            out.add(new MySpace(row.getString(0), Role.parse(row.getString(1)), row.getLong(2), row.getString(3),
+                row.getOffsetDateTime(4)));
+          }
+          return out;
+        });
+  }
+
+  /** Up to {@code limit} members of the space by user id, after {@code afterUserId} ("" from the start). */
+  public Future<java.util.List<MemberRow>> members(String space, String afterUserId, int limit) {
+    return pool.preparedQuery(MEMBERS).execute(Tuple.of(space, afterUserId, limit)).map(rows -> {
+      java.util.List<MemberRow> out = new java.util.ArrayList<>(rows.size());
+      for (Row row : rows) {
+        out.add(new MemberRow(row.getString(0), Role.parse(row.getString(1)), row.getOffsetDateTime(2), row.getString(3),
+            row.getString(4)));
+      }
+      return out;
+    });
   }
 
   public Future<Optional<SpaceInfo>> info(String space) {
