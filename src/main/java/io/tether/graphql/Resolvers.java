@@ -43,9 +43,14 @@ public final class Resolvers {
   private final RequestLimits limits;
   private final JsonLimits json;
   private final TetherConfig.Limits config;
+  private final io.tether.service.SpaceService spaces;
+  private final io.tether.service.ProfileService profiles;
 
   public Resolvers(ReadService reads, DocumentService writes, MutationService mutations, RequestLimits limits,
-                   JsonLimits json, TetherConfig.Limits config) {
+                   JsonLimits json, TetherConfig.Limits config, io.tether.service.SpaceService spaces,
+                   io.tether.service.ProfileService profiles) {
+    this.spaces = spaces;
+    this.profiles = profiles;
     this.reads = reads;
     this.writes = writes;
     this.mutationService = mutations;
@@ -59,6 +64,46 @@ public final class Resolvers {
       String space = Ids.space(env.getArgument("id"));
       return run(admitted(env).compose(ok -> reads.space(space, user(env))).map(JsonObject::getMap));
     };
+  }
+
+  DataFetcher<CompletionStage<Object>> mySpaces() {
+    return env -> {
+      int limit = env.<Integer>getArgument("limit");
+      if (limit < 1 || limit > 100) {
+        throw TetherException.badRequest("limit must be 1 to 100");
+      }
+      return run(admitted(env).compose(ok -> spaces.mySpaces(user(env), env.getArgument("after"), limit)).map(Resolvers::plain));
+    };
+  }
+
+  DataFetcher<CompletionStage<Object>> members() {
+    return env -> {
+      int limit = env.<Integer>getArgument("limit");
+      if (limit < 1 || limit > config.maxPageSize()) {
+        throw TetherException.badRequest("limit must be 1 to " + config.maxPageSize());
+      }
+      return run(admitted(env).compose(ok -> spaces.members(Ids.space(env.getArgument("space")), user(env),
+          env.getArgument("after"), limit)).map(Resolvers::plain));
+    };
+  }
+
+  /** A JSON answer as graphql-java reads it: maps and lists all the way down. */
+  private static Object plain(Object json) {
+    if (json instanceof JsonObject object) {
+      java.util.Map<String, Object> map = new java.util.LinkedHashMap<>();
+      object.forEach(e -> map.put(e.getKey(), plain(e.getValue())));
+      return map;
+    }
+    if (json instanceof io.vertx.core.json.JsonArray array) {
+      java.util.List<Object> list = new java.util.ArrayList<>(array.size());
+      array.forEach(v -> list.add(plain(v)));
+      return list;
+    }
+    return json;
+  }
+
+  DataFetcher<CompletionStage<Object>> me() {
+    return env -> run(admitted(env).compose(ok -> profiles.me(user(env))).map(JsonObject::getMap));
   }
 
   DataFetcher<CompletionStage<Object>> document() {

@@ -108,7 +108,7 @@ public final class ApiRouter {
     TetherConfig config = node.config();
     Node.Documents documents = node.documents();
     Resolvers resolvers = new Resolvers(documents.reads(), documents.writes(), documents.mutations(),
-        node.guards().limits(), node.guards().json(), config.limits());
+        node.guards().limits(), node.guards().json(), config.limits(), node.spaces().spaces(), node.spaces().profiles());
     return new GraphQLApi(vertx, node.auth().tokens(), node.guards().connections(), resolvers, streams, config.graphql(),
         config.limits().defaultPageSize(), config.sync());
   }

@@ -149,4 +149,35 @@ class SpacesAndMembersIT {
     assertThat(api.send("GET", "/v1/me", null, null).status()).isEqualTo(401);
     assertThat(api.send("PATCH", "/v1/me", "not-a-token", "{}").status()).isEqualTo(401);
   }
+
+  @Test
+  void graphQLAnswersMySpacesMembersAndMe() {
+    Account owner = api.register();
+    Account eve = api.register();
+    String id = space(owner);
+    assertThat(api.send("PATCH", "/v1/me", owner.token(), "{\"displayName\":\"Olga\"}").status()).isEqualTo(200);
+    String query = """
+        query($space: ID!) {
+          me { userId displayName }
+          spaces(limit: 10) { spaces { id role seq } next }
+          members(space: $space) { members { userId role displayName } next }
+        }""";
+    Response answer = api.send("POST", "/graphql", owner.token(),
+        new JsonObject().put("query", query).put("variables", new JsonObject().put("space", id)).encode());
+    assertThat(answer.json().getJsonArray("errors")).as(answer.body()).isNull();
+    JsonObject data = answer.json().getJsonObject("data");
+    assertThat(data.getJsonObject("me").getString("displayName")).isEqualTo("Olga");
+    assertThat(data.getJsonObject("spaces").getJsonArray("spaces").getJsonObject(0).getString("id")).isEqualTo(id);
+    assertThat(data.getJsonObject("members").getJsonArray("members").getJsonObject(0).getString("displayName")).isEqualTo("Olga");
+
+    Response outsider = api.send("POST", "/graphql", eve.token(), new JsonObject()
+        .put("query", "query($space: ID!) { members(space: $space) { members { userId } } }")
+        .put("variables", new JsonObject().put("space", id)).encode());
+    assertThat(outsider.json().getJsonArray("errors").getJsonObject(0).getJsonObject("extensions").getString("code"))
+        .isEqualTo("forbidden");
+    Response badLimit = api.send("POST", "/graphql", eve.token(), new JsonObject()
+        .put("query", "{ spaces(limit: 1000) { next } }").encode());
+    assertThat(badLimit.json().getJsonArray("errors").getJsonObject(0).getJsonObject("extensions").getString("code"))
+        .isEqualTo("bad_request");
+  }
 }
