@@ -254,6 +254,25 @@ test('presence shows who is here and what they are doing; signals reach the othe
   await until('bob left', () => annSpace.presence.size === 1 && annSpace.presence.has(ann.userId));
 });
 
+test('a REST call with an expired token is refreshed and retried; a refused one is not', async () => {
+  const base = process.env.TETHER_SHORT_TOKEN_URL; // a server whose tokens live 3 s
+  const ann = await user(base);
+  const stale = ann.session.accessToken;
+  await new Promise((r) => setTimeout(r, 3_500));
+  const asked = [];
+  const c = new TetherClient({ url: base, token: async ({ refresh }) => { asked.push(refresh); return refresh ? ann.token({ refresh }) : stale; } });
+  clients.push(c);
+  const me = await c.me();
+  assert.equal(me.userId, ann.userId);
+  assert.deepEqual(asked, [false, true], 'token_expired: one refresh, then the call succeeds');
+  const heard = [];
+  const refused = new TetherClient({ url: base, token: async () => 'not-a-token' });
+  clients.push(refused);
+  refused.on('unauthorized', (e) => heard.push(e.code));
+  await assert.rejects(refused.me(), (e) => e.status === 401 && e.code === 'unauthorized');
+  assert.deepEqual(heard, ['unauthorized']);
+});
+
 test('a socket closed with 4001 reconnects with a fresh token and resumes from its cursor', async () => {
   const base = process.env.TETHER_SHORT_TOKEN_URL; // a server whose tokens live 3 s
   assert.ok(base, 'TETHER_SHORT_TOKEN_URL must name the short-token server');

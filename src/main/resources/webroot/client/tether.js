@@ -249,8 +249,13 @@ export class TetherClient extends Emitter {
     try {
       return await call(this.fetch, this.url, method, path, await this.tokenProvider({ refresh: false }), body);
     } catch (error) {
-      if (error.status !== 401) throw error;
-      return call(this.fetch, this.url, method, path, await this.tokenProvider({ refresh: true }), body);
+      // token_expired: refresh and try again. Any other 401: the token is not one the server takes,
+      // and no refresh makes it so: the app signs the user in again ('unauthorized' event).
+      if (error.status === 401 && error.code === 'token_expired') {
+        return call(this.fetch, this.url, method, path, await this.tokenProvider({ refresh: true }), body);
+      }
+      if (error.status === 401) this.emit('unauthorized', error);
+      throw error;
     }
   }
 
@@ -290,8 +295,10 @@ export class TetherClient extends Emitter {
     const lost = (code) => {
       if (this.ws !== ws) return;
       this.dropSocket();
-      // 4001: the token expired; 1008: it was refused. Either way the next attempt asks for a fresh one.
+      // 4001: the token expired (reason token_expired): the next attempt asks for a fresh one. 1008: it
+      // was refused; one fresh token is tried too, and the app hears 'unauthorized'.
       if (code === 4001 || code === 1008) this.refreshNext = true;
+      if (code === 1008) this.emit('unauthorized', new TetherError(401, 'unauthorized', 'access token refused'));
       this.scheduleReconnect();
     };
     ws.onclose = (event) => lost(event.code);

@@ -118,6 +118,9 @@ public final class TokenService {
 
   private Future<Principal> refuse(String reason) {
     metrics.authFailed(reason);
+    if (reason.equals("expired")) {
+      return Future.failedFuture(new TetherException(ErrorCode.TOKEN_EXPIRED, "access token expired"));
+    }
     return Future.failedFuture(unauthorized(reason.equals("missing") ? "missing access token" : "invalid access token"));
   }
 

@@ -4,6 +4,8 @@ package io.tether.core;
 public enum ErrorCode {
   BAD_REQUEST(400, "bad_request"),
   UNAUTHORIZED(401, "unauthorized"),
+  /** The access token was genuine but has expired: refresh it (any other 401: sign in again). */
+  TOKEN_EXPIRED(401, "token_expired"),
   FORBIDDEN(403, "forbidden"),
   NOT_FOUND(404, "not_found"),
   METHOD_NOT_ALLOWED(405, "method_not_allowed"),

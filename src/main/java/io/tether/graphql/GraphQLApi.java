@@ -159,7 +159,7 @@ public final class GraphQLApi {
           drains.put(socket, new SocketDrains(socket, writeQueueBytes));
           // graphql-transport-ws cannot replace a token: no warning, the socket ends when it expires.
           TokenLease lease = new TokenLease(vertx, expiresAt -> { },
-              () -> socket.close((short) 4401, "token expired"));
+              () -> socket.close((short) 4401, "token_expired"));
           lease.renew(principal);
           leases.put(socket, lease);
           event.complete(principal);
@@ -168,6 +168,8 @@ public final class GraphQLApi {
           if (err instanceof TetherException refused && refused.code() == ErrorCode.RATE_LIMITED) {
             // The native socket's close code for the same refusal (4401 would send the app to sign in).
             socket.close((short) 4029, "too many open sockets for this user");
+          } else if (err instanceof TetherException refused && refused.code() == ErrorCode.TOKEN_EXPIRED) {
+            socket.close((short) 4401, "token_expired"); // refresh and connect again, not sign in
           } else {
             event.fail(err);
           }

@@ -28,8 +28,8 @@ public final class ErrorResponses {
       LOG.warn("{} {} answered 503 (request {}): {}", rc.request().method(), rc.request().path(), AccessLog.requestId(rc),
           rc.failure().toString());
     }
-    if (error.code() == ErrorCode.UNAUTHORIZED) {
-      rc.response().putHeader("WWW-Authenticate", "Bearer");
+    if (error.code() == ErrorCode.UNAUTHORIZED || error.code() == ErrorCode.TOKEN_EXPIRED) {
+      rc.response().putHeader("WWW-Authenticate", challenge(rc, error));
     }
     if (!rc.request().isEnded()) {
       // The body was refused unread (too large, rate limited): the connection cannot carry another request.
@@ -39,6 +39,19 @@ public final class ErrorResponses {
       rc.response().putHeader("Retry-After", String.valueOf(error.details().getLong("retryAfter", 1L)));
     }
     Requests.json(rc, error.code().status(), error.toJson());
+  }
+
+  /**
+   * RFC 6750's challenge: no error code when the request had no token; {@code invalid_token} with a
+   * description telling an expired token (refresh it) from any other (sign in again).
+   */
+  static String challenge(RoutingContext rc, TetherException error) {
+    if (error.code() == ErrorCode.TOKEN_EXPIRED) {
+      return "Bearer error=\"invalid_token\", error_description=\"The access token expired\"";
+    }
+    boolean carried = rc.request().headers().contains(io.vertx.core.http.HttpHeaders.AUTHORIZATION)
+        || rc.request().getParam("access_token") != null;
+    return carried ? "Bearer error=\"invalid_token\", error_description=\"The access token is invalid\"" : "Bearer";
   }
 
   /**

@@ -40,7 +40,7 @@ public final class SyncSession {
     this.streams = streams;
     this.transport = transport;
     this.lease = new TokenLease(ctx.vertx(), expiresAt -> transport.send(Frames.tokenExpiring(expiresAt)),
-        () -> closeWith(CloseCodes.TOKEN_EXPIRED, "access token expired"));
+        () -> closeWith(CloseCodes.TOKEN_EXPIRED, "token_expired"));
     this.inbound = new InboundFrames(() -> state.admission(), this::handle, () -> {
       transport.send(Frames.error(null, ErrorCode.RATE_LIMITED, "too many frames; slow down"));
       closeWith(CloseCodes.RATE_LIMITED, "rate limited");
@@ -157,6 +157,10 @@ public final class SyncSession {
         return;
       }
       if (ar.failed()) {
+        if (ar.cause() instanceof TetherException te && te.code() == ErrorCode.TOKEN_EXPIRED) {
+          closeWith(CloseCodes.TOKEN_EXPIRED, "token_expired");
+          return;
+        }
         closeWith(CloseCodes.POLICY_VIOLATION, "invalid access token");
       } else {
         then.accept(ar.result());

@@ -141,7 +141,10 @@ class TokenSecurityIT {
     attacks.put("tampered claims", valid.split("\\.")[0] + "." + Base64.getUrlEncoder().withoutPadding()
         .encodeToString(ownClaims("someone-else", 300).encode().getBytes(StandardCharsets.UTF_8)) + "." + valid.split("\\.")[2]);
     attacks.put("no exp", Jwts.es256("main-1", ownClaims(victim.userId(), 300).copy().put("exp", (Object) null), serverKey.getPrivate()));
-    attacks.put("expired", Jwts.es256("main-1", ownClaims(victim.userId(), -120), serverKey.getPrivate()));
+    // Expired and forged: only a genuine token may be told it expired.
+    attacks.put("expired, wrong key", Jwts.es256("main-1", ownClaims(victim.userId(), -120), stranger.getPrivate()));
+    attacks.put("expired, tampered claims", valid.split("\\.")[0] + "." + Base64.getUrlEncoder().withoutPadding()
+        .encodeToString(ownClaims(victim.userId(), -120).encode().getBytes(StandardCharsets.UTF_8)) + "." + valid.split("\\.")[2]);
     attacks.put("wrong audience", Jwts.es256("main-1", Jwts.claims("tether", "someone-else", victim.userId(), 300), serverKey.getPrivate()));
     attacks.put("no issuer", Jwts.es256("main-1", ownClaims(victim.userId(), 300).copy().put("iss", (Object) null), serverKey.getPrivate()));
     attacks.put("unknown issuer", Jwts.es256("main-1", Jwts.claims("https://evil.test/", "tether", victim.userId(), 300), serverKey.getPrivate()));
@@ -160,6 +163,8 @@ class TokenSecurityIT {
       Response rest = api.send("GET", "/v1/spaces/" + space, attack.getValue(), null);
       assertThat(rest.status()).as("REST: " + attack.getKey()).isEqualTo(401);
       assertThat(rest.errorCode()).as("REST: " + attack.getKey()).isEqualTo("unauthorized");
+      assertThat(rest.header("WWW-Authenticate")).as("REST: " + attack.getKey())
+          .isEqualTo("Bearer error=\"invalid_token\", error_description=\"The access token is invalid\"");
 
       assertThat(RefusedUpgrades.refusal(vertx, new WebSocketConnectOptions().setHost("127.0.0.1").setPort(node.port())
           .setURI("/v1/sync").addHeader("Authorization", "Bearer " + attack.getValue())).getStatus())
@@ -170,6 +175,24 @@ class TokenSecurityIT {
         assertThat(ws.closeCode(5)).as("auth frame: " + attack.getKey()).isEqualTo((short) 1008);
       }
     }
+    // A genuine token past its exp says so, distinctly: refresh, do not sign in again.
+    String expired = Jwts.es256("main-1", ownClaims(victim.userId(), -120), serverKey.getPrivate());
+    Response rest = api.send("GET", "/v1/spaces/" + space, expired, null);
+    assertThat(rest.status()).isEqualTo(401);
+    assertThat(rest.errorCode()).isEqualTo("token_expired");
+    assertThat(rest.header("WWW-Authenticate"))
+        .isEqualTo("Bearer error=\"invalid_token\", error_description=\"The access token expired\"");
+    io.vertx.core.http.UpgradeRejectedException upgrade = RefusedUpgrades.refusal(vertx, new WebSocketConnectOptions()
+        .setHost("127.0.0.1").setPort(node.port()).setURI("/v1/sync").addHeader("Authorization", "Bearer " + expired));
+    assertThat(upgrade.getStatus()).isEqualTo(401);
+    assertThat(upgrade.getHeaders().get("WWW-Authenticate")).contains("The access token expired");
+    try (WsClient ws = WsClient.connect(vertx, node.port(), null)) {
+      ws.send(new JsonObject().put("type", "auth").put("token", expired));
+      assertThat(ws.closeCode(5)).isEqualTo((short) 4001);
+      assertThat(ws.socket().closeReason()).isEqualTo("token_expired");
+    }
+    assertThat(api.send("GET", "/v1/spaces/" + space, null, null).header("WWW-Authenticate")).as("no token").isEqualTo("Bearer");
+
     // The controls: the same server-signed token, untouched, works, and so do the access-token types.
     assertThat(api.send("GET", "/v1/spaces/" + space, valid, null).status()).isEqualTo(200);
     for (String typ : new String[] {"at+jwt", "application/at+JWT"}) {
@@ -209,7 +232,9 @@ class TokenSecurityIT {
     refused.put("EC key used with RS256", Jwts.unsigned(new JsonObject().put("alg", "RS256").put("kid", "idp-ec"),
         Jwts.claims(IDP, IDP_AUDIENCE, "alice", 300), ecToken.split("\\.")[2]));
     for (Map.Entry<String, String> attack : refused.entrySet()) {
-      assertThat(api.send("GET", "/v1/spaces/" + space, attack.getValue(), null).status()).as(attack.getKey()).isEqualTo(401);
+      Response answer = api.send("GET", "/v1/spaces/" + space, attack.getValue(), null);
+      assertThat(answer.status()).as(attack.getKey()).isEqualTo(401);
+      assertThat(answer.errorCode()).as(attack.getKey()).isEqualTo(attack.getKey().equals("expired") ? "token_expired" : "unauthorized");
     }
   }
 
