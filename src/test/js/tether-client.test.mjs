@@ -141,6 +141,13 @@ test('lists my spaces and a space\'s members with names, updates the profile and
   assert.deepEqual(mine.spaces.map((s) => [s.id, s.role]), [[id, 'writer']]);
   const members = await annClient.members(id);
   assert.deepEqual(members.members.map((m) => m.displayName).sort(), [null, 'Ann'].sort());
+  // An invite by link brings a third user in; used up, it says so.
+  const carol = await user();
+  const made = await client(owner).invite(id, { role: 'reader', maxUses: 1 });
+  assert.equal((await client(carol).acceptInvite(made.code)).role, 'reader');
+  const dave = await user();
+  await assert.rejects(client(dave).acceptInvite(made.code), (e) => e.status === 410 && e.code === 'invite_used_up');
+  assert.equal((await client(owner).invites(id)).invites[0].uses, 1);
   await annClient.leave(id);
   assert.deepEqual((await annClient.spaces()).spaces, []);
   await assert.rejects(client(owner).leave(id), (e) => e.status === 409);

@@ -17,6 +17,7 @@ import io.tether.push.DeviceStore;
 import io.tether.push.PushJobs;
 import io.tether.service.DocumentService;
 import io.tether.service.MutationService;
+import io.tether.service.InviteService;
 import io.tether.service.ProfileService;
 import io.tether.service.ReadService;
 import io.tether.service.RulesService;
@@ -51,7 +52,8 @@ public record Node(Vertx vertx, TetherConfig config, Stores stores, ChangeBus bu
   public record Documents(DocumentService writes, ReadService reads, MutationService mutations) {}
 
   /** A space's membership and settings, and its webhooks: what owners manage. */
-  public record Spaces(SpaceService spaces, WebhookService webhooks, RulesService rules, ProfileService profiles) {}
+  public record Spaces(SpaceService spaces, WebhookService webhooks, RulesService rules, ProfileService profiles,
+                       InviteService invites) {}
 
   /**
    * What every request and socket passes first: JSON limits, rate limits, connections per user; and

@@ -45,6 +45,7 @@ import io.tether.redis.RedisShard;
 import io.tether.service.DocumentService;
 import io.tether.service.FirstPageCache;
 import io.tether.service.MutationService;
+import io.tether.service.InviteService;
 import io.tether.service.ProfileService;
 import io.tether.service.ReadService;
 import io.tether.service.RulesService;
@@ -64,6 +65,7 @@ import io.tether.store.PgChangeLog;
 import io.tether.store.RefreshTokenStore;
 import io.tether.store.RetentionJob;
 import io.tether.store.RetentionVerticle;
+import io.tether.store.InviteStore;
 import io.tether.store.ProfileStore;
 import io.tether.store.RulesStore;
 import io.tether.rules.RulesCache;
@@ -235,7 +237,8 @@ public final class NodeAssembly {
         new SpaceService(stores.spaces(), stores.users(), auth.access(), bus, push.jobs()),
         new WebhookService(jobs.webhooks(), auth.access(), guards.outbound(), config.webhooks().maxPerSpace()),
         new RulesService(auth.access(), stores.rules(), stores.changeLog(), bus),
-        new ProfileService(new ProfileStore(pool)));
+        new ProfileService(new ProfileStore(pool)),
+        new InviteService(auth.access(), new InviteStore(pool)));
     return new Node(vertx, config, stores, bus, auth, documents(stores, auth.access(), bus, presence), spaces, guards,
         presence, push, jobs, new Node.Ops(metrics, new Drain(), new InstanceStats()));
   }

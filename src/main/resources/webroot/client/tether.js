@@ -235,6 +235,30 @@ export class TetherClient extends Emitter {
     return this.request('DELETE', `/v1/spaces/${encodeURIComponent(spaceId)}/members/me`);
   }
 
+  /**
+   * Invites to a space (owners): `{role, email?, expiresInHours?, maxUses?}` answers the invite with its
+   * `code` and `url`, shown this once. `acceptInvite(code)` makes the user a member: `{space, role, joined}`.
+   */
+  invite(spaceId, { role = 'writer', email, expiresInHours, maxUses } = {}) {
+    const body = { role };
+    if (email !== undefined) body.email = email;
+    if (expiresInHours !== undefined) body.expiresInHours = expiresInHours;
+    if (maxUses !== undefined) body.maxUses = maxUses;
+    return this.request('POST', `/v1/spaces/${encodeURIComponent(spaceId)}/invites`, body);
+  }
+
+  invites(spaceId) {
+    return this.request('GET', `/v1/spaces/${encodeURIComponent(spaceId)}/invites`);
+  }
+
+  revokeInvite(spaceId, inviteId) {
+    return this.request('DELETE', `/v1/spaces/${encodeURIComponent(spaceId)}/invites/${encodeURIComponent(inviteId)}`);
+  }
+
+  acceptInvite(code) {
+    return this.request('POST', `/v1/invites/${encodeURIComponent(code)}/accept`);
+  }
+
   /** The user's account and profile; `updateMe({displayName, avatarUrl, locale})` sets fields (null clears one). */
   me() {
     return this.request('GET', '/v1/me');

@@ -38,6 +38,12 @@ function start() {
   $('me').textContent = auth.userId;
   $('toggle-online').hidden = false;
   show(['spaces']);
+  // Opened from an invite link: join at once.
+  if (location.hash.startsWith('#invite=')) {
+    const link = location.hash;
+    history.replaceState(null, '', location.pathname);
+    join(link);
+  }
 }
 
 $('toggle-online').addEventListener('click', () => (client.status === 'paused' ? client.resume() : client.pause()));
@@ -50,9 +56,29 @@ $('open-form').addEventListener('submit', async (event) => {
   try {
     await client.request('PUT', `/v1/spaces/${encodeURIComponent(id)}`);
   } catch (error) {
-    say(error.code === 'forbidden' ? `Ask the owner of ${id} to add ${auth.userId}` : error.message);
+    say(error.code === 'forbidden' ? `${id} belongs to someone else: ask its owner for an invite link` : error.message);
     return;
   }
+  openSpace(id);
+});
+
+// An invite link (…#invite=CODE) or its bare code: accept it, then open the space it is for.
+async function join(link) {
+  const code = link.includes('invite=') ? link.slice(link.indexOf('invite=') + 7) : link;
+  try {
+    const joined = await client.acceptInvite(code.trim());
+    openSpace(joined.space);
+  } catch (error) {
+    say(error.message);
+  }
+}
+
+$('join-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  join($('join-code').value);
+});
+
+function openSpace(id) {
   if (space) space.close();
   space = client.space(id);
   space.on('change', render);
@@ -64,7 +90,7 @@ $('open-form').addEventListener('submit', async (event) => {
   show(['spaces', 'list']);
   render();
   renderPresence(space.presence);
-});
+}
 
 // ---- the list
 
@@ -137,13 +163,26 @@ function typing(on) {
 }
 $('new-item').addEventListener('input', () => typing(true));
 
-$('invite-form').addEventListener('submit', async (event) => {
-  event.preventDefault();
+$('invite').addEventListener('click', async () => {
   try {
-    await client.request('PUT', `/v1/spaces/${encodeURIComponent(space.id)}/members/${encodeURIComponent($('invite-user').value.trim())}`, { role: 'writer' });
-    say('Added; they can open the space now');
+    const made = await client.invite(space.id, { role: 'writer', maxUses: 10, expiresInHours: 48 });
+    $('invite-link').value = made.url;
+    $('invite-link').hidden = false;
+    say('Invite link ready: share it (10 uses, 48 hours)');
   } catch (error) {
     say(error.message);
+  }
+});
+
+$('leave').addEventListener('click', async () => {
+  try {
+    await client.leave(space.id);
+    space.close();
+    space = null;
+    show(['spaces']);
+    say('You left the space');
+  } catch (error) {
+    say(error.code === 'conflict' ? 'The last owner cannot leave' : error.message);
   }
 });
 

@@ -19,6 +19,7 @@ public final class Settings {
 
       Setting.of("server.eventLoops", INT, 0, "Vert.x event-loop threads; 0 means twice the number of cores (Vert.x's default)").range(0, 1024),
       Setting.of("server.adminToken", STRING, null, "Bearer token for GET /admin/stats; unset disables the endpoint").minLength(16),
+      Setting.of("server.inviteUrl", STRING, "/demo/#invite={code}", "The link an invitation answers, {code} replaced by its code: your app's deep link (https://app.example.com/join/{code}); a path is taken relative to the request's own scheme and host"),
       Setting.of("server.metricsToken", STRING, null, "Bearer token GET /metrics requires; unset leaves /metrics open (keep it off the public network then)").minLength(16),
       Setting.of("log.level", STRING, "INFO", "Root log level (TRACE, DEBUG, INFO, WARN, ERROR)").oneOf("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF").withEnv("TETHER_LOG_LEVEL"),
       Setting.of("log.format", STRING, "auto", "json, text, or auto (text in a terminal in development mode, JSON otherwise)").oneOf("json", "text", "auto").withEnv("TETHER_LOG_FORMAT"),

@@ -31,7 +31,7 @@ public record TetherConfig(Server server, Log log, Drain drain, Http http, Pg pg
     return server.mode().equals("production");
   }
 
-  public record Server(String mode, int eventLoops, String adminToken, String metricsToken) {}
+  public record Server(String mode, int eventLoops, String adminToken, String metricsToken, String inviteUrl) {}
 
   /** {@code level} is a logback level name; {@code format} json, text or auto. */
   public record Log(String level, String format) {}

@@ -39,8 +39,10 @@ class DemoBrowserIT {
         ann.signUp("ann-" + System.nanoTime() + "@example.test");
         bob.signUp("bob-" + System.nanoTime() + "@example.test");
         ann.open(space);
-        ann.invite(bob.userId());
-        bob.open(space);
+        // Bob cannot open ann's space by its name; her invite link lets him in.
+        String link = ann.invite();
+        assertThat(link).contains("#invite=");
+        bob.join(link, space);
         Set<String> both = Set.of(ann.userId(), bob.userId());
         ann.await("ann sees both present", d -> ann.present().equals(both));
         bob.await("bob sees both present", d -> bob.present().equals(both));
@@ -79,6 +81,10 @@ class DemoBrowserIT {
 
         ann.delete("bread");
         bob.await("bob sees the delete", d -> bob.items().equals(List.of("coffee", "eggs", "oat milk")));
+
+        // Bob leaves the space: ann sees only herself.
+        bob.leave();
+        ann.await("ann sees bob gone", d -> ann.present().equals(Set.of(ann.userId())));
       } catch (AssertionError | RuntimeException e) {
         ann.saveEvidence("failure");
         bob.saveEvidence("failure");

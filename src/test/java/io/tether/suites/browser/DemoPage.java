@@ -58,10 +58,24 @@ final class DemoPage implements AutoCloseable {
     await("space " + space + " open", d -> text("space-name").equals(space) && driver.findElement(By.id("list")).isDisplayed());
   }
 
-  void invite(String userId) {
-    type("invite-user", userId);
+  /** Makes an invite link for the open space and answers it. */
+  String invite() {
     click("invite");
-    await("member added", d -> text("message").startsWith("Added"));
+    await("invite link shown", d -> driver.findElement(By.id("invite-link")).isDisplayed()
+        && !driver.findElement(By.id("invite-link")).getDomProperty("value").isEmpty());
+    return driver.findElement(By.id("invite-link")).getDomProperty("value");
+  }
+
+  /** Joins by an invite link; the space it is for opens. */
+  void join(String link, String space) {
+    type("join-code", link);
+    click("join");
+    await("joined " + space, d -> text("space-name").equals(space) && driver.findElement(By.id("list")).isDisplayed());
+  }
+
+  void leave() {
+    click("leave");
+    await("left", d -> !driver.findElement(By.id("list")).isDisplayed() && driver.findElement(By.id("spaces")).isDisplayed());
   }
 
   void add(String item) {

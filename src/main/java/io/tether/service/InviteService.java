@@ -1,0 +1,127 @@
+package io.tether.service;
+
+import io.tether.auth.SpaceAccess;
+import io.tether.core.Role;
+import io.tether.core.TetherException;
+import io.tether.store.InviteStore;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+
+/**
+ * Invitations to a space, by link (anyone with the code) or for one email address. A code is 256
+ * random bits, shown once; the server keeps its SHA-256 only, so a leaked database holds no usable code.
+ */
+public final class InviteService {
+  public static final int DEFAULT_HOURS = 168;
+  public static final int MAX_HOURS = 720;
+  public static final int MAX_USES = 1000;
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final SpaceAccess access;
+  private final InviteStore invites;
+
+  public InviteService(SpaceAccess access, InviteStore invites) {
+    this.access = access;
+    this.invites = invites;
+  }
+
+  /**
+   * Makes an invite from {@code {role, email?, expiresInHours?, maxUses?}} (owners only); the answer
+   * holds the code and {@code urlTemplate} with {@code {code}} replaced, and nothing later shows the code again.
+   */
+  public Future<JsonObject> create(String space, String caller, JsonObject body, String urlTemplate) {
+    Role role = Role.parse(body.getValue("role") instanceof String r ? r : null);
+    String email = email(body.getValue("email"));
+    int hours = bounded(body.getValue("expiresInHours"), DEFAULT_HOURS, MAX_HOURS, "expiresInHours");
+    int uses = bounded(body.getValue("maxUses"), 1, MAX_USES, "maxUses");
+    for (String key : body.fieldNames()) {
+      if (!key.equals("role") && !key.equals("email") && !key.equals("expiresInHours") && !key.equals("maxUses")) {
+        throw TetherException.badRequest("unknown invite field " + key + " (role, email, expiresInHours, maxUses)");
+      }
+    }
+    String code = random(32);
+    return access.toManage(space, caller)
+        .compose(owner -> invites.create("inv_" + random(12), space, hash(code), role, email, caller, hours, uses))
+        .map(invite -> invite.put("code", code).put("url", urlTemplate.replace("{code}", code)));
+  }
+
+  /** {@code {invites: […], next}}: the space's invites, oldest first, without their codes (owners only). */
+  public Future<JsonObject> list(String space, String caller, String after, int limit) {
+    java.time.OffsetDateTime afterAt = java.time.OffsetDateTime.parse("1970-01-01T00:00:00Z");
+    String afterId = "";
+    if (after != null) {
+      String[] parts = Tokens.decode(after, 2);
+      try {
+        afterAt = java.time.OffsetDateTime.parse(parts[0]);
+      } catch (java.time.format.DateTimeParseException e) {
+        throw TetherException.badRequest("after is not a token this server issued");
+      }
+      afterId = parts[1];
+    }
+    java.time.OffsetDateTime from = afterAt;
+    String fromId = afterId;
+    return access.toManage(space, caller).compose(owner -> invites.list(space, from, fromId, limit + 1)).map(found -> {
+      io.vertx.core.json.JsonArray page = new io.vertx.core.json.JsonArray(found.getList().subList(0, Math.min(limit, found.size())));
+      JsonObject last = found.size() > limit ? found.getJsonObject(limit - 1) : null;
+      return new JsonObject().put("invites", page)
+          .put("next", last == null ? null : Tokens.encode(last.getString("createdAt"), last.getString("id")));
+    });
+  }
+
+  /** Revokes an invite (owners only); not found if the space has none of that id. */
+  public Future<Void> revoke(String space, String caller, String id) {
+    return access.toManage(space, caller).compose(owner -> invites.revoke(space, id))
+        .compose(found -> found ? Future.succeededFuture() : Future.failedFuture(TetherException.notFound("no such invite")));
+  }
+
+  /** {@code {space, role, joined}}: makes the caller a member by the code (a member already keeps their role). */
+  public Future<JsonObject> accept(String code, String caller) {
+    if (code == null || code.length() != 43 || !code.matches("[A-Za-z0-9_-]{43}")) {
+      return Future.failedFuture(TetherException.notFound("no such invite"));
+    }
+    return invites.accept(hash(code), caller)
+        .compose(accepted -> (accepted.joined() ? access.changed(accepted.space(), caller) : Future.<Void>succeededFuture())
+            .map(v -> new JsonObject().put("space", accepted.space()).put("role", accepted.role().wire())
+                .put("joined", accepted.joined())));
+  }
+
+  private static String email(Object value) {
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof String email) || email.length() > 254 || !email.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
+      throw TetherException.badRequest("email must be an email address");
+    }
+    return email.toLowerCase(java.util.Locale.ROOT);
+  }
+
+  private static int bounded(Object value, int fallback, int max, String name) {
+    if (value == null) {
+      return fallback;
+    }
+    if (!(value instanceof Integer n) || n < 1 || n > max) {
+      throw TetherException.badRequest(name + " must be an integer from 1 to " + max);
+    }
+    return n;
+  }
+
+  private static String random(int bytes) {
+    byte[] raw = new byte[bytes];
+    RANDOM.nextBytes(raw);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+  }
+
+  private static byte[] hash(String code) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(code.getBytes(StandardCharsets.US_ASCII));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
