@@ -153,6 +153,23 @@ test('lists my spaces and a space\'s members with names, updates the profile and
   await assert.rejects(client(owner).leave(id), (e) => e.status === 409);
 });
 
+test('lists the sign-ins, ends the others, and changes the password', async () => {
+  const email = `js-sessions-${process.pid}-${Date.now()}@example.test`;
+  const phone = new TetherAuth({ url: SERVER });
+  await phone.register(email, 'a long enough password', { device: 'phone' });
+  const laptop = new TetherAuth({ url: SERVER });
+  await laptop.login(email, 'a long enough password', { device: 'laptop' });
+  const c = client(phone);
+  const listed = (await c.sessions()).sessions;
+  assert.deepEqual(listed.map((s) => s.label).sort(), ['laptop', 'phone']);
+  assert.equal(listed.find((s) => s.current).label, 'phone');
+  await c.endSession();
+  assert.deepEqual((await c.sessions()).sessions.map((s) => s.label), ['phone']);
+  await assert.rejects(laptop.token({ refresh: true }), (e) => e.status === 401);
+  await c.changePassword('a long enough password', 'another long password');
+  await new TetherAuth({ url: SERVER }).login(email, 'another long password');
+});
+
 test('writes queue while the network is down and are applied once when it is back; the cursor resumes', async () => {
   const ann = await user();
   const bob = await user();

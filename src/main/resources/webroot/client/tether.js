@@ -99,9 +99,10 @@ export class TetherAuth {
     return this.session !== null;
   }
 
-  async register(email, password) { return this.save(await call(this.fetch, this.url, 'POST', '/v1/auth/register', null, { email, password })); }
+  /** Registers and signs in; `device` names this sign-in in the sessions list (else the User-Agent does). */
+  async register(email, password, { device } = {}) { return this.save(await call(this.fetch, this.url, 'POST', '/v1/auth/register', null, { email, password, device })); }
 
-  async login(email, password) { return this.save(await call(this.fetch, this.url, 'POST', '/v1/auth/login', null, { email, password })); }
+  async login(email, password, { device } = {}) { return this.save(await call(this.fetch, this.url, 'POST', '/v1/auth/login', null, { email, password, device })); }
 
   async logout() {
     const session = this.session;
@@ -266,6 +267,21 @@ export class TetherClient extends Emitter {
 
   updateMe(patch) {
     return this.request('PATCH', '/v1/me', patch);
+  }
+
+  /** The user's sign-ins: `{sessions: [{id, label, createdAt, lastUsedAt, current}]}`. */
+  sessions() {
+    return this.request('GET', '/v1/me/sessions');
+  }
+
+  /** Ends one sign-in, or with no id every one but this. */
+  endSession(id) {
+    return this.request('DELETE', id ? `/v1/me/sessions/${encodeURIComponent(id)}` : '/v1/me/sessions');
+  }
+
+  /** Changes the password and ends every other sign-in. */
+  changePassword(currentPassword, newPassword) {
+    return this.request('POST', '/v1/me/password', { currentPassword, newPassword });
   }
 
   /** A REST call with the current access token (for what the socket does not carry: spaces, members, devices). */

@@ -38,6 +38,11 @@ public final class AccountService {
   }
 
   public Future<Session> register(String email, String password) {
+    return register(email, password, null);
+  }
+
+  /** Registers and signs in; {@code label} names the sign-in in the sessions list (null: none). */
+  public Future<Session> register(String email, String password, String label) {
     String normalized;
     try {
       normalized = validEmail(email);
@@ -48,10 +53,14 @@ public final class AccountService {
     String userId = UUID.randomUUID().toString();
     return hashing.executeBlocking(() -> hasher.hash(password), false)
         .compose(hash -> users.create(userId, normalized, hash))
-        .compose(created -> session(userId));
+        .compose(created -> session(userId, label));
   }
 
   public Future<Session> login(String email, String password) {
+    return login(email, password, null);
+  }
+
+  public Future<Session> login(String email, String password, String label) {
     if (email == null || password == null) {
       return Future.failedFuture(TetherException.badRequest("email and password are required"));
     }
@@ -59,7 +68,7 @@ public final class AccountService {
     return users.findByEmail(normalized).compose(found -> {
       String hash = found.map(UserStore.StoredUser::passwordHash).orElse(dummyHash);
       return hashing.executeBlocking(() -> hasher.verify(password, hash), false).compose(ok -> ok && found.isPresent()
-          ? session(found.get().id())
+          ? session(found.get().id(), label)
           : Future.failedFuture(new TetherException(ErrorCode.UNAUTHORIZED, "invalid email or password")));
     });
   }
@@ -70,7 +79,7 @@ public final class AccountService {
       return Future.failedFuture(TetherException.badRequest("refreshToken is required"));
     }
     return refreshTokens.rotate(refreshToken).compose(rotation -> rotation.status() == RefreshTokenStore.Rotation.Status.ROTATED
-        ? Future.succeededFuture(new Session(rotation.userId(), tokens.issue(rotation.userId()), rotation.token(),
+        ? Future.succeededFuture(new Session(rotation.userId(), tokens.issue(rotation.userId(), rotation.family()), rotation.token(),
             tokens.ttlSeconds()))
         : Future.failedFuture(new TetherException(ErrorCode.UNAUTHORIZED, "invalid refresh token")));
   }
@@ -83,9 +92,53 @@ public final class AccountService {
     return refreshTokens.revokeFamily(refreshToken);
   }
 
-  private Future<Session> session(String userId) {
-    return refreshTokens.issue(userId)
-        .map(refresh -> new Session(userId, tokens.issue(userId), refresh, tokens.ttlSeconds()));
+  private Future<Session> session(String userId, String label) {
+    return refreshTokens.issue(userId, label)
+        .map(issued -> new Session(userId, tokens.issue(userId, issued.family()), issued.token(), tokens.ttlSeconds()));
+  }
+
+  /** {@code {sessions: [{id, label, createdAt, lastUsedAt, current}]}}: the user's live sign-ins (at most 100). */
+  public Future<io.vertx.core.json.JsonObject> sessions(String userId, String currentSession) {
+    return refreshTokens.sessions(userId, 100).map(rows -> {
+      io.vertx.core.json.JsonArray out = new io.vertx.core.json.JsonArray();
+      rows.forEach(r -> out.add(new io.vertx.core.json.JsonObject().put("id", r.id()).put("label", r.label())
+          .put("createdAt", r.createdAt().toInstant().toString()).put("lastUsedAt", r.lastUsedAt().toInstant().toString())
+          .put("current", r.id().equals(currentSession))));
+      return new io.vertx.core.json.JsonObject().put("sessions", out);
+    });
+  }
+
+  /** Ends one sign-in of the user (its refresh token stops working; access tokens run out within their TTL). */
+  public Future<Void> revokeSession(String userId, String sessionId) {
+    return refreshTokens.revoke(userId, sessionId).compose(found -> found ? Future.<Void>succeededFuture()
+        : Future.failedFuture(TetherException.notFound("no such session")));
+  }
+
+  /** Ends every sign-in of the user but {@code keep} (the caller's own; null: all). */
+  public Future<Void> revokeOtherSessions(String userId, String keep) {
+    return refreshTokens.revokeOthers(userId, keep);
+  }
+
+  /**
+   * Changes a built-in account's password after checking the current one, then ends every other
+   * sign-in of the user. A wrong current password is a 403; an external issuer's user has none (404).
+   */
+  public Future<Void> changePassword(String userId, String currentSession, String current, String next) {
+    try {
+      validPassword(next);
+    } catch (TetherException e) {
+      return Future.failedFuture(e);
+    }
+    if (current == null || current.length() > 1024) {
+      return Future.failedFuture(TetherException.badRequest("currentPassword is required"));
+    }
+    return users.passwordHashOf(userId).compose(stored -> stored.isEmpty()
+        ? Future.<Void>failedFuture(TetherException.notFound("this account has no password (it signs in through another issuer)"))
+        : hashing.executeBlocking(() -> hasher.verify(current, stored.get()), false).compose(ok -> ok
+            ? hashing.executeBlocking(() -> hasher.hash(next), false)
+                .compose(hash -> users.setPasswordHash(userId, hash))
+                .compose(set -> refreshTokens.revokeOthers(userId, currentSession))
+            : Future.failedFuture(TetherException.forbidden("the current password is wrong"))));
   }
 
   /**

@@ -59,7 +59,16 @@ public final class TokenService {
 
   /** A signed access token for a built-in user. */
   public String issue(String userId) {
-    return builtIn.generateToken(new JsonObject().put("sub", userId), new JWTOptions()
+    return issue(userId, null);
+  }
+
+  /** The same naming the session it belongs to ({@code sid}), so the session can be told apart from the user's others. */
+  public String issue(String userId, String sessionId) {
+    JsonObject claims = new JsonObject().put("sub", userId);
+    if (sessionId != null) {
+      claims.put("sid", sessionId);
+    }
+    return builtIn.generateToken(claims, new JWTOptions()
         .setAlgorithm(asymmetric ? "ES256" : "HS256")
         .setIssuer(config.issuer())
         .setAudience(List.of(config.audience()))
@@ -154,7 +163,7 @@ public final class TokenService {
     if (exp == null || sub == null || sub.isBlank()) {
       return Future.failedFuture("access token lacks exp or sub");
     }
-    return Future.succeededFuture(new Principal(sub, exp));
+    return Future.succeededFuture(new Principal(sub, exp, claims.getString("sid")));
   }
 
   private static TetherException unauthorized(String message) {

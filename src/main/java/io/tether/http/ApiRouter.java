@@ -87,7 +87,7 @@ public final class ApiRouter {
     router.route("/v1/me*").handler(auth::authenticate);
     router.route("/v1/invites/*").handler(auth::authenticate);
     new SpaceRoutes(node.spaces().spaces(), documents.reads(), json, config.limits()).mount(router);
-    new MeRoutes(node.spaces().profiles(), json).mount(router);
+    new MeRoutes(node.spaces().profiles(), node.auth().accounts(), node.guards().limits(), json).mount(router);
     new InviteRoutes(node.spaces().invites(), json, config.server().inviteUrl()).mount(router);
     new RulesRoutes(node.spaces().rules(), json).mount(router);
     new DocumentRoutes(documents.reads(), documents.writes(), json, config.limits()).mount(router);

@@ -54,7 +54,7 @@ final class AuthRoutes {
   private void register(RoutingContext rc) {
     JsonObject body = Requests.body(rc, json);
     limits.signIn(null, ApiRouter.clientIp(rc))
-        .compose(ok -> accounts.register(Fields.text(body, "email"), Fields.text(body, "password")))
+        .compose(ok -> accounts.register(Fields.text(body, "email"), Fields.text(body, "password"), label(rc, body)))
         .onSuccess(session -> Requests.json(rc, 201, toJson(session)))
         .onFailure(rc::fail);
   }
@@ -66,9 +66,24 @@ final class AuthRoutes {
     // Checked before anything is keyed by it: a 1 MiB "email" must not become a rate-limit bucket.
     AccountService.requireCredentialShape(email, password);
     limits.signIn(email, ApiRouter.clientIp(rc))
-        .compose(ok -> accounts.login(email, password))
+        .compose(ok -> accounts.login(email, password, label(rc, body)))
         .onSuccess(session -> Requests.json(rc, 200, toJson(session)))
         .onFailure(rc::fail);
+  }
+
+  /**
+   * What the sessions list calls this sign-in: the body's {@code device} (an app's "Ann's iPhone"), else
+   * the User-Agent; at most 100 characters, control characters dropped.
+   */
+  static String label(RoutingContext rc, JsonObject body) {
+    Object device = body.getValue("device");
+    String raw = device instanceof String named && !named.isBlank() ? named : rc.request().getHeader(HttpHeaders.USER_AGENT);
+    if (raw == null) {
+      return null;
+    }
+    String clean = raw.codePoints().filter(c -> !Character.isISOControl(c))
+        .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString().strip();
+    return clean.isEmpty() ? null : clean.length() > 100 ? clean.substring(0, 100) : clean;
   }
 
   private void refresh(RoutingContext rc) {

@@ -13,6 +13,8 @@ import java.util.Optional;
 public final class UserStore {
   private static final String INSERT = "INSERT INTO users (id, email, password_hash) VALUES ($1, $2, $3)";
   private static final String BY_EMAIL = "SELECT id, password_hash FROM users WHERE email = $1";
+  private static final String HASH_OF = "SELECT password_hash FROM users WHERE id = $1";
+  private static final String SET_HASH = "UPDATE users SET password_hash = $2 WHERE id = $1";
   private static final String EXISTS = "SELECT 1 FROM users WHERE id = $1";
 
   /** A stored account: its id and its password hash. */
@@ -42,6 +44,16 @@ public final class UserStore {
       Row row = it.next();
       return Optional.of(new StoredUser(row.getString(0), row.getString(1)));
     });
+  }
+
+  /** The built-in account's password hash; empty for a user of an external issuer. */
+  public Future<Optional<String>> passwordHashOf(String userId) {
+    return pool.preparedQuery(HASH_OF).execute(Tuple.of(userId))
+        .map(rows -> rows.size() == 0 ? Optional.<String>empty() : Optional.of(rows.iterator().next().getString(0)));
+  }
+
+  public Future<Void> setPasswordHash(String userId, String hash) {
+    return pool.preparedQuery(SET_HASH).execute(Tuple.of(userId, hash)).mapEmpty();
   }
 
   public Future<Boolean> exists(String userId) {
