@@ -6,9 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What one subscription (or listing) asks for: documents matching any of its queries. Given a
- * change's data before and after, it says whether the subscriber gets the change, a {@code leave}
- * (the document matched before and does not now), or nothing.
+ * What one subscription (or listing) asks for: documents matching any of its queries. What a change
+ * means to a subscriber (the change, a {@code leave}, or nothing) is judged by its reading, which
+ * combines this filter with the space's rules.
  */
 public final class DocumentFilter {
   /** Most queries one subscription may carry. */
@@ -81,12 +81,5 @@ public final class DocumentFilter {
   @Override
   public int hashCode() {
     return hash;
-  }
-
-  public Verdict judge(String collection, JsonObject before, JsonObject after) {
-    if (matches(collection, after)) {
-      return Verdict.DELIVER;
-    }
-    return matches(collection, before) ? Verdict.LEAVE : Verdict.SKIP;
   }
 }

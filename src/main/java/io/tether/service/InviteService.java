@@ -53,24 +53,13 @@ public final class InviteService {
 
   /** {@code {invites: […], next}}: the space's invites, oldest first, without their codes (owners only). */
   public Future<JsonObject> list(String space, String caller, String after, int limit) {
-    java.time.OffsetDateTime afterAt = java.time.OffsetDateTime.parse("1970-01-01T00:00:00Z");
-    String afterId = "";
-    if (after != null) {
-      String[] parts = Tokens.decode(after, 2);
-      try {
-        afterAt = java.time.OffsetDateTime.parse(parts[0]);
-      } catch (java.time.format.DateTimeParseException e) {
-        throw TetherException.badRequest("after is not a token this server issued");
-      }
-      afterId = parts[1];
-    }
-    java.time.OffsetDateTime from = afterAt;
-    String fromId = afterId;
-    return access.toManage(space, caller).compose(owner -> invites.list(space, from, fromId, limit + 1)).map(found -> {
+    Tokens.Keyset from = after == null
+        ? new Tokens.Keyset(java.time.OffsetDateTime.parse("1970-01-01T00:00:00Z"), "") : Tokens.decodeKeyset(after);
+    return access.toManage(space, caller).compose(owner -> invites.list(space, from.at(), from.id(), limit + 1)).map(found -> {
       io.vertx.core.json.JsonArray page = new io.vertx.core.json.JsonArray(found.getList().subList(0, Math.min(limit, found.size())));
       JsonObject last = found.size() > limit ? found.getJsonObject(limit - 1) : null;
       return new JsonObject().put("invites", page)
-          .put("next", last == null ? null : Tokens.encode(last.getString("createdAt"), last.getString("id")));
+          .put("next", last == null ? null : Tokens.encode(java.time.OffsetDateTime.parse(last.getString("createdAt")), last.getString("id")));
     });
   }
 

@@ -48,16 +48,6 @@ public final class ReadService {
     this.presence = presence;
   }
 
-  /** Whether {@code userId} may read the space, as the node's membership cache (cleared by every revocation it hears) says. */
-  public Future<Void> reader(String space, String userId) {
-    return access.toRead(space, userId).mapEmpty();
-  }
-
-  /** Whether {@code userId} may still read the space, asked of PostgreSQL rather than the node's cache. */
-  public Future<Void> stillReader(String space, String userId) {
-    return access.toReadNow(space, userId).mapEmpty();
-  }
-
   /** Who is in the space now, across the cluster. */
   public Future<List<Member>> presence(String space, String userId) {
     return access.toRead(space, userId).compose(role -> presence.members(space));

@@ -52,24 +52,14 @@ public final class SpaceService {
    * changes while a client pages moves to the front, so a later page may miss it or show it again.
    */
   public Future<JsonObject> mySpaces(String userId, String after, int limit) {
-    java.time.OffsetDateTime afterAt = null;
-    String afterId = null;
-    if (after != null) {
-      String[] parts = Tokens.decode(after, 2);
-      try {
-        afterAt = java.time.OffsetDateTime.parse(parts[0]);
-      } catch (java.time.format.DateTimeParseException e) {
-        throw TetherException.badRequest("after is not a token this server issued");
-      }
-      afterId = parts[1];
-    }
-    return spaces.spacesOf(userId, afterAt, afterId, limit + 1).map(found -> {
+    Tokens.Keyset from = after == null ? null : Tokens.decodeKeyset(after);
+    return spaces.spacesOf(userId, from == null ? null : from.at(), from == null ? null : from.id(), limit + 1).map(found -> {
       io.vertx.core.json.JsonArray out = new io.vertx.core.json.JsonArray();
       found.stream().limit(limit).forEach(s -> out.add(new JsonObject().put("id", s.id()).put("role", s.role().wire())
           .put("seq", s.seq()).put("epoch", s.epoch()).put("changedAt", s.changedAt().toInstant().toString())));
       SpaceStore.MySpace last = found.size() > limit ? found.get(limit - 1) : null;
       return new JsonObject().put("spaces", out)
-          .put("next", last == null ? null : Tokens.encode(last.changedAt().toString(), last.id()));
+          .put("next", last == null ? null : Tokens.encode(last.changedAt(), last.id()));
     });
   }
 

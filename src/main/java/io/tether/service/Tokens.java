@@ -13,6 +13,23 @@ final class Tokens {
         .encodeToString(String.join("\n", parts).getBytes(StandardCharsets.UTF_8));
   }
 
+  /** A list's position: the sort time and id of the last item of the page before. */
+  record Keyset(java.time.OffsetDateTime at, String id) {}
+
+  static String encode(java.time.OffsetDateTime at, String id) {
+    return encode(at.toString(), id);
+  }
+
+  /** The keyset {@link #encode(java.time.OffsetDateTime, String)} made; a 400 for anything else. */
+  static Keyset decodeKeyset(String token) {
+    String[] parts = decode(token, 2);
+    try {
+      return new Keyset(java.time.OffsetDateTime.parse(parts[0]), parts[1]);
+    } catch (java.time.format.DateTimeParseException e) {
+      throw TetherException.badRequest("after is not a token this server issued");
+    }
+  }
+
   /** The {@code count} parts of a token {@link #encode} made; a 400 for anything else. */
   static String[] decode(String token, int count) {
     try {

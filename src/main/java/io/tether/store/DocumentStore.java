@@ -36,8 +36,6 @@ public final class DocumentStore {
         -- A page ends at the document that brings it to the byte budget ($7): later ones are not sent.
         WHERE running - size < $7) d ON true
       ORDER BY d.collection, d.id""";
-  private static final String ONE = "SELECT " + Rows.DOCUMENT_COLUMNS
-      + " FROM documents WHERE space_id = $1 AND collection = $2 AND id = $3";
   // Each document as it was just before $2 (a rules change's seq): its row if it has not changed since,
   // else the data before its first change after $2. Byte-budgeted ($6) like a listing page.
   private static final String STATES_BEFORE = """
@@ -130,14 +128,6 @@ public final class DocumentStore {
         }
       }
       return Optional.of(new Page(docs, last, head, epoch, running >= maxPageBytes, rulesSeq));
-    });
-  }
-
-  /** The document, tombstone included; empty if it never existed. */
-  public Future<Optional<Document>> get(String space, String collection, String id) {
-    return pool.preparedQuery(ONE).execute(Tuple.of(space, collection, id)).map(rows -> {
-      RowIterator<Row> it = rows.iterator();
-      return it.hasNext() ? Optional.of(Rows.document(it.next(), 0)) : Optional.empty();
     });
   }
 
