@@ -153,6 +153,30 @@ test('lists my spaces and a space\'s members with names, updates the profile and
   await assert.rejects(client(owner).leave(id), (e) => e.status === 409);
 });
 
+test('creates a space the server names, renames it, and a deletion empties every open copy', async () => {
+  const owner = await user();
+  const ann = await user();
+  const ownerClient = client(owner).connect();
+  const made = await ownerClient.createSpace('Groceries');
+  assert.match(made.id, /^[A-Za-z0-9_-]{22}$/);
+  assert.equal(made.name, 'Groceries');
+  assert.equal((await ownerClient.renameSpace(made.id, 'Food')).name, 'Food');
+  await rest(owner, 'PUT', `/v1/spaces/${made.id}/members/${ann.userId}`, { role: 'writer' });
+  const storage = new MemoryStorage();
+  const annClient = client(ann, { storage }).connect();
+  const copy = annClient.space(made.id);
+  await copy.put('items', 'milk', { n: 1 });
+  await until('milk is confirmed', () => copy.pending === 0 && copy.get('items', 'milk'));
+  assert.ok(storage.map.size > 0, 'the copy is saved');
+  const deleted = new Promise((resolve) => copy.on('deleted', resolve));
+  await ownerClient.deleteSpace(made.id);
+  assert.deepEqual(await deleted, { space: made.id });
+  assert.deepEqual(copy.documents(), []);
+  await until('nothing of it is kept', () => [...storage.map.keys()].every((k) => !k.includes(made.id)));
+  assert.deepEqual((await annClient.spaces()).spaces, []);
+  await assert.rejects(ownerClient.deleteSpace(made.id), (e) => e.status === 403);
+});
+
 test('lists the sign-ins, ends the others, and changes the password', async () => {
   const email = `js-sessions-${process.pid}-${Date.now()}@example.test`;
   const phone = new TetherAuth({ url: SERVER });

@@ -69,6 +69,8 @@ import io.tether.store.InviteStore;
 import io.tether.store.ProfileStore;
 import io.tether.store.RulesStore;
 import io.tether.rules.RulesCache;
+import io.tether.service.DeletedSpaceRules;
+import io.tether.presence.DisplayNames;
 import io.tether.store.SpaceStore;
 import io.tether.store.UserStore;
 import io.tether.store.WriteHook;
@@ -177,8 +179,10 @@ public final class NodeAssembly {
         .compose(keys -> bus(redis).compose(bus -> {
           // Invalidations reach this node only once its membership channel is active: wait for it.
           MembershipCache memberships = new MembershipCache(60_000, 100_000, bus::connected);
+          RulesCache rules = new RulesCache(RULES_CACHE_ENTRIES);
           return bus.subscribe(ChangeBus.MEMBERSHIPS, memberships)
-              .map(subscribed -> node(pool, redis, bus, memberships, hasher, keys));
+              .compose(subscribed -> bus.subscribe(ChangeBus.MEMBERSHIPS, new DeletedSpaceRules(rules)))
+              .map(subscribed -> node(pool, redis, bus, memberships, rules, hasher, keys));
         }))
         .compose(node -> deployWorkers(node, pool)
             .compose(v -> deploy("API verticles", () -> new ApiVerticle(node),
@@ -218,12 +222,12 @@ public final class NodeAssembly {
     });
   }
 
-  private Node node(Pool pool, RedisShard redis, ChangeBus bus, MembershipCache memberships, PasswordHasher hasher,
-                    SigningKeys keys) {
+  private Node node(Pool pool, RedisShard redis, ChangeBus bus, MembershipCache memberships, RulesCache rules,
+                    PasswordHasher hasher, SigningKeys keys) {
     int pageBytes = config.limits().maxPageBytes();
     Node.Stores stores = new Node.Stores(pool, new UserStore(pool), new SpaceStore(pool),
         new DocumentStore(pool, pageBytes), new PgChangeLog(pool, pageBytes),
-        new RulesStore(pool, new RulesCache(RULES_CACHE_ENTRIES)));
+        new RulesStore(pool, rules));
     Node.Auth auth = auth(stores, bus, memberships, hasher, keys);
     ConnectionCounter connections = new ConnectionCounter(config.sync().maxConnectionsPerUser());
     Node.Guards guards = new Node.Guards(new JsonLimits(config.limits().maxJsonDepth()),
@@ -231,13 +235,13 @@ public final class NodeAssembly {
         new OutboundTargets(vertx, config.webhooks().allowPrivateTargets(), config.webhooks().dnsServer(),
             config.webhooks().timeoutMillis()));
     Node.Jobs jobs = new Node.Jobs(new JobQueue(pool), new WebhookStore(pool));
-    PresenceService presence = presence(redis, bus);
+    PresenceService presence = presence(pool, redis, bus);
     Node.Push push = push(pool, jobs.queue(), redis, connections, stores.rules(), guards.outbound());
     Node.Spaces spaces = new Node.Spaces(
         new SpaceService(stores.spaces(), stores.users(), auth.access(), bus, push.jobs()),
         new WebhookService(jobs.webhooks(), auth.access(), guards.outbound(), config.webhooks().maxPerSpace()),
         new RulesService(auth.access(), stores.rules(), stores.changeLog(), bus),
-        new ProfileService(new ProfileStore(pool)),
+        new ProfileService(new ProfileStore(pool), presence.names()::forget),
         new InviteService(auth.access(), new InviteStore(pool)));
     return new Node(vertx, config, stores, bus, auth, documents(stores, auth.access(), bus, presence), spaces, guards,
         presence, push, jobs, new Node.Ops(metrics, new Drain(), new InstanceStats()));
@@ -287,12 +291,12 @@ public final class NodeAssembly {
   }
 
   /** Presence: in memory on one node, in Redis (renewed, expiring) across many. */
-  private PresenceService presence(RedisShard redis, ChangeBus bus) {
+  private PresenceService presence(Pool pool, RedisShard redis, ChangeBus bus) {
     PresenceStore store = redis == null
         ? new LocalPresenceStore()
         : new RedisPresenceStore(vertx, redis.commands(RedisShard.Use.PRESENCE), redis.prefix(), config.presence().ttlSeconds() * 1000L);
     return new PresenceService(closer.registerSync("presence renewals", store, PresenceStore::close), bus,
-        config.presence());
+        config.presence(), new DisplayNames(new ProfileStore(pool), 60_000, 100_000));
   }
 
   /** Push notifications: to webhook devices always, to FCM and APNs devices when their credentials are configured. */

@@ -73,6 +73,18 @@ export class TetherClient {
   /** `presence: false` syncs without appearing in (or receiving) the space's presence and signals. */
   space(id: string, options?: { presence?: boolean }): Space;
   request<T = any>(method: string, path: string, body?: unknown): Promise<T>;
+  /** A space with an id the server makes; `name` is what people see. */
+  createSpace(name: string): Promise<SpaceSummary>;
+  renameSpace(spaceId: string, name: string | null): Promise<SpaceSummary & { createdAt: string }>;
+  /** Owners only: the space and all it holds are deleted; open copies everywhere get `deleted`. */
+  deleteSpace(spaceId: string): Promise<void>;
+  spaces(options?: { limit?: number; after?: string | null }): Promise<{ spaces: (SpaceSummary & { changedAt: string })[]; next: string | null }>;
+  members(spaceId: string, options?: { limit?: number; after?: string | null }): Promise<{ members: SpaceMember[]; next: string | null }>;
+  leave(spaceId: string): Promise<void>;
+  invite(spaceId: string, options?: { role?: 'owner' | 'writer' | 'reader'; email?: string; expiresInHours?: number; maxUses?: number }): Promise<{ id: string; code: string; url: string; role: string; expiresAt: string; maxUses: number }>;
+  acceptInvite(code: string): Promise<{ space: string; role: string; joined: boolean }>;
+  me(): Promise<{ userId: string; email: string | null; displayName: string | null; avatarUrl: string | null; locale: string | null }>;
+  updateMe(patch: { displayName?: string | null; avatarUrl?: string | null; locale?: string | null }): Promise<unknown>;
   on(event: 'status', listener: (status: Status) => void): () => void;
   on(event: 'error', listener: (error: TetherError | Error) => void): () => void;
 }
@@ -87,8 +99,26 @@ export interface Doc<T = any> {
   pending?: boolean;
 }
 
+export interface SpaceSummary {
+  id: string;
+  name: string | null;
+  role: 'owner' | 'writer' | 'reader';
+  seq: number;
+  epoch: string;
+}
+
+export interface SpaceMember {
+  userId: string;
+  role: 'owner' | 'writer' | 'reader';
+  displayName: string | null;
+  avatarUrl: string | null;
+  addedAt: string;
+}
+
 export interface Member {
   userId: string;
+  /** Null when the user set none. */
+  displayName: string | null;
   connections: number;
   state: Record<string, unknown>;
 }
@@ -145,5 +175,7 @@ export class Space {
   on(event: 'signal', listener: (signal: { from: string; data: any }) => void): () => void;
   on(event: 'conflict', listener: (conflict: { mutation: Mutation; current: any }) => void): () => void;
   on(event: 'rejected', listener: (rejection: { mutation: Mutation; error: any }) => void): () => void;
+  /** The space was deleted: its saved copy and queue are gone, and it is closed. */
+  on(event: 'deleted', listener: (deleted: { space: string }) => void): () => void;
   on(event: 'error', listener: (error: TetherError | Error) => void): () => void;
 }

@@ -218,7 +218,28 @@ export class TetherClient extends Emitter {
   }
 
   /**
-   * The user's spaces, most recently changed first: `{spaces: [{id, role, seq, epoch, changedAt}], next}`;
+   * Creates a space named `name` with an id the server makes (unguessable, so nobody can take it
+   * first): `{id, name, seq, epoch, role}`. Open it with `space(id)`.
+   */
+  createSpace(name) {
+    return this.request('POST', '/v1/spaces', { name });
+  }
+
+  /** Renames a space (owners; null clears the name): answers `{id, name, seq, epoch, role, createdAt}`. */
+  renameSpace(spaceId, name) {
+    return this.request('PATCH', `/v1/spaces/${encodeURIComponent(spaceId)}`, { name });
+  }
+
+  /**
+   * Deletes a space and everything in it (owners). Every open copy of it, on every device, gets a
+   * `deleted` event and drops its saved documents and queued writes.
+   */
+  deleteSpace(spaceId) {
+    return this.request('DELETE', `/v1/spaces/${encodeURIComponent(spaceId)}`);
+  }
+
+  /**
+   * The user's spaces, most recently changed first: `{spaces: [{id, name, role, seq, epoch, changedAt}], next}`;
    * pass `next` as `after` for the following page.
    */
   spaces({ limit = 50, after = null } = {}) {
@@ -557,6 +578,7 @@ export class Space extends Emitter {
 
   async enqueue(mutation) {
     await this.ready;
+    if (this.gone) throw new TetherError(404, 'not_found', `space ${this.id} was deleted`);
     const m = { mutationId: newId(), ...mutation };
     if (m.baseVersion === undefined) delete m.baseVersion;
     if (m.data === undefined) delete m.data;
@@ -683,11 +705,29 @@ export class Space extends Emitter {
       case 'signal':
         this.emit('signal', { from: frame.from, data: frame.data });
         return;
+      case 'space_deleted':
+        this.onDeleted();
+        return;
       case 'error':
         this.onError(frame);
         return;
       default:
     }
+  }
+
+  /** The space was deleted: nothing of it is kept, and it is not subscribed to again. */
+  async onDeleted() {
+    this.detached = true;
+    this.gone = true;
+    this.client.openSpaces.delete(this.id);
+    this.docs = new Map();
+    this.queue = [];
+    this.inflight = null;
+    this.presenceMap.clear();
+    await Promise.all([this.client.storage.removeItem(`space:${this.storageKey}`),
+      this.client.storage.removeItem(`queue:${this.id}`)]);
+    this.emit('change');
+    this.emit('deleted', { space: this.id });
   }
 
   onError(frame) {
@@ -770,6 +810,7 @@ export class Space extends Emitter {
 
   /** The documents and their cursor in one item, so a saved cursor never runs ahead of its documents. */
   saveNow() {
+    if (this.gone) return Promise.resolve();
     return this.client.storage.setItem(`space:${this.storageKey}`, JSON.stringify({ cursor: this.cursor, epoch: this.epoch, docs: [...this.docs.values()] }));
   }
 }

@@ -19,13 +19,13 @@ $('signin-form').addEventListener('submit', async (event) => {
   const register = event.submitter && event.submitter.value === 'register';
   try {
     await (register ? auth.register : auth.login).call(auth, $('email').value, $('password').value);
-    start();
+    start($('display-name').value.trim());
   } catch (error) {
     say(error.message);
   }
 });
 
-function start() {
+async function start(displayName) {
   // Each user keeps their own cursors and offline queue in this browser.
   client = new TetherClient({ token: auth.token, storage: webStorage(localStorage, `tether-demo:${auth.userId}:`) });
   client.on('status', (status) => {
@@ -35,9 +35,13 @@ function start() {
   });
   client.on('error', (error) => say(error.message));
   client.connect();
-  $('me').textContent = auth.userId;
+  // Others see the name, never the user id.
+  const me = displayName ? await client.updateMe({ displayName }) : await client.me();
+  $('me').textContent = me.displayName || me.email || 'you';
+  $('me').dataset.userId = auth.userId;
   $('toggle-online').hidden = false;
   show(['spaces']);
+  listSpaces();
   // Opened from an invite link: join at once.
   if (location.hash.startsWith('#invite=')) {
     const link = location.hash;
@@ -50,24 +54,43 @@ $('toggle-online').addEventListener('click', () => (client.status === 'paused' ?
 
 // ---- opening a space
 
-$('open-form').addEventListener('submit', async (event) => {
+// The server makes the id: two people can each have a space called Groceries.
+$('create-form').addEventListener('submit', async (event) => {
   event.preventDefault();
-  const id = $('space-id').value.trim();
   try {
-    await client.request('PUT', `/v1/spaces/${encodeURIComponent(id)}`);
+    const made = await client.createSpace($('new-space').value.trim());
+    $('new-space').value = '';
+    openSpace(made.id, made.name);
   } catch (error) {
-    say(error.code === 'forbidden' ? `${id} belongs to someone else: ask its owner for an invite link` : error.message);
-    return;
+    say(error.message);
   }
-  openSpace(id);
 });
+
+async function listSpaces() {
+  try {
+    const { spaces } = await client.spaces({ limit: 20 });
+    $('my-spaces').replaceChildren(...spaces.map((s) => {
+      const li = document.createElement('li');
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'my-space';
+      button.textContent = s.name || s.id;
+      button.addEventListener('click', () => openSpace(s.id, s.name));
+      li.append(button, ` ${s.role}`);
+      return li;
+    }));
+  } catch (error) {
+    say(error.message);
+  }
+}
 
 // An invite link (…#invite=CODE) or its bare code: accept it, then open the space it is for.
 async function join(link) {
   const code = link.includes('invite=') ? link.slice(link.indexOf('invite=') + 7) : link;
   try {
     const joined = await client.acceptInvite(code.trim());
-    openSpace(joined.space);
+    const described = await client.request('GET', `/v1/spaces/${encodeURIComponent(joined.space)}`);
+    openSpace(joined.space, described.name);
   } catch (error) {
     say(error.message);
   }
@@ -78,15 +101,24 @@ $('join-form').addEventListener('submit', (event) => {
   join($('join-code').value);
 });
 
-function openSpace(id) {
+function openSpace(id, name) {
   if (space) space.close();
   space = client.space(id);
+  const opened = space;
+  space.on('deleted', () => {
+    if (space !== opened) return;
+    space = null;
+    show(['spaces']);
+    listSpaces();
+    say(`${name || id} was deleted by its owner`);
+  });
   space.on('change', render);
   space.on('presence', renderPresence);
-  space.on('signal', ({ from, data }) => say(`${from} ${data.wave ? 'waves 👋' : 'signals'}`));
+  space.on('signal', ({ from, data }) => say(`${nameOf(from)} ${data.wave ? 'waves 👋' : 'signals'}`));
   space.on('conflict', ({ current }) => say(`Someone changed that item first; it now reads “${current && current.data ? current.data.text : 'deleted'}”`));
   space.on('rejected', ({ error }) => say(`Not saved: ${error.message || error.code}`));
-  $('space-name').textContent = id;
+  $('space-name').textContent = name || id;
+  $('space-name').dataset.spaceId = id;
   show(['spaces', 'list']);
   render();
   renderPresence(space.presence);
@@ -140,12 +172,19 @@ function render() {
 
 // ---- presence: who is here, who is typing
 
+/** What people are called here: their display name, never their user id. */
+function nameOf(userId) {
+  const member = space && space.presence.get(userId);
+  return (member && member.displayName) || 'someone without a name';
+}
+
 function renderPresence(members) {
   $('presence').replaceChildren(...[...members.values()].map((m) => {
     const chip = document.createElement('span');
     chip.className = `member${m.state && m.state.typing ? ' typing' : ''}`;
     chip.dataset.userId = m.userId;
-    chip.textContent = m.userId === auth.userId ? `${m.userId} (you)` : m.userId;
+    const name = m.displayName || 'someone without a name';
+    chip.textContent = m.userId === auth.userId ? `${name} (you)` : name;
     return chip;
   }));
 }
@@ -180,9 +219,19 @@ $('leave').addEventListener('click', async () => {
     space.close();
     space = null;
     show(['spaces']);
+    listSpaces();
     say('You left the space');
   } catch (error) {
     say(error.code === 'conflict' ? 'The last owner cannot leave' : error.message);
+  }
+});
+
+$('delete-space').addEventListener('click', async () => {
+  try {
+    await client.deleteSpace(space.id);
+    say('Space deleted');
+  } catch (error) {
+    say(error.code === 'forbidden' ? 'Only owners delete a space' : error.message);
   }
 });
 

@@ -98,6 +98,18 @@ public final class MembershipCache implements BusListener {
     // revocations concern live subscriptions; membership changes come as onMembershipChanged
   }
 
+  @Override
+  public void onSpaceDeleted(String space) {
+    forgetSpace(space);
+  }
+
+  /** Drops every entry of the space (deleted: a later space of the name has other members). */
+  public void forgetSpace(String space) {
+    generation.incrementAndGet();
+    String prefix = space + '\u0000';
+    entries.keySet().removeIf(k -> k.startsWith(prefix));
+  }
+
   private static String key(String space, String userId) {
     return space + '\u0000' + userId;
   }

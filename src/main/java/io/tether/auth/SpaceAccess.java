@@ -29,6 +29,12 @@ public final class SpaceAccess {
     return bus.publishMembershipChange(space, userId).otherwiseEmpty();
   }
 
+  /** A space was deleted: forget every role in it here at once, and on every other node. */
+  public Future<Void> deleted(String space) {
+    cache.forgetSpace(space);
+    return bus.publishSpaceDeleted(space).otherwiseEmpty();
+  }
+
   /**
    * The same check from PostgreSQL, past the cache: for live subscriptions that recheck now and then,
    * in case a revocation never reached this node (a publish that failed, a bus that was away).
@@ -47,7 +53,12 @@ public final class SpaceAccess {
   }
 
   public Future<Role> toManage(String space, String userId) {
-    return require(space, userId, Role::canManageMembers, "only owners manage members");
+    return toManage(space, userId, "only owners manage members");
+  }
+
+  /** The same, refused with {@code refusal} (what only owners may do). */
+  public Future<Role> toManage(String space, String userId, String refusal) {
+    return require(space, userId, Role::canManageMembers, refusal);
   }
 
   private Future<Role> require(String space, String userId, Predicate<Role> allowed, String refusal) {

@@ -24,4 +24,11 @@ public interface BusListener {
   /** An ephemeral message of the space ({@link ChangeBus#publishEphemeral}); read-only, shared by every listener. */
   default void onEphemeral(io.vertx.core.json.JsonObject message) {
   }
+
+  /**
+   * The space was deleted (on the space's channel and on the membership channel): end its
+   * subscriptions, forget what is cached of it.
+   */
+  default void onSpaceDeleted(String space) {
+  }
 }

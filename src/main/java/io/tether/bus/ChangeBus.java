@@ -35,6 +35,12 @@ public interface ChangeBus {
   Future<Void> publishRevocation(String space, String userId);
 
   /**
+   * Tells every node that the space was deleted: its listeners get {@link BusListener#onSpaceDeleted},
+   * and so do the membership channel's, so caches drop what they know of it (best effort, like changes).
+   */
+  Future<Void> publishSpaceDeleted(String space);
+
+  /**
    * Registers a listener for a space. Completes once the subscription is active, so any change
    * published afterwards reaches the listener; or, if the bus is disconnected, at once, and the
    * listener gets {@link BusListener#onGapPossible()} when the bus is back.

@@ -78,6 +78,22 @@ public final class LocalChangeBus implements ChangeBus {
   }
 
   @Override
+  public Future<Void> publishSpaceDeleted(String space) {
+    if (closed) {
+      return Future.failedFuture("bus closed");
+    }
+    for (String channel : List.of(space, MEMBERSHIPS)) {
+      List<Registration> registrations = bySpace.get(channel);
+      if (registrations != null) {
+        for (Registration r : registrations) {
+          r.context.runOnContext(v -> r.listener.onSpaceDeleted(space));
+        }
+      }
+    }
+    return Future.succeededFuture();
+  }
+
+  @Override
   public Future<Subscription> subscribe(String space, BusListener listener) {
     if (closed) {
       return Future.failedFuture("bus closed");

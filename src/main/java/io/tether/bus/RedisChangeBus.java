@@ -39,6 +39,8 @@ public final class RedisChangeBus implements ChangeBus {
   private static final long START_RETRY_MILLIS = 10_000;
   /** The type of the envelope around an ephemeral message; a change frame's type is {@code change}. */
   private static final String EPHEMERAL = "ephemeral";
+  /** The type of a space's deletion notice, on its channel and on the membership channel. */
+  private static final String DELETED = "space_deleted";
 
   private final Vertx vertx;
   private final Context busContext;
@@ -134,6 +136,16 @@ public final class RedisChangeBus implements ChangeBus {
     }
     String message = new JsonObject().put("type", "revoke").put("space", space).put("userId", userId).encode();
     return publisher.send(Request.cmd(Command.PUBLISH).arg(prefix + space).arg(message)).mapEmpty();
+  }
+
+  @Override
+  public Future<Void> publishSpaceDeleted(String space) {
+    if (closed) {
+      return Future.failedFuture("bus closed");
+    }
+    String message = new JsonObject().put("type", DELETED).put("space", space).encode();
+    return Future.all(publisher.send(Request.cmd(Command.PUBLISH).arg(prefix + space).arg(message)),
+        publisher.send(Request.cmd(Command.PUBLISH).arg(prefix + MEMBERSHIPS).arg(message))).mapEmpty();
   }
 
   @Override
@@ -317,6 +329,13 @@ public final class RedisChangeBus implements ChangeBus {
       String userId = parsed.getString("userId");
       for (Registration r : channel.registrations) {
         r.context.runOnContext(v -> r.listener.onRevoked(userId));
+      }
+      return;
+    }
+    if (DELETED.equals(parsed.getString("type"))) {
+      String space = parsed.getString("space");
+      for (Registration r : channel.registrations) {
+        r.context.runOnContext(v -> r.listener.onSpaceDeleted(space));
       }
       return;
     }

@@ -30,12 +30,14 @@ public record Profile(String displayName, String avatarUrl, String locale) {
   }
 
   private static String displayName(Object value) {
-    if (value == null) {
-      return null;
-    }
+    return value == null ? null : name(value, "displayName");
+  }
+
+  /** A name people read (a user's or a space's): 1 to 100 characters, no control characters, trimmed. */
+  public static String name(Object value, String field) {
     if (!(value instanceof String name) || name.isBlank() || name.codePointCount(0, name.length()) > 100
         || name.chars().anyMatch(Character::isISOControl)) {
-      throw TetherException.badRequest("displayName must be 1 to 100 characters, no control characters");
+      throw TetherException.badRequest(field + " must be 1 to 100 characters, no control characters");
     }
     return name.strip();
   }

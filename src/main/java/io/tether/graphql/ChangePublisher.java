@@ -153,6 +153,7 @@ final class ChangePublisher implements Publisher<Object>, Transport {
       }
       case "synced" -> Map.of("kind", "SYNCED", "cursor", frame.getLong("cursor"), "epoch", frame.getString("epoch"));
       case "cursor" -> Map.of("kind", "CURSOR", "cursor", frame.getLong("seq"));
+      case "space_deleted" -> Map.of("kind", "SPACE_DELETED");
       case "resync_required" -> Map.of("kind", "RESYNC_REQUIRED", "minSeq", frame.getLong("minSeq"),
           "epoch", frame.getString("epoch"));
       default -> new TetherException(ErrorCode.fromCode(frame.getString("code")), frame.getString("message", "subscription ended"));
@@ -181,7 +182,7 @@ final class ChangePublisher implements Publisher<Object>, Transport {
       } else {
         demand--;
         subscriber.onNext(item);
-        if (item instanceof Map<?, ?> map && "RESYNC_REQUIRED".equals(map.get("kind"))) {
+        if (item instanceof Map<?, ?> map && ("RESYNC_REQUIRED".equals(map.get("kind")) || "SPACE_DELETED".equals(map.get("kind")))) {
           finish(null, true);
         }
       }

@@ -62,7 +62,7 @@ public final class Resolvers {
   DataFetcher<CompletionStage<Object>> space() {
     return env -> {
       String space = Ids.space(env.getArgument("id"));
-      return run(admitted(env).compose(ok -> reads.space(space, user(env))).map(JsonObject::getMap));
+      return run(admitted(env).compose(ok -> spaces.describe(space, user(env))).map(JsonObject::getMap));
     };
   }
 

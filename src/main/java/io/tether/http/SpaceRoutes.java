@@ -26,9 +26,12 @@ final class SpaceRoutes {
 
   void mount(Router router) {
     router.get("/v1/spaces").handler(this::mine);
+    router.post("/v1/spaces").handler(this::create);
     router.get("/v1/spaces/:space/members").handler(this::members);
     router.put("/v1/spaces/:space").handler(this::createOrJoin);
     router.get("/v1/spaces/:space").handler(this::get);
+    router.patch("/v1/spaces/:space").handler(this::rename);
+    router.delete("/v1/spaces/:space").handler(this::delete);
     router.put("/v1/spaces/:space/members/:userId").handler(this::setMember);
     router.delete("/v1/spaces/:space/members/:userId").handler(this::removeMember);
   }
@@ -53,18 +56,62 @@ final class SpaceRoutes {
     return "me".equals(named) ? Requests.principal(rc).userId() : Ids.user(named);
   }
 
+  /** {@code PUT /v1/spaces/{id}} with an optional {@code {name}}: the app chose the id. */
   private void createOrJoin(RoutingContext rc) {
     String space = Ids.space(rc.pathParam("space"));
-    spaces.createOrJoin(space, Requests.principal(rc).userId())
-        .onSuccess(joined -> Requests.json(rc, joined.created() ? 201 : 200, new JsonObject()
-            .put("id", space).put("seq", joined.space().seq()).put("epoch", joined.space().epoch())
-            .put("role", joined.role().wire())))
+    String name = optionalName(rc);
+    spaces.createOrJoin(space, Requests.principal(rc).userId(), name)
+        .onSuccess(joined -> answer(rc, joined))
         .onFailure(rc::fail);
   }
 
+  /** {@code POST /v1/spaces} with {@code {name}}: the server makes an unguessable id. */
+  private void create(RoutingContext rc) {
+    Object name = Requests.body(rc, json).getValue("name");
+    spaces.create(Requests.principal(rc).userId(), io.tether.core.Profile.name(name, "name"))
+        .onSuccess(joined -> answer(rc, joined))
+        .onFailure(rc::fail);
+  }
+
+  private static void answer(RoutingContext rc, io.tether.store.SpaceStore.Joined joined) {
+    Requests.json(rc, joined.created() ? 201 : 200, new JsonObject()
+        .put("id", joined.space().id()).put("name", joined.name()).put("seq", joined.space().seq())
+        .put("epoch", joined.space().epoch()).put("role", joined.role().wire()));
+  }
+
+  /** The {@code name} of a body that may be absent. */
+  private String optionalName(RoutingContext rc) {
+    if (rc.body() == null || rc.body().buffer() == null || rc.body().buffer().length() == 0) {
+      return null;
+    }
+    Object name = Requests.body(rc, json).getValue("name");
+    return name == null ? null : io.tether.core.Profile.name(name, "name");
+  }
+
   private void get(RoutingContext rc) {
-    reads.space(Ids.space(rc.pathParam("space")), Requests.principal(rc).userId())
+    spaces.describe(Ids.space(rc.pathParam("space")), Requests.principal(rc).userId())
         .onSuccess(body -> Requests.json(rc, 200, body))
+        .onFailure(rc::fail);
+  }
+
+  /** {@code PATCH /v1/spaces/{space}} with {@code {name}} (null clears it): owners only. */
+  private void rename(RoutingContext rc) {
+    String space = Ids.space(rc.pathParam("space"));
+    JsonObject body = Requests.body(rc, json);
+    if (!body.containsKey("name") || body.size() != 1) {
+      throw io.tether.core.TetherException.badRequest("the body must be {\"name\": …} (null clears it)");
+    }
+    String name = body.getValue("name") == null ? null : io.tether.core.Profile.name(body.getValue("name"), "name");
+    spaces.rename(space, Requests.principal(rc).userId(), name)
+        .compose(done -> spaces.describe(space, Requests.principal(rc).userId()))
+        .onSuccess(described -> Requests.json(rc, 200, described))
+        .onFailure(rc::fail);
+  }
+
+  /** {@code DELETE /v1/spaces/{space}}: owners delete it and all it holds. */
+  private void delete(RoutingContext rc) {
+    spaces.delete(Ids.space(rc.pathParam("space")), Requests.principal(rc).userId())
+        .onSuccess(done -> rc.response().setStatusCode(204).end())
         .onFailure(rc::fail);
   }
 

@@ -7,10 +7,17 @@ import io.vertx.core.json.JsonObject;
  * that grows with every update, so a late copy of an older state never replaces a newer one.
  * {@code setAtMillis} decides which of a user's sockets speaks for the user's state.
  */
-public record PresenceEntry(String connection, String userId, JsonObject state, long rev, long setAtMillis) {
+public record PresenceEntry(String connection, String userId, JsonObject state, long rev, long setAtMillis,
+                            String displayName) {
+
+  /** An entry of a user without a display name. */
+  public PresenceEntry(String connection, String userId, JsonObject state, long rev, long setAtMillis) {
+    this(connection, userId, state, rev, setAtMillis, null);
+  }
 
   public JsonObject toJson() {
-    return new JsonObject().put("c", connection).put("u", userId).put("s", state).put("r", rev).put("a", setAtMillis);
+    JsonObject json = new JsonObject().put("c", connection).put("u", userId).put("s", state).put("r", rev).put("a", setAtMillis);
+    return displayName == null ? json : json.put("n", displayName);
   }
 
   /** The entry in {@code json}, or null if it is not one (a message from a newer or broken node). */
@@ -20,6 +27,7 @@ public record PresenceEntry(String connection, String userId, JsonObject state, 
       return null;
     }
     JsonObject state = json.getValue("s") instanceof JsonObject s ? s : new JsonObject();
-    return new PresenceEntry(connection, user, state, rev.longValue(), at.longValue());
+    String name = json.getValue("n") instanceof String n ? n : null;
+    return new PresenceEntry(connection, user, state, rev.longValue(), at.longValue(), name);
   }
 }

@@ -26,7 +26,8 @@ public final class PresenceSeat {
   private final String userId;
   private final String connection;
   private final SignalBudget budget;
-  private Future<Void> last = Future.succeededFuture();
+  private Future<Void> last;
+  private String displayName;
   private long rev;
   private boolean left;
   private SpacePresence presence;
@@ -41,6 +42,11 @@ public final class PresenceSeat {
     this.userId = userId;
     this.connection = service.newConnection();
     this.budget = new SignalBudget(service.config().signalsPerSecond(), System.nanoTime());
+    // The seat's first write waits for the name (one cached lookup); a lookup that fails shows none.
+    this.last = service.names().of(userId).transform(ar -> {
+      displayName = ar.succeeded() ? ar.result() : null;
+      return Future.succeededFuture();
+    });
   }
 
   public String connection() {
@@ -137,8 +143,9 @@ public final class PresenceSeat {
     if (left) {
       return;
     }
-    PresenceEntry entry = new PresenceEntry(connection, userId, state, ++rev, System.currentTimeMillis());
-    last = last.transform(ar -> service.put(space, entry))
+    long at = System.currentTimeMillis();
+    long revision = ++rev;
+    last = last.transform(ar -> service.put(space, new PresenceEntry(connection, userId, state, revision, at, displayName)))
         .onFailure(err -> LOG.debug("Presence in {} not published: {}", space, err.toString()));
   }
 

@@ -23,10 +23,18 @@ public final class PresenceService {
   private final String node = UUID.randomUUID().toString().substring(0, 8);
   private final AtomicLong connections = new AtomicLong();
 
-  public PresenceService(PresenceStore store, ChangeBus bus, TetherConfig.Presence config) {
+  private final DisplayNames names;
+
+  public PresenceService(PresenceStore store, ChangeBus bus, TetherConfig.Presence config, DisplayNames names) {
     this.store = store;
     this.bus = bus;
     this.config = config;
+    this.names = names;
+  }
+
+  /** The names presence shows beside user ids. */
+  public DisplayNames names() {
+    return names;
   }
 
   public TetherConfig.Presence config() {

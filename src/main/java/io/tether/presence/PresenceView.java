@@ -165,6 +165,10 @@ public final class PresenceView {
         latest = e;
       }
     }
-    return new Member(userId, sockets.size(), latest.state());
+    String name = latest.displayName();
+    for (PresenceEntry e : sockets) {
+      name = name != null ? name : e.displayName();
+    }
+    return new Member(userId, sockets.size(), latest.state(), name);
   }
 }

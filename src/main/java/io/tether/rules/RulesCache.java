@@ -7,7 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Compiled rules by their text, so a version is compiled once per node however many spaces,
  * subscriptions and writes use it; and by (space, seq) of the version, so the current rules of a
- * space cost no query once known. Versions never change, so nothing is ever invalidated. Bounded in
+ * space cost no query once known. Versions never change; only a deleted space's are forgotten (a space
+ * created later under its id numbers its versions afresh). Bounded in
  * entries and, through {@link Rules#MAX_BYTES}, in bytes: past the bound it starts over. Thread-safe.
  */
 public final class RulesCache {
@@ -40,6 +41,17 @@ public final class RulesCache {
   /** The rules set at {@code seq} in {@code space}, if this node knows them. */
   public Rules version(String space, long seq) {
     return seq == 0 ? Rules.NONE : byVersion.get(space + '\u0000' + seq);
+  }
+
+  /** Forgets the versions of a deleted space. */
+  public void forget(String space) {
+    String prefix = space + '\u0000';
+    byVersion.keySet().removeIf(k -> k.startsWith(prefix));
+  }
+
+  /** Forgets every space's versions (a deletion may have been missed); compiled texts stay. */
+  public void forgetVersions() {
+    byVersion.clear();
   }
 
   public void remember(String space, long seq, Rules rules) {

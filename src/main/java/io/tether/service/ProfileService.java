@@ -8,9 +8,12 @@ import io.vertx.core.json.JsonObject;
 /** The caller's own account as {@code /v1/me} shows it, and their profile. */
 public final class ProfileService {
   private final ProfileStore profiles;
+  private final java.util.function.Consumer<String> nameChanged;
 
-  public ProfileService(ProfileStore profiles) {
+  /** {@code nameChanged}: told of each user whose profile was written, so caches of names forget them. */
+  public ProfileService(ProfileStore profiles, java.util.function.Consumer<String> nameChanged) {
     this.profiles = profiles;
+    this.nameChanged = nameChanged;
   }
 
   /** {@code {userId, email, displayName, avatarUrl, locale}}; email is null for an external issuer's user. */
@@ -23,6 +26,7 @@ public final class ProfileService {
   public Future<JsonObject> patch(String userId, JsonObject patch) {
     return profiles.get(userId)
         .compose(me -> profiles.put(userId, me.profile().patched(patch)))
+        .onSuccess(done -> nameChanged.accept(userId))
         .compose(done -> me(userId));
   }
 }

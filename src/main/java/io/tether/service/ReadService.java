@@ -53,15 +53,6 @@ public final class ReadService {
     return access.toRead(space, userId).compose(role -> presence.members(space));
   }
 
-  /** {@code {id, seq, epoch, role}}. */
-  public Future<JsonObject> space(String space, String userId) {
-    return access.toRead(space, userId).compose(role -> changeLog.head(space).map(head -> new JsonObject()
-        .put("id", space)
-        .put("seq", head.orElseThrow().seq())
-        .put("epoch", head.orElseThrow().epoch())
-        .put("role", role.wire())));
-  }
-
   /** The caller as the space's rules see them; fails with forbidden for a non-member. */
   public Future<Viewer> viewer(String space, String userId) {
     return access.toRead(space, userId).map(role -> new Viewer(userId, role));

@@ -30,10 +30,46 @@ public final class SpaceService {
     this.push = push;
   }
 
-  /** Creates the space with the caller as owner, or joins it if it exists and is open to them. */
-  public Future<SpaceStore.Joined> createOrJoin(String space, String userId) {
-    return spaces.createOrJoin(space, userId)
+  /**
+   * Creates the space with the caller as owner (and {@code name}, if given, as its display name), or
+   * answers it if the caller is already a member; anyone else gets 403, whether it exists or not.
+   */
+  public Future<SpaceStore.Joined> createOrJoin(String space, String userId, String name) {
+    return spaces.createOrJoin(space, userId, name)
         .compose(joined -> joined.created() ? access.changed(space, userId).map(joined) : Future.succeededFuture(joined));
+  }
+
+  /** A space the server names: an id nobody can guess or take first, the caller its owner. */
+  public Future<SpaceStore.Joined> create(String userId, String name) {
+    String id = SpaceIds.next();
+    return spaces.createOrJoin(id, userId, name).compose(joined -> joined.created()
+        ? access.changed(id, userId).map(joined)
+        : Future.failedFuture(new IllegalStateException("a random space id was taken")));
+  }
+
+  /** {@code {id, name, seq, epoch, role, createdAt}}; members only. */
+  public Future<JsonObject> describe(String space, String caller) {
+    return access.toRead(space, caller).compose(role -> spaces.describe(space).map(found -> {
+      SpaceStore.Described d = found.orElseThrow(() -> TetherException.forbidden("not a member of this space"));
+      return new JsonObject().put("id", d.id()).put("name", d.name()).put("seq", d.seq()).put("epoch", d.epoch())
+          .put("role", role.wire()).put("createdAt", d.createdAt().toInstant().toString());
+    }));
+  }
+
+  /** Owners set the display name (null clears it). */
+  public Future<Void> rename(String space, String caller, String name) {
+    return access.toManage(space, caller, "only owners rename a space").compose(owner -> spaces.rename(space, name));
+  }
+
+  /**
+   * Owners delete the space and everything it holds; then every node ends its subscriptions (with a
+   * {@code space_deleted} frame) and forgets its cached roles and rules. A node that misses the notice
+   * ends them at its next membership recheck. 404 if it is gone already (a repeated delete).
+   */
+  public Future<Void> delete(String space, String caller) {
+    return access.toManage(space, caller, "only owners delete a space")
+        .compose(owner -> spaces.delete(space))
+        .compose(deleted -> deleted ? access.deleted(space) : Future.failedFuture(TetherException.notFound("no such space")));
   }
 
   /** Owners add members or change roles; users of external issuers ({@code ext-…}) need no account here. */
@@ -55,7 +91,8 @@ public final class SpaceService {
     Tokens.Keyset from = after == null ? null : Tokens.decodeKeyset(after);
     return spaces.spacesOf(userId, from == null ? null : from.at(), from == null ? null : from.id(), limit + 1).map(found -> {
       io.vertx.core.json.JsonArray out = new io.vertx.core.json.JsonArray();
-      found.stream().limit(limit).forEach(s -> out.add(new JsonObject().put("id", s.id()).put("role", s.role().wire())
+      found.stream().limit(limit).forEach(s -> out.add(new JsonObject().put("id", s.id()).put("name", s.name())
+          .put("role", s.role().wire())
           .put("seq", s.seq()).put("epoch", s.epoch()).put("changedAt", s.changedAt().toInstant().toString())));
       SpaceStore.MySpace last = found.size() > limit ? found.get(limit - 1) : null;
       return new JsonObject().put("spaces", out)

@@ -34,6 +34,12 @@ public final class ProfileStore {
     });
   }
 
+  /** The user's display name, or null. */
+  public Future<String> displayName(String userId) {
+    return pool.preparedQuery("SELECT display_name FROM profiles WHERE user_id = $1").execute(Tuple.of(userId))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
+  }
+
   public Future<Void> put(String userId, Profile profile) {
     return pool.preparedQuery(PUT)
         .execute(Tuple.of(userId, profile.displayName(), profile.avatarUrl(), profile.locale())).mapEmpty();

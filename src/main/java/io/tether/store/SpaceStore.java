@@ -16,12 +16,13 @@ import java.util.UUID;
 /** Spaces, their heads and their members. */
 public final class SpaceStore {
   private static final String CREATE = """
-      INSERT INTO spaces (id, epoch, created_by) VALUES ($1, $2, $3)
+      INSERT INTO spaces (id, epoch, created_by, name) VALUES ($1, $2, $3, $4)
       ON CONFLICT (id) DO NOTHING RETURNING seq, epoch, compacted_seq, rules_seq""";
   private static final String ADD_OWNER = "INSERT INTO members (space_id, user_id, role) VALUES ($1, $2, 'owner')";
   private static final String INFO = "SELECT seq, epoch, compacted_seq, rules_seq FROM spaces WHERE id = $1";
+  private static final String NAME = "SELECT name FROM spaces WHERE id = $1";
   private static final String MINE = """
-      SELECT s.id, m.role, s.seq, s.epoch, s.changed_at
+      SELECT s.id, m.role, s.seq, s.epoch, s.changed_at, s.name
       FROM members m JOIN spaces s ON s.id = m.space_id
       WHERE m.user_id = $1 AND ($2::timestamptz IS NULL OR (s.changed_at, s.id) < ($2, $3))
       ORDER BY s.changed_at DESC, s.id DESC LIMIT $4""";
@@ -35,11 +36,16 @@ public final class SpaceStore {
       INSERT INTO members (space_id, user_id, role) VALUES ($1, $2, $3)
       ON CONFLICT (space_id, user_id) DO UPDATE SET role = EXCLUDED.role""";
   private static final String DELETE_MEMBER = "DELETE FROM members WHERE space_id = $1 AND user_id = $2";
+  private static final String DESCRIBE = "SELECT seq, epoch, name, created_at FROM spaces WHERE id = $1";
+  private static final String RENAME = "UPDATE spaces SET name = $2 WHERE id = $1";
+  /** Every job of the space (webhook deliveries, pushes): the one table that does not cascade from spaces. */
+  private static final String DELETE_JOBS = "DELETE FROM jobs WHERE payload->>'space' = $1";
+  private static final String DELETE_SPACE = "DELETE FROM spaces WHERE id = $1";
   private static final String OTHER_OWNERS = """
       SELECT count(*) FROM members WHERE space_id = $1 AND user_id <> $2 AND role = 'owner'""";
 
   /** The outcome of {@link #createOrJoin}: whether the space was created now, and the caller's role. */
-  public record Joined(boolean created, SpaceInfo space, Role role) {}
+  public record Joined(boolean created, SpaceInfo space, Role role, String name) {}
 
   private final Pool pool;
 
@@ -51,23 +57,29 @@ public final class SpaceStore {
    * Creates the space with the caller as owner, or returns it if the caller is already a member.
    * Anyone else gets 403, whether the space exists or not.
    */
-  public Future<Joined> createOrJoin(String space, String userId) {
+  public Future<Joined> createOrJoin(String space, String userId, String name) {
     return pool.withTransaction(tx -> tx.preparedQuery(CREATE)
-        .execute(Tuple.of(space, UUID.randomUUID().toString(), userId))
+        .execute(Tuple.of(space, UUID.randomUUID().toString(), userId, name))
         .compose(created -> {
           if (created.size() == 1) {
             Row row = created.iterator().next();
             SpaceInfo info = new SpaceInfo(space, row.getLong(0), row.getString(1), row.getLong(2), row.getLong(3));
             return tx.preparedQuery(ADD_OWNER).execute(Tuple.of(space, userId))
-                .map(added -> new Joined(true, info, Role.OWNER));
+                .map(added -> new Joined(true, info, Role.OWNER, name));
           }
-          return info(tx, space).compose(info -> roleOf(tx, space, userId)
-              .map(role -> new Joined(false, info.orElseThrow(), role.orElseThrow(SpaceStore::notAMember))));
+          return roleOf(tx, space, userId).compose(role -> {
+            Role member = role.orElseThrow(SpaceStore::notAMember);
+            return info(tx, space).compose(info -> tx.preparedQuery(NAME).execute(Tuple.of(space))
+                .map(rows -> new Joined(false, info.orElseThrow(), member, rows.iterator().next().getString(0))));
+          });
         }));
   }
 
   /** One of a member's spaces, as "my spaces" lists it. */
-  public record MySpace(String id, Role role, long seq, String epoch, java.time.OffsetDateTime changedAt) {}
+  public record MySpace(String id, Role role, long seq, String epoch, java.time.OffsetDateTime changedAt, String name) {}
+
+  /** A space as its members see it described. */
+  public record Described(String id, String name, long seq, String epoch, java.time.OffsetDateTime createdAt) {}
 
   /** A member as the members list shows them. */
   public record MemberRow(String userId, Role role, java.time.OffsetDateTime addedAt, String displayName, String avatarUrl) {}
@@ -83,7 +95,7 @@ public final class SpaceStore {
           java.util.List<MySpace> out = new java.util.ArrayList<>(rows.size());
           for (Row row : rows) {
             out.add(new MySpace(row.getString(0), Role.parse(row.getString(1)), row.getLong(2), row.getString(3),
-                row.getOffsetDateTime(4)));
+                row.getOffsetDateTime(4), row.getString(5)));
           }
           return out;
         });
@@ -99,6 +111,31 @@ public final class SpaceStore {
       }
       return out;
     });
+  }
+
+  public Future<Optional<Described>> describe(String space) {
+    return pool.preparedQuery(DESCRIBE).execute(Tuple.of(space)).map(rows -> rows.size() == 0 ? Optional.empty()
+        : Optional.of(rows.iterator().next()).map(row -> new Described(space, row.getString(2), row.getLong(0),
+            row.getString(1), row.getOffsetDateTime(3))));
+  }
+
+  /** Sets the space's display name (null: none). */
+  public Future<Void> rename(String space, String name) {
+    return pool.preparedQuery(RENAME).execute(Tuple.of(space, name)).mapEmpty();
+  }
+
+  /**
+   * Deletes the space and all it holds in one transaction: members, documents, the change log,
+   * mutations, rules, webhooks and invites cascade from its row; its queued jobs are deleted here.
+   * The row lock comes first, so a write of the space either commits before or finds no space.
+   * False if there was no such space.
+   */
+  public Future<Boolean> delete(String space) {
+    return pool.withTransaction(tx -> tx.preparedQuery(LOCK_SPACE).execute(Tuple.of(space)).compose(locked -> locked.size() == 0
+        ? Future.succeededFuture(false)
+        : tx.preparedQuery(DELETE_JOBS).execute(Tuple.of(space))
+            .compose(jobs -> tx.preparedQuery(DELETE_SPACE).execute(Tuple.of(space)))
+            .map(deleted -> deleted.rowCount() == 1)));
   }
 
   public Future<Optional<SpaceInfo>> info(String space) {

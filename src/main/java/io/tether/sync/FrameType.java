@@ -25,7 +25,8 @@ public enum FrameType {
   TOKEN_EXPIRING("token_expiring", false),
   PRESENCE_STATE("presence_state", false),
   PRESENCE_DIFF("presence_diff", false),
-  CURSOR("cursor", false);
+  CURSOR("cursor", false),
+  SPACE_DELETED("space_deleted", false);
 
   private static final Map<String, FrameType> INBOUND = new HashMap<>();
 

@@ -51,6 +51,11 @@ final class Frames {
         .put("space", space).put("message", "you are no longer a member of " + space).encode();
   }
 
+  /** Ends every subscription to a space that was deleted (a later create of the name is another space). */
+  static String spaceDeleted(String space) {
+    return new JsonObject().put("type", FrameType.SPACE_DELETED.wire()).put("space", space).encode();
+  }
+
   /** A document that matched the subscription's queries before this change and does not now. */
   static String leave(io.tether.core.ChangeFrame change) {
     JsonObject full = new JsonObject(change.frame());

@@ -33,6 +33,9 @@ final class SpaceFeed implements BusListener {
 
     /** The user lost access to the space. */
     void revoke();
+
+    /** The space was deleted: the receiver's last word. */
+    void spaceDeleted();
   }
 
   private final String space;
@@ -153,6 +156,13 @@ final class SpaceFeed implements BusListener {
       if (r.userId().equals(userId)) {
         r.revoke();
       }
+    }
+  }
+
+  @Override
+  public void onSpaceDeleted(String deleted) {
+    for (Receiver r : new ArrayList<>(receivers)) {
+      r.spaceDeleted();
     }
   }
 

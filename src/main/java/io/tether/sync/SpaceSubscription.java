@@ -143,6 +143,14 @@ final class SpaceSubscription implements SpaceFeed.Receiver {
     }
   }
 
+  @Override
+  public void spaceDeleted() {
+    if (state != State.CLOSED) {
+      transport.send(Frames.spaceDeleted(space));
+      observer.onEnded();
+    }
+  }
+
   long cursor() {
     return cursor;
   }

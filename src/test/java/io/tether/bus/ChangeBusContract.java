@@ -175,6 +175,28 @@ abstract class ChangeBusContract {
   }
 
   @Test
+  void aSpaceDeletionReachesItsListenersAndTheMembershipChannelAndNoOtherSpace() throws Exception {
+    String space = space();
+    Recorder here = new Recorder();
+    Recorder memberships = new Recorder();
+    Recorder elsewhere = new Recorder();
+    subscribeOnEventLoop(bus, space, here);
+    subscribeOnEventLoop(bus, ChangeBus.MEMBERSHIPS, memberships);
+    subscribeOnEventLoop(bus, space(), elsewhere);
+    Await.result(bus.publishSpaceDeleted(space));
+    long deadline = System.currentTimeMillis() + 5000;
+    while ((here.deleted.isEmpty() || memberships.deleted.isEmpty()) && System.currentTimeMillis() < deadline) {
+      TimeUnit.MILLISECONDS.sleep(10);
+    }
+    assertThat(here.deleted).containsExactly(space);
+    assertThat(memberships.deleted).containsExactly(space);
+    TimeUnit.MILLISECONDS.sleep(100);
+    assertThat(elsewhere.deleted).isEmpty();
+    assertThat(here.frames).isEmpty();
+    assertThat(here.revoked).isEmpty();
+  }
+
+  @Test
   void pingSucceedsWhileTheBusIsUp() {
     Await.result(bus.ping());
   }
@@ -214,6 +236,12 @@ abstract class ChangeBusContract {
     volatile int gaps;
     final List<String> revoked = new CopyOnWriteArrayList<>();
     final List<JsonObject> ephemeral = new CopyOnWriteArrayList<>();
+    final List<String> deleted = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void onSpaceDeleted(String space) {
+      deleted.add(space);
+    }
 
     @Override
     public void onEphemeral(JsonObject message) {

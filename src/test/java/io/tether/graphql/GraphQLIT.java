@@ -254,6 +254,26 @@ class GraphQLIT {
   }
 
   @Test
+  void aDeletedSpaceEndsItsSubscriptionsWithSpaceDeletedOnEveryNode() {
+    Account owner = a.register();
+    String space = newSpace(owner);
+    assertThat(graphql(a, owner, "{ space(id: \"" + space + "\") { id name } }", null).getJsonObject("data")
+        .getJsonObject("space").getString("id")).isEqualTo(space);
+    try (WsClient ws = connect(new JsonObject().put("token", owner.token()))) {
+      ws.send(new JsonObject().put("id", "d").put("type", "subscribe").put("payload", new JsonObject()
+          .put("query", "subscription($space: ID!) { changes(space: $space, since: 0) { kind } }")
+          .put("variables", new JsonObject().put("space", space))));
+      JsonObject synced = ws.awaitType("next").getJsonObject("payload").getJsonObject("data").getJsonObject("changes");
+      assertThat(synced.getString("kind")).isEqualTo("SYNCED");
+      // Deleted through the other node: the notice crosses Redis.
+      assertThat(b.send("DELETE", "/v1/spaces/" + space, owner.token(), null).status()).isEqualTo(204);
+      JsonObject event = ws.awaitType("next").getJsonObject("payload").getJsonObject("data").getJsonObject("changes");
+      assertThat(event.getString("kind")).isEqualTo("SPACE_DELETED");
+      assertThat(ws.awaitType("complete").getString("id")).isEqualTo("d");
+    }
+  }
+
+  @Test
   void authenticationAndAuthorizationAreRest() {
     Account owner = a.register();
     Account stranger = a.register();

@@ -66,6 +66,15 @@ class PresenceViewTest {
   }
 
   @Test
+  void aMemberShowsTheDisplayNameTheirSocketsCarry() {
+    view.put(new PresenceEntry("c1", "ann", new JsonObject(), 1, 100, "Ann"));
+    view.put(new PresenceEntry("c2", "ann", new JsonObject().put("typing", true), 1, 200));
+    assertThat(view.members()).containsExactly(new Member("ann", 2, new JsonObject().put("typing", true), "Ann"));
+    assertThat(PresenceEntry.fromJson(new PresenceEntry("c1", "ann", new JsonObject(), 1, 100, "Ann").toJson()).displayName())
+        .isEqualTo("Ann");
+  }
+
+  @Test
   void diffFramesFollowTheProtocol() {
     PresenceDiff diff = view.put(entry("c1", "ann", new JsonObject().put("typing", true), 1, 100));
     JsonObject frame = new JsonObject(diff.toFrame("room", 1));
@@ -73,7 +82,8 @@ class PresenceViewTest {
     assertThat(frame.getString("type")).isEqualTo("presence_diff");
     assertThat(frame.getString("space")).isEqualTo("room");
     assertThat(frame.getJsonArray("joins").getJsonObject(0))
-        .isEqualTo(new JsonObject().put("userId", "ann").put("connections", 1).put("state", new JsonObject().put("typing", true)));
+        .isEqualTo(new JsonObject().put("userId", "ann").put("displayName", null).put("connections", 1)
+            .put("state", new JsonObject().put("typing", true)));
     assertThat(frame.getJsonArray("leaves")).isEmpty();
     JsonObject state = new JsonObject(PresenceDiff.stateFrame("room", view.members(), 1));
     assertThat(state.getString("type")).isEqualTo("presence_state");

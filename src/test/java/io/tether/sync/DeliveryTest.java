@@ -66,6 +66,10 @@ class DeliveryTest {
         @Override
         public void revoke() {
         }
+
+        @Override
+        public void spaceDeleted() {
+        }
       });
       return null;
     });

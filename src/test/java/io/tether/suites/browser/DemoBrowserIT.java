@@ -32,20 +32,23 @@ class DemoBrowserIT {
 
   @Test
   void twoUsersShareALiveListAndConvergeAfterOneWorksOffline() throws Exception {
-    String space = "groceries-" + System.nanoTime();
+    String space = "Groceries";
     try (DemoPage ann = new DemoPage("ann", cluster.node(0).port());
          DemoPage bob = new DemoPage("bob", cluster.node(1).port())) {
       try {
-        ann.signUp("ann-" + System.nanoTime() + "@example.test");
-        bob.signUp("bob-" + System.nanoTime() + "@example.test");
-        ann.open(space);
-        // Bob cannot open ann's space by its name; her invite link lets him in.
+        ann.signUp("ann-" + System.nanoTime() + "@example.test", "Ann");
+        bob.signUp("bob-" + System.nanoTime() + "@example.test", "Bob");
+        // The server names spaces: each may have a Groceries of their own.
+        String spaceId = ann.create(space);
+        assertThat(spaceId).matches("[A-Za-z0-9_-]{22}");
+        // Bob cannot open ann's space; her invite link lets him in.
         String link = ann.invite();
         assertThat(link).contains("#invite=");
         bob.join(link, space);
         Set<String> both = Set.of(ann.userId(), bob.userId());
         ann.await("ann sees both present", d -> ann.present().equals(both));
         bob.await("bob sees both present", d -> bob.present().equals(both));
+        assertThat(bob.presentNames()).as("names, never user ids").containsExactlyInAnyOrder("Ann", "Bob (you)");
 
         // Typing shows on the other side, and stops showing once the item is added.
         bob.startTyping("coffee");
@@ -85,6 +88,14 @@ class DemoBrowserIT {
         // Bob leaves the space: ann sees only herself.
         bob.leave();
         ann.await("ann sees bob gone", d -> ann.present().equals(Set.of(ann.userId())));
+
+        // He comes back by the same link; then ann deletes the space, and his page lets go of it.
+        bob.join(link, space);
+        ann.await("ann sees bob back", d -> ann.present().equals(both));
+        ann.deleteSpace();
+        bob.await("bob is told the space was deleted", d -> !bob.listShown() && bob.message().contains("was deleted"));
+        ann.await("ann is back at her spaces", d -> !ann.listShown());
+        bob.await("bob's spaces list no longer has it", d -> bob.mySpaces().isEmpty());
       } catch (AssertionError | RuntimeException e) {
         ann.saveEvidence("failure");
         bob.saveEvidence("failure");

@@ -41,21 +41,42 @@ final class DemoPage implements AutoCloseable {
     driver.get("http://127.0.0.1:" + port + "/");
   }
 
-  void signUp(String email) {
+  void signUp(String email, String displayName) {
     type("email", email);
     type("password", "a long enough password");
+    type("display-name", displayName);
     click("signup");
-    await("signed in", d -> !text("me").isEmpty());
+    await("signed in", d -> text("me").equals(displayName));
   }
 
   String userId() {
-    return text("me");
+    return driver.findElement(By.id("me")).getDomAttribute("data-user-id");
   }
 
-  void open(String space) {
-    type("space-id", space);
-    click("open");
+  /** Creates a space named {@code space} (the server makes its id) and answers the id. */
+  String create(String space) {
+    type("new-space", space);
+    click("create");
     await("space " + space + " open", d -> text("space-name").equals(space) && driver.findElement(By.id("list")).isDisplayed());
+    return driver.findElement(By.id("space-name")).getDomAttribute("data-space-id");
+  }
+
+  /** The names on the spaces list. */
+  @SuppressWarnings("unchecked")
+  List<String> mySpaces() {
+    return (List<String>) driver.executeScript("return [...document.querySelectorAll('#my-spaces .my-space')].map(e => e.textContent)");
+  }
+
+  void deleteSpace() {
+    click("delete-space");
+  }
+
+  boolean listShown() {
+    return driver.findElement(By.id("list")).isDisplayed();
+  }
+
+  String message() {
+    return text("message");
   }
 
   /** Makes an invite link for the open space and answers it. */
@@ -102,6 +123,14 @@ final class DemoPage implements AutoCloseable {
     List<String> values = (List<String>) driver.executeScript(
         "return [...document.querySelectorAll('#items .item-text')].map(e => e.value)");
     return values.stream().sorted().toList();
+  }
+
+  /** The names the presence chips show. */
+  @SuppressWarnings("unchecked")
+  Set<String> presentNames() {
+    List<String> names = (List<String>) driver.executeScript(
+        "return [...document.querySelectorAll('#presence .member')].map(e => e.textContent)");
+    return Set.copyOf(names);
   }
 
   @SuppressWarnings("unchecked")
