@@ -1,5 +1,6 @@
 package io.tether;
 
+import io.tether.auth.AccountEmails;
 import io.tether.auth.AccountService;
 import io.tether.auth.SpaceAccess;
 import io.tether.auth.TokenService;
@@ -46,7 +47,7 @@ public record Node(Vertx vertx, TetherConfig config, Stores stores, ChangeBus bu
                        RulesStore rules) {}
 
   /** Who the caller is (tokens, accounts) and what they may do in a space. */
-  public record Auth(TokenService tokens, AccountService accounts, SpaceAccess access) {}
+  public record Auth(TokenService tokens, AccountService accounts, SpaceAccess access, AccountEmails emails) {}
 
   /** Reading and writing documents: single writes, listings and change pages, offline mutation batches. */
   public record Documents(DocumentService writes, ReadService reads, MutationService mutations) {}

@@ -1,6 +1,13 @@
 package io.tether;
 
+import io.tether.auth.AccountEmails;
 import io.tether.auth.AccountService;
+import io.tether.mail.LogMailer;
+import io.tether.mail.MailTemplates;
+import io.tether.mail.Mailer;
+import io.tether.mail.Outbox;
+import io.tether.mail.SmtpMailer;
+import io.tether.store.EmailCodeStore;
 import io.tether.auth.MembershipCache;
 import io.tether.auth.PasswordHasher;
 import io.tether.auth.SigningKeys;
@@ -168,6 +175,8 @@ public final class NodeAssembly {
     SigningKeys configuredKeys = SigningKeys.load(config.auth());
     // The dummy hash costs one full PBKDF2 run: do it here, on the starting thread, not an event loop.
     PasswordHasher hasher = new PasswordHasher(config.auth().passwordIterations());
+    // Templates are files too: read and checked here, so a bad one stops the start.
+    Outbox outbox = outbox(MailTemplates.load(config.mail().templatesDir()));
     RedisShard redis = config.redis().enabled()
         ? closer.register("Redis", RedisShard.create(vertx, config.redis()), RedisShard::close)
         : null;
@@ -182,7 +191,7 @@ public final class NodeAssembly {
           RulesCache rules = new RulesCache(RULES_CACHE_ENTRIES);
           return bus.subscribe(ChangeBus.MEMBERSHIPS, memberships)
               .compose(subscribed -> bus.subscribe(ChangeBus.MEMBERSHIPS, new DeletedSpaceRules(rules)))
-              .map(subscribed -> node(pool, redis, bus, memberships, rules, hasher, keys));
+              .map(subscribed -> node(pool, redis, bus, memberships, rules, hasher, keys, outbox));
         }))
         .compose(node -> deployWorkers(node, pool)
             .compose(v -> deploy("API verticles", () -> new ApiVerticle(node),
@@ -223,12 +232,12 @@ public final class NodeAssembly {
   }
 
   private Node node(Pool pool, RedisShard redis, ChangeBus bus, MembershipCache memberships, RulesCache rules,
-                    PasswordHasher hasher, SigningKeys keys) {
+                    PasswordHasher hasher, SigningKeys keys, Outbox outbox) {
     int pageBytes = config.limits().maxPageBytes();
     Node.Stores stores = new Node.Stores(pool, new UserStore(pool), new SpaceStore(pool),
         new DocumentStore(pool, pageBytes), new PgChangeLog(pool, pageBytes),
         new RulesStore(pool, rules));
-    Node.Auth auth = auth(stores, bus, memberships, hasher, keys);
+    Node.Auth auth = auth(stores, bus, memberships, hasher, keys, outbox);
     ConnectionCounter connections = new ConnectionCounter(config.sync().maxConnectionsPerUser());
     Node.Guards guards = new Node.Guards(new JsonLimits(config.limits().maxJsonDepth()),
         new RequestLimits(rateLimiter(redis), config.limits(), metrics), connections,
@@ -242,13 +251,35 @@ public final class NodeAssembly {
         new WebhookService(jobs.webhooks(), auth.access(), guards.outbound(), config.webhooks().maxPerSpace()),
         new RulesService(auth.access(), stores.rules(), stores.changeLog(), bus),
         new ProfileService(new ProfileStore(pool), presence.names()::forget),
-        new InviteService(auth.access(), new InviteStore(pool)));
+        new InviteService(auth.access(), new InviteStore(pool), auth.emails()::sendInvite));
     return new Node(vertx, config, stores, bus, auth, documents(stores, auth.access(), bus, presence), spaces, guards,
         presence, push, jobs, new Node.Ops(metrics, new Drain(), new InstanceStats()));
   }
 
+  /**
+   * Email: through SMTP when mail.host is set; in development without it, into the log; in
+   * production without it, none (null: the routes that need email answer 503).
+   */
+  private Outbox outbox(MailTemplates templates) {
+    Mailer mailer;
+    if (config.mail().enabled()) {
+      mailer = closer.register("SMTP client", new SmtpMailer(vertx, config.mail()), Mailer::close);
+    } else if (!config.production()) {
+      LOG.warn("mail.host is unset: password-reset and verification emails are written to this log, not sent");
+      mailer = new LogMailer();
+    } else {
+      return null;
+    }
+    Outbox outbox = new Outbox(mailer, templates, config.mail().maxPending());
+    metrics.bindCounter("tether.mail.sent", "Emails handed to the SMTP server", outbox, Outbox::sent);
+    metrics.bindCounter("tether.mail.failed", "Emails the SMTP server did not take", outbox, Outbox::failed);
+    metrics.bindCounter("tether.mail.dropped", "Emails dropped because mail.maxPending were being sent", outbox,
+        Outbox::dropped);
+    return outbox;
+  }
+
   private Node.Auth auth(Node.Stores stores, ChangeBus bus, MembershipCache memberships, PasswordHasher hasher,
-                         SigningKeys keys) {
+                         SigningKeys keys, Outbox outbox) {
     metrics.bindCounter("tether.membership.cache.hits", "Role lookups answered from the node's cache", memberships,
         MembershipCache::hits);
     metrics.bindCounter("tether.membership.cache.misses", "Role lookups that went to PostgreSQL", memberships,
@@ -260,7 +291,9 @@ public final class NodeAssembly {
     AccountService accounts = new AccountService(hashing, stores.users(),
         new RefreshTokenStore(stores.pool(), config.auth().refreshTokenTtlDays()), hasher, tokens,
         config.auth().minPasswordLength());
-    return new Node.Auth(tokens, accounts, new SpaceAccess(stores.spaces(), memberships, bus));
+    AccountEmails emails = new AccountEmails(accounts, stores.users(), new EmailCodeStore(stores.pool()), outbox,
+        config.server(), config.mail());
+    return new Node.Auth(tokens, accounts, new SpaceAccess(stores.spaces(), memberships, bus), emails);
   }
 
   private Node.Documents documents(Node.Stores stores, SpaceAccess access, ChangeBus bus, PresenceService presence) {

@@ -92,7 +92,18 @@ public final class AccountService {
     return refreshTokens.revokeFamily(refreshToken);
   }
 
-  private Future<Session> session(String userId, String label) {
+  /** The hash of a new password, on the hashing pool, after checking its length. */
+  Future<String> hashNewPassword(String password) {
+    try {
+      validPassword(password);
+    } catch (TetherException e) {
+      return Future.failedFuture(e);
+    }
+    return hashing.executeBlocking(() -> hasher.hash(password), false);
+  }
+
+  /** A new sign-in of the user: a refresh token family and an access token of it. */
+  Future<Session> session(String userId, String label) {
     return refreshTokens.issue(userId, label)
         .map(issued -> new Session(userId, tokens.issue(userId, issued.family()), issued.token(), tokens.ttlSeconds()));
   }
@@ -155,7 +166,7 @@ public final class AccountService {
     }
   }
 
-  private static String validEmail(String email) {
+  static String validEmail(String email) {
     if (email == null || email.length() > 254 || !email.trim().matches("[^@\\s]+@[^@\\s]+")) {
       throw TetherException.badRequest("email must be a valid address");
     }

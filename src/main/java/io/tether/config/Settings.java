@@ -20,6 +20,7 @@ public final class Settings {
       Setting.of("server.eventLoops", INT, 0, "Vert.x event-loop threads; 0 means twice the number of cores (Vert.x's default)").range(0, 1024),
       Setting.of("server.adminToken", STRING, null, "Bearer token for GET /admin/stats; unset disables the endpoint").minLength(16),
       Setting.of("server.inviteUrl", STRING, "/demo/#invite={code}", "The link an invitation answers, {code} replaced by its code: your app's deep link (https://app.example.com/join/{code}); a path is taken relative to the request's own scheme and host"),
+      Setting.of("server.publicUrl", STRING, null, "Where users reach this server (https://sync.example.com): the base of the links in emails whose settings are paths. Unset: http://localhost:<http.port> in development; production with mail.host set requires it (a link is never built from a request's Host header, which the requester controls)").matching("https?://[^/?#]+", "https://host[:port], no path"),
       Setting.of("server.metricsToken", STRING, null, "Bearer token GET /metrics requires; unset leaves /metrics open (keep it off the public network then)").minLength(16),
       Setting.of("log.level", STRING, "INFO", "Root log level (TRACE, DEBUG, INFO, WARN, ERROR)").oneOf("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF").withEnv("TETHER_LOG_LEVEL"),
       Setting.of("log.format", STRING, "auto", "json, text, or auto (text in a terminal in development mode, JSON otherwise)").oneOf("json", "text", "auto").withEnv("TETHER_LOG_FORMAT"),
@@ -97,6 +98,7 @@ public final class Settings {
       Setting.of("limits.userBurst", INT, 200, "Bucket size per user: the burst allowed above the sustained rate"),
       Setting.of("limits.ipRequestsPerSecond", INT, 200, "Sustained requests per second per client IP"),
       Setting.of("limits.ipBurst", INT, 1000, "Bucket size per client IP"),
+      Setting.of("limits.emailsPerAddressPerHour", INT, 5, "Emails Tether sends one address per hour (password resets, verifications, invites), cluster-wide with Redis: the bound on what anyone can make it send a stranger").range(1, 1000),
       Setting.of("limits.loginAttemptsPerMinute", INT, 10, "Sign-in attempts per account per minute (three times as many per IP)"),
 
       Setting.of("retention.changeMaxAgeHours", INT, 720, "Changes older than this are compacted away (0: keep regardless of age)").range(0, 1_000_000),
@@ -129,7 +131,22 @@ public final class Settings {
       Setting.of("presence.maxStateBytes", INT, 1024, "Largest presence state a socket may set (encoded JSON)").range(2, 65_536),
       Setting.of("presence.maxSignalBytes", INT, 4096, "Largest signal payload (encoded JSON)").range(2, 65_536),
       Setting.of("presence.maxListed", INT, 100, "Members a presence_state, a diff or the REST presence lists at most; every frame also carries the count of all members, so a space of 10,000 costs each socket a bounded list, not every join").range(1, 10_000),
-      Setting.of("presence.signalsPerSecond", INT, 20, "Signals and presence updates a socket may send per second per space (bursts of the same size)").range(1, 10_000));
+      Setting.of("presence.signalsPerSecond", INT, 20, "Signals and presence updates a socket may send per second per space (bursts of the same size)").range(1, 10_000),
+
+      Setting.of("mail.host", STRING, null, "SMTP server that sends password resets, email verifications and invites. Unset: in development each email is written to the log instead (codes included); in production the reset and verification routes answer 503"),
+      Setting.of("mail.port", INT, 587, "SMTP port (587 submission with STARTTLS, 465 implicit TLS, 25 relay)").range(1, 65535),
+      Setting.of("mail.security", STRING, "starttls", "starttls (required: the connection is refused without it), optional (STARTTLS when offered), tls (implicit TLS, port 465) or none (plain; a relay on localhost)").oneOf("starttls", "optional", "tls", "none"),
+      Setting.of("mail.username", STRING, null, "SMTP user name; unset sends without logging in"),
+      Setting.of("mail.password", STRING, null, "SMTP password (TETHER_MAIL_PASSWORD keeps it out of files)"),
+      Setting.of("mail.from", STRING, "Tether <no-reply@localhost>", "The From of every email: an address your SMTP server may send as"),
+      Setting.of("mail.appName", STRING, "Tether", "The app's name as emails show it ({{appName}} in templates)"),
+      Setting.of("mail.templatesDir", STRING, null, "Directory of templates replacing the shipped ones (password-reset, verify-email, invite; .txt and optional .html), read and checked at start"),
+      Setting.of("mail.resetUrl", STRING, "/demo/#reset={code}", "The link in a password-reset email, {code} replaced by the code: your app's deep link, or a path under server.publicUrl"),
+      Setting.of("mail.verifyUrl", STRING, "/demo/#verify={code}", "The link in a verification email, {code} replaced by the code"),
+      Setting.of("mail.resetCodeMinutes", INT, 30, "How long a password-reset code works (once)").range(5, 1440),
+      Setting.of("mail.verifyCodeHours", INT, 48, "How long an email-verification code works (once)").range(1, 720),
+      Setting.of("mail.maxConnections", INT, 4, "SMTP connections a node keeps open at most").range(1, 100),
+      Setting.of("mail.maxPending", INT, 1000, "Emails a node may be sending at once; more are dropped and counted (tether_mail_dropped_total), never queued without bound").range(1, 100_000));
 
   private Settings() {}
 

@@ -11,7 +11,7 @@ import java.util.List;
  */
 public record TetherConfig(Server server, Log log, Drain drain, Http http, Pg pg, Redis redis, Auth auth, Sync sync,
                            Limits limits, Retention retention, Graphql graphql, Jobs jobs, Webhooks webhooks, Push push,
-                           Presence presence) {
+                           Presence presence, Mail mail) {
 
   public TetherConfig {
     if (http.host() == null) {
@@ -20,6 +20,15 @@ public record TetherConfig(Server server, Log log, Drain drain, Http http, Pg pg
           http.maxHeaderBytes(), http.maxHeaders(), http.headerTimeoutSeconds(), http.requestTimeoutSeconds(),
           http.keepAliveSeconds(),
           http.corsOrigins(), http.trustedProxies());
+    }
+    if (server.publicUrl() == null && !server.mode().equals("production")) {
+      server = new Server(server.mode(), server.eventLoops(), server.adminToken(), server.metricsToken(), server.inviteUrl(),
+          "http://localhost:" + http.port());
+    }
+    if (server.mode().equals("production") && mail.enabled() && server.publicUrl() == null
+        && (mail.resetUrl().startsWith("/") || mail.verifyUrl().startsWith("/") || server.inviteUrl().startsWith("/"))) {
+      throw new ConfigException("server.publicUrl", "emails carry absolute links: set server.publicUrl, or make "
+          + "mail.resetUrl, mail.verifyUrl and server.inviteUrl absolute");
     }
     if (server.mode().equals("production") && !auth.hasSigningKey()) {
       throw new ConfigException("auth.signingKeyFile", "production mode signs tokens with an ES256 key: set "
@@ -31,7 +40,14 @@ public record TetherConfig(Server server, Log log, Drain drain, Http http, Pg pg
     return server.mode().equals("production");
   }
 
-  public record Server(String mode, int eventLoops, String adminToken, String metricsToken, String inviteUrl) {}
+  public record Server(String mode, int eventLoops, String adminToken, String metricsToken, String inviteUrl,
+                       String publicUrl) {
+    /** {@code template} with {@code {code}} filled in, under {@link #publicUrl} when it is a path. */
+    public String link(String template, String code) {
+      String filled = template.replace("{code}", code);
+      return filled.startsWith("/") && publicUrl != null ? publicUrl + filled : filled;
+    }
+  }
 
   /** {@code level} is a logback level name; {@code format} json, text or auto. */
   public record Log(String level, String format) {}
@@ -116,7 +132,8 @@ public record TetherConfig(Server server, Log log, Drain drain, Http http, Pg pg
 
   public record Limits(int maxDocumentBytes, int maxJsonDepth, int maxPageSize, int maxPageBytes, int defaultPageSize,
                        int maxMutationsPerBatch, int userRequestsPerSecond, int userBurst, int ipRequestsPerSecond,
-                       int ipBurst, int loginAttemptsPerMinute, int listingCacheEntries, int listingCacheBytes) {
+                       int ipBurst, int loginAttemptsPerMinute, int listingCacheEntries, int listingCacheBytes,
+                       int emailsPerAddressPerHour) {
     public Limits {
       if (defaultPageSize > maxPageSize) {
         throw new ConfigException("limits.defaultPageSize", "must not exceed limits.maxPageSize");
@@ -135,6 +152,27 @@ public record TetherConfig(Server server, Log log, Drain drain, Http http, Pg pg
 
   /** Who is in a space (cluster-wide, renewed, expiring) and the ephemeral signals between them. */
   public record Presence(int ttlSeconds, int maxStateBytes, int maxSignalBytes, int signalsPerSecond, int maxListed) {}
+
+  /** Email through SMTP: on when a host is configured. */
+  public record Mail(String host, int port, String security, String username, String password, String from,
+                     String appName, String templatesDir, String resetUrl, String verifyUrl, int resetCodeMinutes,
+                     int verifyCodeHours, int maxConnections, int maxPending) {
+    public Mail {
+      if (username != null && password == null) {
+        throw new ConfigException("mail.password", "mail.username is set, so the SMTP password is needed too");
+      }
+    }
+
+    public boolean enabled() {
+      return host != null;
+    }
+
+    @Override
+    public String toString() {
+      return "Mail[host=" + host + ", port=" + port + ", security=" + security + ", username=" + username
+          + ", password=" + (password == null ? null : "(set)") + ", from=" + from + "]";
+    }
+  }
 
   public record Push(int collapseSeconds, int maxDevicesPerUser, Fcm fcm, Apns apns) {
     /** Firebase Cloud Messaging: on when a service account is configured. */

@@ -14,6 +14,10 @@ public enum ErrorCode {
   INVITE_EXPIRED(410, "invite_expired"),
   INVITE_REVOKED(410, "invite_revoked"),
   INVITE_USED_UP(410, "invite_used_up"),
+  /** A code sent by email (password reset, verification) past its time. */
+  CODE_EXPIRED(410, "code_expired"),
+  /** A code sent by email that has already been used: each works once. */
+  CODE_USED(410, "code_used"),
   PRECONDITION_FAILED(412, "precondition_failed"),
   TOO_LARGE(413, "too_large"),
   UNSUPPORTED_MEDIA_TYPE(415, "unsupported_media_type"),

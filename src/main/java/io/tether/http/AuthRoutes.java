@@ -98,7 +98,7 @@ final class AuthRoutes {
         .onFailure(rc::fail);
   }
 
-  private static JsonObject toJson(AccountService.Session session) {
+  static JsonObject toJson(AccountService.Session session) {
     return new JsonObject()
         .put("userId", session.userId())
         .put("accessToken", session.accessToken())

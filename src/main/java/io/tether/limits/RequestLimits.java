@@ -17,6 +17,7 @@ public final class RequestLimits {
   private final RateLimiter.Bucket signInsPerAccount;
   private final RateLimiter.Bucket signInsPerAccountEverywhere;
   private final RateLimiter.Bucket signInsPerIp;
+  private final RateLimiter.Bucket emailsPerAddress;
 
   public RequestLimits(RateLimiter limiter, TetherConfig.Limits config, Metrics metrics) {
     this.limiter = limiter;
@@ -27,6 +28,8 @@ public final class RequestLimits {
     this.signInsPerAccount = new RateLimiter.Bucket(logins / 60.0, logins);
     this.signInsPerAccountEverywhere = new RateLimiter.Bucket(10 * logins / 60.0, 10 * logins);
     this.signInsPerIp = new RateLimiter.Bucket(3 * logins / 60.0, 3 * logins);
+    int emails = config.emailsPerAddressPerHour();
+    this.emailsPerAddress = new RateLimiter.Bucket(emails / 3600.0, emails);
   }
 
   /** Every API request and socket upgrade, by client address. */
@@ -76,6 +79,14 @@ public final class RequestLimits {
     String account = email.trim().toLowerCase(Locale.ROOT);
     return byIp.compose(ok -> take("signin:" + account + " " + from, signInsPerAccount))
         .compose(ok -> take("signin-account:" + account, signInsPerAccountEverywhere));
+  }
+
+  /**
+   * An email Tether would send to {@code address} (a reset, a verification, an invite), whoever asks
+   * for it: counted whether or not an account has the address, so a refusal tells nothing either.
+   */
+  public Future<Void> email(String address) {
+    return take("email:" + address.trim().toLowerCase(Locale.ROOT), emailsPerAddress);
   }
 
   private Future<Void> take(String key, RateLimiter.Bucket bucket) {

@@ -2,15 +2,11 @@ package io.tether.service;
 
 import io.tether.auth.SpaceAccess;
 import io.tether.core.Role;
+import io.tether.core.SecretCodes;
 import io.tether.core.TetherException;
 import io.tether.store.InviteStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
-import java.util.Base64;
 
 /**
  * Invitations to a space, by link (anyone with the code) or for one email address. A code is 256
@@ -21,14 +17,21 @@ public final class InviteService {
   public static final int MAX_HOURS = 720;
   public static final int MAX_USES = 1000;
 
-  private static final SecureRandom RANDOM = new SecureRandom();
+  /** How an invitation for an email address reaches it. */
+  @FunctionalInterface
+  public interface Mailing {
+    /** Sends the invitation; fails (UNAVAILABLE) when the server sends no email. */
+    Future<Void> send(String email, String code, String spaceName, String inviter, String role, int hours);
+  }
 
   private final SpaceAccess access;
   private final InviteStore invites;
+  private final Mailing mailing;
 
-  public InviteService(SpaceAccess access, InviteStore invites) {
+  public InviteService(SpaceAccess access, InviteStore invites, Mailing mailing) {
     this.access = access;
     this.invites = invites;
+    this.mailing = mailing;
   }
 
   /**
@@ -45,10 +48,24 @@ public final class InviteService {
         throw TetherException.badRequest("unknown invite field " + key + " (role, email, expiresInHours, maxUses)");
       }
     }
-    String code = random(32);
+    String code = SecretCodes.random(32);
     return access.toManage(space, caller)
-        .compose(owner -> invites.create("inv_" + random(12), space, hash(code), role, email, caller, hours, uses))
-        .map(invite -> invite.put("code", code).put("url", urlTemplate.replace("{code}", code)));
+        .compose(owner -> invites.create("inv_" + SecretCodes.random(12), space, SecretCodes.hash(code), role, email, caller, hours, uses))
+        .map(invite -> invite.put("code", code).put("url", urlTemplate.replace("{code}", code)))
+        .compose(invite -> email == null ? Future.succeededFuture(invite.put("emailed", false))
+            : mail(space, caller, email, code, role, hours).map(emailed -> invite.put("emailed", emailed)));
+  }
+
+  /**
+   * Hands the invitation email on; true when it is on its way. The invite stands either way: the
+   * owner has its link, and a server without email (or a failing one) only costs the email.
+   */
+  private Future<Boolean> mail(String space, String caller, String email, String code, Role role, int hours) {
+    return invites.names(space, caller).map(names -> {
+      String inviter = names.inviter() != null ? names.inviter() : names.inviterEmail() != null ? names.inviterEmail() : "Someone";
+      Future<Void> sending = mailing.send(email, code, names.space() != null ? names.space() : space, inviter, role.wire(), hours);
+      return !sending.failed();
+    });
   }
 
   /** {@code {invites: […], next}}: the space's invites, oldest first, without their codes (owners only). */
@@ -71,10 +88,10 @@ public final class InviteService {
 
   /** {@code {space, role, joined}}: makes the caller a member by the code (a member already keeps their role). */
   public Future<JsonObject> accept(String code, String caller) {
-    if (code == null || code.length() != 43 || !code.matches("[A-Za-z0-9_-]{43}")) {
+    if (!SecretCodes.wellFormed(code, 32)) {
       return Future.failedFuture(TetherException.notFound("no such invite"));
     }
-    return invites.accept(hash(code), caller)
+    return invites.accept(SecretCodes.hash(code), caller)
         .compose(accepted -> (accepted.joined() ? access.changed(accepted.space(), caller) : Future.<Void>succeededFuture())
             .map(v -> new JsonObject().put("space", accepted.space()).put("role", accepted.role().wire())
                 .put("joined", accepted.joined())));
@@ -98,19 +115,5 @@ public final class InviteService {
       throw TetherException.badRequest(name + " must be an integer from 1 to " + max);
     }
     return n;
-  }
-
-  private static String random(int bytes) {
-    byte[] raw = new byte[bytes];
-    RANDOM.nextBytes(raw);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-  }
-
-  private static byte[] hash(String code) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(code.getBytes(StandardCharsets.US_ASCII));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

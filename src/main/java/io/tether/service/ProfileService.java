@@ -16,9 +16,13 @@ public final class ProfileService {
     this.nameChanged = nameChanged;
   }
 
-  /** {@code {userId, email, displayName, avatarUrl, locale}}; email is null for an external issuer's user. */
+  /**
+   * {@code {userId, email, emailVerified, displayName, avatarUrl, locale}}; email is null for an external
+   * issuer's user.
+   */
   public Future<JsonObject> me(String userId) {
     return profiles.get(userId).map(me -> new JsonObject().put("userId", userId).put("email", me.email().orElse(null))
+        .put("emailVerified", me.emailVerified())
         .mergeIn(me.profile().toJson()));
   }
 

@@ -30,6 +30,12 @@ public final class InviteStore {
              (SELECT u.email FROM users u WHERE u.id = $2)
       FROM invites i WHERE i.code_hash = $1 FOR UPDATE OF i""";
   private static final String USE = "UPDATE invites SET uses = uses + 1 WHERE code_hash = $1";
+  private static final String NAMES = """
+      SELECT (SELECT name FROM spaces WHERE id = $1), (SELECT display_name FROM profiles WHERE user_id = $2),
+             (SELECT email FROM users WHERE id = $2)""";
+
+  /** What an invitation email says: the space's name and the inviter's, each null when there is none. */
+  public record Names(String space, String inviter, String inviterEmail) {}
   private static final String JOIN = "INSERT INTO members (space_id, user_id, role) VALUES ($1, $2, $3)";
 
   /** What accepting did: the space, and the caller's role in it (unchanged if they were a member already). */
@@ -42,6 +48,13 @@ public final class InviteStore {
   }
 
   /** Stores a new invite (only the code's hash); answers it as {@link #json} does. */
+  public Future<Names> names(String space, String inviter) {
+    return pool.preparedQuery(NAMES).execute(Tuple.of(space, inviter)).map(rows -> {
+      Row row = rows.iterator().next();
+      return new Names(row.getString(0), row.getString(1), row.getString(2));
+    });
+  }
+
   public Future<JsonObject> create(String id, String space, byte[] codeHash, Role role, String email, String createdBy,
                                    int expiresInHours, int maxUses) {
     return pool.preparedQuery(CREATE).execute(Tuple.from(new Object[] {id, space, io.vertx.core.buffer.Buffer.buffer(codeHash),

@@ -10,7 +10,7 @@ import java.util.Optional;
 /** Profiles by user id, and the built-in account's email beside them. */
 public final class ProfileStore {
   private static final String GET = """
-      SELECT p.display_name, p.avatar_url, p.locale, u.email
+      SELECT p.display_name, p.avatar_url, p.locale, u.email, u.email_verified_at IS NOT NULL
       FROM (SELECT $1::text AS id) me
       LEFT JOIN profiles p ON p.user_id = me.id LEFT JOIN users u ON u.id = me.id""";
   private static final String PUT = """
@@ -19,7 +19,7 @@ public final class ProfileStore {
           locale = EXCLUDED.locale, updated_at = now()""";
 
   /** A profile and, for a built-in account, its email. */
-  public record Me(Profile profile, Optional<String> email) {}
+  public record Me(Profile profile, Optional<String> email, boolean emailVerified) {}
 
   private final Pool pool;
 
@@ -30,7 +30,8 @@ public final class ProfileStore {
   public Future<Me> get(String userId) {
     return pool.preparedQuery(GET).execute(Tuple.of(userId)).map(rows -> {
       Row row = rows.iterator().next();
-      return new Me(new Profile(row.getString(0), row.getString(1), row.getString(2)), Optional.ofNullable(row.getString(3)));
+      return new Me(new Profile(row.getString(0), row.getString(1), row.getString(2)), Optional.ofNullable(row.getString(3)),
+          Boolean.TRUE.equals(row.getBoolean(4)));
     });
   }
 

@@ -29,6 +29,8 @@ public final class RetentionJob {
       FROM page ORDER BY id""";
   private static final String MOVE_HORIZON = "UPDATE spaces SET compacted_seq = $2 WHERE id = $1 AND compacted_seq < $2";
   private static final String DELETE_CHANGES = "DELETE FROM changes WHERE space_id = $1 AND seq <= $2";
+  // Codes sent by email are kept past their use until they expire (a reuse is told so); then they go.
+  private static final String FORGET_EMAIL_CODES = "DELETE FROM email_codes WHERE expires_at < now() - interval '1 day'";
   private static final String FORGET_MUTATIONS = """
       DELETE FROM mutations WHERE ctid IN (
         SELECT ctid FROM mutations WHERE created_at < now() - make_interval(hours => $1::int) LIMIT $2)""";
@@ -54,6 +56,7 @@ public final class RetentionJob {
             ? Future.succeededFuture(new Stats(false, 0, 0, 0))
             : compactFrom(conn, "", new Stats(true, 0, 0, 0))
                 .compose(stats -> forgetMutations(conn, stats))
+                .compose(stats -> conn.preparedQuery(FORGET_EMAIL_CODES).execute().map(stats))
                 .eventually(() -> conn.preparedQuery("SELECT pg_advisory_unlock($1)").execute(Tuple.of(LOCK_KEY)))));
   }
 

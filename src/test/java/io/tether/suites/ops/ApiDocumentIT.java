@@ -112,6 +112,17 @@ class ApiDocumentIT {
     check(s + "/changes", "get", api.send("GET", "/v1/spaces/" + space + "/changes?since=99", me.token(), null));
     check(s, "get", api.send("GET", "/v1/spaces/" + space, null, null));
     check(s + "/presence", "get", api.send("GET", "/v1/spaces/" + space + "/presence", me.token(), null));
+    check("/v1/me", "get", api.send("GET", "/v1/me", me.token(), null));
+    check(s + "/invites", "post", api.send("POST", "/v1/spaces/" + space + "/invites", me.token(),
+        new JsonObject().put("role", "reader").put("email", "friend@example.test").encode()));
+    // No mail.host here: development writes the emails to the log, and the routes answer as with SMTP.
+    check("/v1/auth/password-reset", "post", api.send("POST", "/v1/auth/password-reset", null,
+        new JsonObject().put("email", "nobody@example.test").encode()));
+    check("/v1/me/verify-email", "post", api.send("POST", "/v1/me/verify-email", me.token(), null));
+    check("/v1/auth/verify-email", "post", api.send("POST", "/v1/auth/verify-email", null,
+        new JsonObject().put("code", "A".repeat(43)).encode()));
+    check("/v1/auth/password-reset/confirm", "post", api.send("POST", "/v1/auth/password-reset/confirm", null,
+        new JsonObject().put("code", "A".repeat(43)).put("password", "long enough pw").encode()));
     check("/health/ready", "get", api.send("GET", "/health/ready", null, null));
     check("/admin/stats", "get", api.send("GET", "/admin/stats", "admin-token-for-tests", null));
     check("/admin/stats", "get", api.send("GET", "/admin/stats", "wrong", null));
