@@ -19,6 +19,56 @@ async function until(what, condition, ms = 10_000) {
   }
 }
 
+// The server's emails come here: a minimal SMTP receiver on TETHER_SMTP_PORT (ClientLibraryIT points the
+// nodes' mail.host at it), keeping each message's recipients and raw text.
+const inbox = [];
+const smtpSockets = new Set();
+const smtp = net.createServer((socket) => {
+  smtpSockets.add(socket);
+  socket.on('close', () => smtpSockets.delete(socket));
+  let buffer = '';
+  let data = null;
+  let to = [];
+  socket.setEncoding('utf8');
+  socket.write('220 test ESMTP\r\n');
+  socket.on('data', (chunk) => {
+    buffer += chunk;
+    for (;;) {
+      if (data !== null) {
+        const end = buffer.indexOf('\r\n.\r\n');
+        if (end < 0) return;
+        inbox.push({ to, text: data + buffer.slice(0, end) });
+        buffer = buffer.slice(end + 5);
+        data = null;
+        to = [];
+        socket.write('250 OK\r\n');
+        continue;
+      }
+      const eol = buffer.indexOf('\r\n');
+      if (eol < 0) return;
+      const line = buffer.slice(0, eol);
+      buffer = buffer.slice(eol + 2);
+      const verb = line.slice(0, 4).toUpperCase();
+      if (verb === 'EHLO' || verb === 'HELO') socket.write('250 test\r\n');
+      else if (verb === 'RCPT') { to.push(line.replace(/^RCPT TO:\s*<?([^>]*)>?.*$/i, '$1').toLowerCase()); socket.write('250 OK\r\n'); }
+      else if (verb === 'DATA') { data = ''; socket.write('354 go on\r\n'); }
+      else if (verb === 'QUIT') { socket.end('221 bye\r\n'); return; }
+      else socket.write('250 OK\r\n');
+    }
+  });
+  socket.on('error', () => {});
+});
+await new Promise((resolve) => smtp.listen(Number(process.env.TETHER_SMTP_PORT), '127.0.0.1', resolve));
+// The server keeps its SMTP connections open for reuse: end them, or the test process never exits.
+after(() => { smtp.close(); smtpSockets.forEach((s) => s.destroy()); });
+
+/** The code in the newest email to `address` (waiting for it); codes stand alone on their line. */
+async function emailedCode(address) {
+  let message;
+  await until(`an email to ${address}`, () => (message = inbox.filter((m) => m.to.includes(address)).pop()));
+  return message.text.match(/^([A-Za-z0-9_-]{43})\r?$/m)[1];
+}
+
 let n = 0;
 async function user(url = SERVER) {
   const auth = new TetherAuth({ url });
@@ -192,6 +242,32 @@ test('lists the sign-ins, ends the others, and changes the password', async () =
   await assert.rejects(laptop.token({ refresh: true }), (e) => e.status === 401);
   await c.changePassword('a long enough password', 'another long password');
   await new TetherAuth({ url: SERVER }).login(email, 'another long password');
+});
+
+test('resets a forgotten password with the emailed code, once, and verifies the email', async () => {
+  const email = `js-reset-${process.pid}-${Date.now()}@example.test`;
+  const first = new TetherAuth({ url: SERVER });
+  await first.register(email, 'a long enough password');
+  const auth = new TetherAuth({ url: SERVER });
+  await auth.requestPasswordReset(email.toUpperCase());
+  // An unknown address resolves just the same.
+  await auth.requestPasswordReset(`nobody-${Date.now()}@example.test`);
+  const code = await emailedCode(email);
+  const session = await auth.resetPassword(code, 'a new long password', { device: 'js test' });
+  assert.equal(session.userId, first.userId);
+  await assert.rejects(auth.resetPassword(code, 'yet another password'), (e) => e.status === 410 && e.code === 'code_used');
+  await assert.rejects(first.token({ refresh: true }), (e) => e.status === 401);
+  await assert.rejects(new TetherAuth({ url: SERVER }).login(email, 'a long enough password'), (e) => e.status === 401);
+
+  const c = client(auth);
+  assert.equal((await c.me()).emailVerified, true);
+  const other = await user();
+  await client(other).requestEmailVerification();
+  const me = await client(other).me();
+  assert.equal(me.emailVerified, false);
+  assert.deepEqual(await new TetherAuth({ url: SERVER }).verifyEmail(await emailedCode(me.email)),
+    { email: me.email, emailVerified: true });
+  assert.equal((await client(other).me()).emailVerified, true);
 });
 
 test('writes queue while the network is down and are applied once when it is back; the cursor resumes', async () => {

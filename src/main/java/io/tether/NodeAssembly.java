@@ -251,7 +251,8 @@ public final class NodeAssembly {
         new WebhookService(jobs.webhooks(), auth.access(), guards.outbound(), config.webhooks().maxPerSpace()),
         new RulesService(auth.access(), stores.rules(), stores.changeLog(), bus),
         new ProfileService(new ProfileStore(pool), presence.names()::forget),
-        new InviteService(auth.access(), new InviteStore(pool), auth.emails()::sendInvite));
+        new InviteService(auth.access(), new InviteStore(pool), (email, code, space, inviter, role, hours) ->
+            guards.limits().email(email).compose(ok -> auth.emails().sendInvite(email, code, space, inviter, role, hours))));
     return new Node(vertx, config, stores, bus, auth, documents(stores, auth.access(), bus, presence), spaces, guards,
         presence, push, jobs, new Node.Ops(metrics, new Drain(), new InstanceStats()));
   }

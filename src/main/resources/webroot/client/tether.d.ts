@@ -39,8 +39,13 @@ export class TetherAuth {
   constructor(options?: { url?: string; storage?: Storage; fetch?: typeof fetch });
   readonly userId: string | null;
   restore(): Promise<boolean>;
-  register(email: string, password: string): Promise<Session>;
-  login(email: string, password: string): Promise<Session>;
+  register(email: string, password: string, options?: { device?: string }): Promise<Session>;
+  login(email: string, password: string, options?: { device?: string }): Promise<Session>;
+  /** Resolves the same whether or not an account has the address. */
+  requestPasswordReset(email: string): Promise<void>;
+  /** Sets the password with the emailed code and signs in; every other sign-in ends. */
+  resetPassword(code: string, password: string, options?: { device?: string }): Promise<Session>;
+  verifyEmail(code: string): Promise<{ email: string; emailVerified: true }>;
   logout(): Promise<void>;
   /** A {@link TokenProvider}, already bound. */
   token: TokenProvider;
@@ -83,7 +88,13 @@ export class TetherClient {
   leave(spaceId: string): Promise<void>;
   invite(spaceId: string, options?: { role?: 'owner' | 'writer' | 'reader'; email?: string; expiresInHours?: number; maxUses?: number }): Promise<{ id: string; code: string; url: string; role: string; expiresAt: string; maxUses: number }>;
   acceptInvite(code: string): Promise<{ space: string; role: string; joined: boolean }>;
-  me(): Promise<{ userId: string; email: string | null; displayName: string | null; avatarUrl: string | null; locale: string | null }>;
+  me(): Promise<{ userId: string; email: string | null; emailVerified: boolean; displayName: string | null; avatarUrl: string | null; locale: string | null }>;
+  sessions(): Promise<{ sessions: Array<{ id: string; label: string | null; createdAt: string; lastUsedAt: string; current: boolean }> }>;
+  /** Ends one sign-in, or with no id every one but this. */
+  endSession(id?: string): Promise<void>;
+  changePassword(currentPassword: string, newPassword: string): Promise<void>;
+  /** Emails the user's address a verification code. */
+  requestEmailVerification(): Promise<void>;
   updateMe(patch: { displayName?: string | null; avatarUrl?: string | null; locale?: string | null }): Promise<unknown>;
   on(event: 'status', listener: (status: Status) => void): () => void;
   on(event: 'error', listener: (error: TetherError | Error) => void): () => void;

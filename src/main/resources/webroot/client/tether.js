@@ -104,6 +104,20 @@ export class TetherAuth {
 
   async login(email, password, { device } = {}) { return this.save(await call(this.fetch, this.url, 'POST', '/v1/auth/login', null, { email, password, device })); }
 
+  /** Asks for a reset code by email. Resolves the same whether or not an account has the address. */
+  async requestPasswordReset(email) { await call(this.fetch, this.url, 'POST', '/v1/auth/password-reset', null, { email }); }
+
+  /**
+   * Sets a new password with the code from the email and signs in (every other sign-in ends).
+   * Rejects with `code_used`, `code_expired` or `not_found` as the server says.
+   */
+  async resetPassword(code, password, { device } = {}) {
+    return this.save(await call(this.fetch, this.url, 'POST', '/v1/auth/password-reset/confirm', null, { code, password, device }));
+  }
+
+  /** Verifies an email with the code sent to it; no sign-in needed. Resolves `{email, emailVerified}`. */
+  verifyEmail(code) { return call(this.fetch, this.url, 'POST', '/v1/auth/verify-email', null, { code }); }
+
   async logout() {
     const session = this.session;
     this.session = null;
@@ -298,6 +312,11 @@ export class TetherClient extends Emitter {
   /** Ends one sign-in, or with no id every one but this. */
   endSession(id) {
     return this.request('DELETE', id ? `/v1/me/sessions/${encodeURIComponent(id)}` : '/v1/me/sessions');
+  }
+
+  /** Emails the user's address a verification code (see `TetherAuth.verifyEmail`). */
+  requestEmailVerification() {
+    return this.request('POST', '/v1/me/verify-email');
   }
 
   /** Changes the password and ends every other sign-in. */

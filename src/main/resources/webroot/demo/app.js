@@ -25,6 +25,29 @@ $('signin-form').addEventListener('submit', async (event) => {
   }
 });
 
+// Forgotten password: the server emails a link back to this page (mail.resetUrl), #reset=CODE.
+$('forgot').addEventListener('click', async () => {
+  if (!$('email').value) { say('Enter your email first'); return; }
+  try {
+    await auth.requestPasswordReset($('email').value);
+    say('If an account has this address, a reset link is on its way');
+  } catch (error) {
+    say(error.message);
+  }
+});
+
+$('reset-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  try {
+    await auth.resetPassword($('reset-form').dataset.code, $('new-password').value);
+    $('reset-form').hidden = true;
+    start();
+  } catch (error) {
+    say(error.code === 'code_used' ? 'This link has been used already: ask for a new one'
+      : error.code === 'code_expired' ? 'This link has expired: ask for a new one' : error.message);
+  }
+});
+
 async function start(displayName) {
   // Each user keeps their own cursors and offline queue in this browser.
   client = new TetherClient({ token: auth.token, storage: webStorage(localStorage, `tether-demo:${auth.userId}:`) });
@@ -237,5 +260,18 @@ $('delete-space').addEventListener('click', async () => {
 
 $('wave').addEventListener('click', () => space.signal({ wave: true }));
 
+// Opened from an email: a reset link asks for the new password, a verification link verifies.
+const emailed = location.hash.match(/^#(reset|verify)=([A-Za-z0-9_-]+)$/);
+if (emailed) {
+  history.replaceState(null, '', location.pathname);
+  if (emailed[1] === 'reset') {
+    $('signin-form').hidden = true;
+    $('reset-form').hidden = false;
+    $('reset-form').dataset.code = emailed[2];
+  } else {
+    auth.verifyEmail(emailed[2]).then((answer) => say(`${answer.email} is verified`), (error) => say(error.message));
+  }
+}
+
 // A session from before this page load: go straight in.
-auth.restore().then((signedIn) => signedIn && start());
+if (!emailed || emailed[1] !== 'reset') auth.restore().then((signedIn) => signedIn && start());

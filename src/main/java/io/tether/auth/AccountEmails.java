@@ -103,16 +103,17 @@ public final class AccountEmails {
   }
 
   /**
-   * Sends an invitation to {@code email}; invitations are made whether or not this succeeds (the
-   * owner has the link in the answer).
+   * Hands an invitation to {@code email} to the outbox: succeeds once it is on its way (not once
+   * SMTP took it), fails when this server sends no email or cannot take more now.
    */
   public Future<Void> sendInvite(String email, String code, String spaceName, String inviter, String role, int hours) {
     if (outbox == null) {
       return Future.failedFuture(new TetherException(ErrorCode.UNAVAILABLE, "this server sends no email"));
     }
-    return outbox.post("invite", email, Map.of("appName", mail.appName(), "email", email, "code", code,
+    Future<Void> sending = outbox.post("invite", email, Map.of("appName", mail.appName(), "email", email, "code", code,
         "link", server.link(server.inviteUrl(), code), "space", spaceName, "inviter", inviter, "role", role,
         "hours", Integer.toString(hours)));
+    return sending.failed() ? sending : Future.succeededFuture();
   }
 
   /** The account's address (404 for an account without one), for counting what is sent to it. */

@@ -20,7 +20,10 @@ public final class InviteService {
   /** How an invitation for an email address reaches it. */
   @FunctionalInterface
   public interface Mailing {
-    /** Sends the invitation; fails (UNAVAILABLE) when the server sends no email. */
+    /**
+     * Puts the invitation on its way; fails when it will not be sent (no email on this server, the
+     * address's email budget spent, the outbox full).
+     */
     Future<Void> send(String email, String code, String spaceName, String inviter, String role, int hours);
   }
 
@@ -61,11 +64,10 @@ public final class InviteService {
    * owner has its link, and a server without email (or a failing one) only costs the email.
    */
   private Future<Boolean> mail(String space, String caller, String email, String code, Role role, int hours) {
-    return invites.names(space, caller).map(names -> {
+    return invites.names(space, caller).compose(names -> {
       String inviter = names.inviter() != null ? names.inviter() : names.inviterEmail() != null ? names.inviterEmail() : "Someone";
-      Future<Void> sending = mailing.send(email, code, names.space() != null ? names.space() : space, inviter, role.wire(), hours);
-      return !sending.failed();
-    });
+      return mailing.send(email, code, names.space() != null ? names.space() : space, inviter, role.wire(), hours);
+    }).map(true).otherwise(false);
   }
 
   /** {@code {invites: […], next}}: the space's invites, oldest first, without their codes (owners only). */

@@ -312,5 +312,15 @@ class AccountEmailsIT {
     Response link = api.send("POST", "/v1/spaces/" + space + "/invites", ann.accessToken(),
         new JsonObject().put("role", "reader").encode());
     assertThat(link.json().getBoolean("emailed")).isFalse();
+
+    // An owner cannot make the server mail a stranger without bound: the address's budget (3 here)
+    // has one email spent, so two more go and the fourth invite is made but not emailed.
+    for (int i = 0; i < 3; i++) {
+      Response more = api.send("POST", "/v1/spaces/" + space + "/invites", ann.accessToken(),
+          new JsonObject().put("role", "reader").put("email", bobEmail).encode());
+      assertThat(more.status()).isEqualTo(201);
+      assertThat(more.json().getBoolean("emailed")).as("invite %d", i + 2).isEqualTo(i < 2);
+    }
+    assertThat(mailTo(bobEmail, 3)).hasSize(3);
   }
 }
