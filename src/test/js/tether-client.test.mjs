@@ -3,6 +3,8 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
+import http from 'node:http';
+import crypto from 'node:crypto';
 import { TetherAuth, TetherClient, MemoryStorage, mergePatch } from '../../main/resources/webroot/client/tether.js';
 
 const SERVER = process.env.TETHER_URL;
@@ -67,6 +69,23 @@ async function emailedCode(address) {
   let message;
   await until(`an email to ${address}`, () => (message = inbox.filter((m) => m.to.includes(address)).pop()));
   return message.text.match(/^([A-Za-z0-9_-]{43})\r?$/m)[1];
+}
+
+// A sign-in provider of the tests' own ("test-idp" in the server's auth.signInProviders): an RSA key,
+// its JWKS on TETHER_JWKS_PORT, and ID tokens signed with it.
+const idpKey = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+const jwks = http.createServer((req, res) => {
+  res.setHeader('Content-Type', 'application/json');
+  res.end(JSON.stringify({ keys: [{ ...idpKey.publicKey.export({ format: 'jwk' }), kid: 'js-1', alg: 'RS256', use: 'sig' }] }));
+});
+await new Promise((resolve) => jwks.listen(Number(process.env.TETHER_JWKS_PORT), '127.0.0.1', resolve));
+after(() => jwks.close());
+
+function idToken(claims) {
+  const b64 = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const now = Math.floor(Date.now() / 1000);
+  const input = `${b64({ alg: 'RS256', kid: 'js-1', typ: 'JWT' })}.${b64({ iss: 'https://idp.example.test', aud: 'js-app', iat: now, exp: now + 600, ...claims })}`;
+  return `${input}.${crypto.sign('sha256', Buffer.from(input), idpKey.privateKey).toString('base64url')}`;
 }
 
 let n = 0;
@@ -268,6 +287,24 @@ test('resets a forgotten password with the emailed code, once, and verifies the 
   assert.deepEqual(await new TetherAuth({ url: SERVER }).verifyEmail(await emailedCode(me.email)),
     { email: me.email, emailVerified: true });
   assert.equal((await client(other).me()).emailVerified, true);
+});
+
+test('signs in with a provider\'s ID token, makes the account once, and refuses a token for another app', async () => {
+  const subject = `js-${Date.now()}`;
+  const email = `js-idp-${process.pid}-${Date.now()}@example.test`;
+  const auth = new TetherAuth({ url: SERVER });
+  const first = await auth.exchange('test-idp', idToken({ sub: subject, email, email_verified: true, nonce: 'n-1' }), { nonce: 'n-1' });
+  assert.equal(first.created, true);
+  const me = await client(auth).me();
+  assert.equal(me.email, email);
+  assert.equal(me.emailVerified, true);
+  const again = await new TetherAuth({ url: SERVER }).exchange('test-idp', idToken({ sub: subject, email, email_verified: true }));
+  assert.equal(again.created, false);
+  assert.equal(again.userId, first.userId);
+  // The session is like any other: it refreshes (and rotates).
+  assert.ok(await auth.token({ refresh: true }));
+  await assert.rejects(new TetherAuth({ url: SERVER }).exchange('test-idp', idToken({ sub: subject, aud: 'another-app' })),
+    (e) => e.status === 401 && /audience/.test(e.message));
 });
 
 test('writes queue while the network is down and are applied once when it is back; the cursor resumes', async () => {

@@ -2,6 +2,7 @@ package io.tether;
 
 import io.tether.auth.AccountEmails;
 import io.tether.auth.AccountService;
+import io.tether.auth.ProviderSignIn;
 import io.tether.auth.SpaceAccess;
 import io.tether.auth.TokenService;
 import io.tether.bus.ChangeBus;
@@ -47,7 +48,8 @@ public record Node(Vertx vertx, TetherConfig config, Stores stores, ChangeBus bu
                        RulesStore rules) {}
 
   /** Who the caller is (tokens, accounts) and what they may do in a space. */
-  public record Auth(TokenService tokens, AccountService accounts, SpaceAccess access, AccountEmails emails) {}
+  public record Auth(TokenService tokens, AccountService accounts, SpaceAccess access, AccountEmails emails,
+                     ProviderSignIn providers) {}
 
   /** Reading and writing documents: single writes, listings and change pages, offline mutation batches. */
   public record Documents(DocumentService writes, ReadService reads, MutationService mutations) {}

@@ -2,6 +2,8 @@ package io.tether;
 
 import io.tether.auth.AccountEmails;
 import io.tether.auth.AccountService;
+import io.tether.auth.ProviderSignIn;
+import io.tether.store.IdentityStore;
 import io.tether.mail.LogMailer;
 import io.tether.mail.MailTemplates;
 import io.tether.mail.Mailer;
@@ -294,7 +296,9 @@ public final class NodeAssembly {
         config.auth().minPasswordLength());
     AccountEmails emails = new AccountEmails(accounts, stores.users(), new EmailCodeStore(stores.pool()), outbox,
         config.server(), config.mail());
-    return new Node.Auth(tokens, accounts, new SpaceAccess(stores.spaces(), memberships, bus), emails);
+    ProviderSignIn providers = new ProviderSignIn(vertx, httpClient("JWKS client", new HttpClientOptions(), new PoolOptions()),
+        config.auth(), new IdentityStore(stores.pool()), accounts);
+    return new Node.Auth(tokens, accounts, new SpaceAccess(stores.spaces(), memberships, bus), emails, providers);
   }
 
   private Node.Documents documents(Node.Stores stores, SpaceAccess access, ChangeBus bus, PresenceService presence) {

@@ -41,6 +41,8 @@ export class TetherAuth {
   restore(): Promise<boolean>;
   register(email: string, password: string, options?: { device?: string }): Promise<Session>;
   login(email: string, password: string, options?: { device?: string }): Promise<Session>;
+  /** Sign in with an ID token of a configured provider (apple, google, …); `created` when it made the account. */
+  exchange(provider: string, idToken: string, options?: { nonce?: string; device?: string }): Promise<Session & { created: boolean }>;
   /** Resolves the same whether or not an account has the address. */
   requestPasswordReset(email: string): Promise<void>;
   /** Sets the password with the emailed code and signs in; every other sign-in ends. */

@@ -104,6 +104,17 @@ export class TetherAuth {
 
   async login(email, password, { device } = {}) { return this.save(await call(this.fetch, this.url, 'POST', '/v1/auth/login', null, { email, password, device })); }
 
+  /**
+   * Signs in with an ID token from Apple, Google or another provider the server is configured for
+   * (`provider` is its name there). Pass the raw `nonce` if the sign-in request had one. Resolves the
+   * session, with `created: true` when this made the account.
+   */
+  async exchange(provider, idToken, { nonce, device } = {}) {
+    const answer = await call(this.fetch, this.url, 'POST', '/v1/auth/exchange', null, { provider, idToken, nonce, device });
+    const session = await this.save(answer);
+    return { ...session, created: answer.created };
+  }
+
   /** Asks for a reset code by email. Resolves the same whether or not an account has the address. */
   async requestPasswordReset(email) { await call(this.fetch, this.url, 'POST', '/v1/auth/password-reset', null, { email }); }
 

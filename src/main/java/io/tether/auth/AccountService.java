@@ -68,6 +68,7 @@ public final class AccountService {
     return users.findByEmail(normalized).compose(found -> {
       String hash = found.map(UserStore.StoredUser::passwordHash).orElse(dummyHash);
       return hashing.executeBlocking(() -> hasher.verify(password, hash), false).compose(ok -> ok && found.isPresent()
+          && found.get().passwordHash() != null
           ? session(found.get().id(), label)
           : Future.failedFuture(new TetherException(ErrorCode.UNAUTHORIZED, "invalid email or password")));
     });
@@ -144,7 +145,7 @@ public final class AccountService {
       return Future.failedFuture(TetherException.badRequest("currentPassword is required"));
     }
     return users.passwordHashOf(userId).compose(stored -> stored.isEmpty()
-        ? Future.<Void>failedFuture(TetherException.notFound("this account has no password (it signs in through another issuer)"))
+        ? Future.<Void>failedFuture(TetherException.notFound("this account has no password (it signs in through another issuer or a provider; a password reset sets one)"))
         : hashing.executeBlocking(() -> hasher.verify(current, stored.get()), false).compose(ok -> ok
             ? hashing.executeBlocking(() -> hasher.hash(next), false)
                 .compose(hash -> users.setPasswordHash(userId, hash))

@@ -63,6 +63,7 @@ public final class Settings {
       Setting.of("auth.refreshTokenTtlDays", INT, 30, "Lifetime of a refresh token (each refresh rotates it)").range(1, 3650),
       Setting.of("auth.jwksRefetchSeconds", INT, 30, "Least time between two fetches of an external issuer's JWKS (an unknown kid triggers one)").range(0, 86_400),
       Setting.of("auth.externalIssuers", JSON, "[]", "External identity providers: a JSON array of {issuer, audience, jwksUri, userClaim}"),
+      Setting.of("auth.signInProviders", JSON, "[]", "Providers whose ID tokens POST /v1/auth/exchange turns into Tether sessions: a JSON array of {name, audience, issuer, jwksUri}; apple and google know their issuer and jwksUri, audience is your app's client ids, comma-separated"),
       Setting.of("auth.issuer", STRING, "tether", "iss claim of issued access tokens, required on verification"),
       Setting.of("auth.audience", STRING, "tether", "aud claim of issued access tokens, required on verification"),
       Setting.of("auth.accessTokenTtlSeconds", INT, 900, "Lifetime of an access token"),

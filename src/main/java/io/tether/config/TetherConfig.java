@@ -83,11 +83,44 @@ public record TetherConfig(Server server, Log log, Drain drain, Http http, Pg pg
       if (issuer == null || audience == null || jwksUri == null || !jwksUri.matches("^https?://.+")) {
         throw new ConfigException("auth.externalIssuers", "each entry needs issuer, audience and an http(s) jwksUri");
       }
-      // Keys fetched over plain HTTP can be swapped by anyone on the path: https, except on loopback.
-      if (!jwksUri.startsWith("https://") && !jwksUri.matches("^http://(127\\.[0-9.]+|localhost|\\[::1\\])(:[0-9]+)?/.*")) {
-        throw new ConfigException("auth.externalIssuers", "jwksUri must be https (plain http only on loopback): " + jwksUri);
-      }
+      requireSafeJwksUri("auth.externalIssuers", jwksUri);
       userClaim = userClaim == null ? "sub" : userClaim;
+    }
+  }
+
+  /** Keys fetched over plain HTTP can be swapped by anyone on the path: https, except on loopback. */
+  static void requireSafeJwksUri(String key, String jwksUri) {
+    if (!jwksUri.startsWith("https://") && !jwksUri.matches("^http://(127\\.[0-9.]+|localhost|\\[::1\\])(:[0-9]+)?/.*")) {
+      throw new ConfigException(key, "jwksUri must be https (plain http only on loopback): " + jwksUri);
+    }
+  }
+
+  /**
+   * A provider whose ID tokens {@code POST /v1/auth/exchange} turns into Tether sessions. {@code apple}
+   * and {@code google} know their issuer and JWKS; every provider needs {@code audience}, the app's
+   * client ids (comma-separated: an iOS, an Android and a web client each have one).
+   */
+  public record SignInProvider(String name, String issuer, String audience, String jwksUri) {
+    public SignInProvider {
+      if (name == null || !name.matches("[a-z0-9-]{1,32}")) {
+        throw new ConfigException("auth.signInProviders", "each entry needs a name of lower-case letters, digits and '-'");
+      }
+      if ("google".equals(name)) {
+        issuer = issuer == null ? "https://accounts.google.com" : issuer;
+        jwksUri = jwksUri == null ? "https://www.googleapis.com/oauth2/v3/certs" : jwksUri;
+      } else if ("apple".equals(name)) {
+        issuer = issuer == null ? "https://appleid.apple.com" : issuer;
+        jwksUri = jwksUri == null ? "https://appleid.apple.com/auth/keys" : jwksUri;
+      }
+      if (issuer == null || jwksUri == null || audience == null || audience.isBlank()) {
+        throw new ConfigException("auth.signInProviders", name + " needs issuer, jwksUri and audience (your app's client ids)");
+      }
+      requireSafeJwksUri("auth.signInProviders", jwksUri);
+    }
+
+    /** The client ids an ID token may be for. */
+    public List<String> audiences() {
+      return java.util.Arrays.stream(audience.split(",")).map(String::strip).filter(a -> !a.isEmpty()).toList();
     }
   }
 
@@ -95,7 +128,7 @@ public record TetherConfig(Server server, Log log, Drain drain, Http http, Pg pg
                      String previousKeyFile, String previousKeyId, String issuer, String audience,
                      int accessTokenTtlSeconds, int refreshTokenTtlDays, int clockSkewSeconds, int passwordIterations,
                      int minPasswordLength, int jwksRefetchSeconds, List<ExternalIssuer> externalIssuers,
-                     int verifiedTokenCacheEntries) {
+                     int verifiedTokenCacheEntries, List<SignInProvider> signInProviders) {
     public Auth {
       if (jwtSecret.getBytes(StandardCharsets.UTF_8).length < 32) {
         throw new ConfigException("auth.jwtSecret", "must be at least 32 bytes for HS256");

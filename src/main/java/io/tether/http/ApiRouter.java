@@ -79,7 +79,7 @@ public final class ApiRouter {
     router.route("/v1/*").handler(bodies);
     JsonLimits json = node.guards().json();
     Node.Documents documents = node.documents();
-    AuthRoutes auth = new AuthRoutes(node.auth().accounts(), node.auth().tokens(), node.guards().limits(), json);
+    AuthRoutes auth = new AuthRoutes(node.auth().accounts(), node.auth().providers(), node.auth().tokens(), node.guards().limits(), json);
     graphQL.mount(router, bodies, auth::authenticate);
     auth.mount(router);
     router.route("/v1/spaces/*").handler(auth::authenticate);

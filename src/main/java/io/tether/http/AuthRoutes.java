@@ -15,12 +15,15 @@ import io.vertx.ext.web.RoutingContext;
 /** Registration, sign-in, and the handler that authenticates every other API call. */
 final class AuthRoutes {
   private final AccountService accounts;
+  private final io.tether.auth.ProviderSignIn providers;
   private final TokenService tokens;
   private final RequestLimits limits;
   private final JsonLimits json;
 
-  AuthRoutes(AccountService accounts, TokenService tokens, RequestLimits limits, JsonLimits json) {
+  AuthRoutes(AccountService accounts, io.tether.auth.ProviderSignIn providers, TokenService tokens, RequestLimits limits,
+             JsonLimits json) {
     this.accounts = accounts;
+    this.providers = providers;
     this.tokens = tokens;
     this.limits = limits;
     this.json = json;
@@ -31,6 +34,21 @@ final class AuthRoutes {
     router.post("/v1/auth/login").handler(this::login);
     router.post("/v1/auth/refresh").handler(this::refresh);
     router.post("/v1/auth/logout").handler(this::logout);
+    router.post("/v1/auth/exchange").handler(this::exchange);
+  }
+
+  /**
+   * {@code {provider, idToken, nonce?, device?}}: an ID token of a configured provider for a Tether
+   * session (201 when the user was made by it, 200 otherwise). Counted like a sign-in attempt.
+   */
+  private void exchange(RoutingContext rc) {
+    JsonObject body = Requests.body(rc, json);
+    limits.signIn(null, ApiRouter.clientIp(rc))
+        .compose(ok -> providers.exchange(Fields.text(body, "provider"), Fields.text(body, "idToken"),
+            Fields.text(body, "nonce"), label(rc, body)))
+        .onSuccess(outcome -> Requests.json(rc, outcome.created() ? 201 : 200,
+            toJson(outcome.session()).put("created", outcome.created())))
+        .onFailure(rc::fail);
   }
 
   /** Requires a valid bearer token and stores the principal for the handlers after it. */

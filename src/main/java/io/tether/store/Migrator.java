@@ -34,7 +34,8 @@ public final class Migrator {
       "V6__push.sql", "V7__webhook_devices.sql", "V8__generated_signing_key.sql", "V9__change_before.sql", "V10__rules.sql",
       "V11__profiles_and_activity.sql", "V12__invites.sql",
       "V13__session_labels.sql",
-      "V14__space_names.sql", "V15__email_codes.sql");
+      "V14__space_names.sql", "V15__email_codes.sql",
+      "V16__identities.sql");
 
   private final Pool pool;
   private final Map<String, String> scripts = new LinkedHashMap<>();

@@ -50,10 +50,10 @@ public final class UserStore {
     });
   }
 
-  /** The built-in account's password hash; empty for a user of an external issuer. */
+  /** The account's password hash; empty for a user of an external issuer or one who signs in only with a provider. */
   public Future<Optional<String>> passwordHashOf(String userId) {
     return pool.preparedQuery(HASH_OF).execute(Tuple.of(userId))
-        .map(rows -> rows.size() == 0 ? Optional.<String>empty() : Optional.of(rows.iterator().next().getString(0)));
+        .map(rows -> rows.size() == 0 ? Optional.<String>empty() : Optional.ofNullable(rows.iterator().next().getString(0)));
   }
 
   public Future<Void> setPasswordHash(String userId, String hash) {

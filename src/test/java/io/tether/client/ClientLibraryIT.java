@@ -24,10 +24,15 @@ class ClientLibraryIT {
   private static TestCluster shortTokens;
   /** Where the tests' own SMTP server listens (they start it); the nodes send their email there. */
   private static final int SMTP_PORT = io.tether.support.Ports.free();
+  /** Where the tests serve the keys of their own sign-in provider ("test-idp"). */
+  private static final int JWKS_PORT = io.tether.support.Ports.free();
 
   @BeforeAll
   static void start() {
-    cluster = TestCluster.nodes(2, new JsonObject().put("auth", new JsonObject().put("accessTokenTtlSeconds", 62))
+    cluster = TestCluster.nodes(2, new JsonObject()
+        .put("auth", new JsonObject().put("accessTokenTtlSeconds", 62).put("signInProviders", new io.vertx.core.json.JsonArray()
+            .add(new JsonObject().put("name", "test-idp").put("issuer", "https://idp.example.test").put("audience", "js-app")
+                .put("jwksUri", "http://127.0.0.1:" + JWKS_PORT + "/keys"))))
         .put("mail", new JsonObject().put("host", "127.0.0.1").put("port", SMTP_PORT).put("security", "none")));
     // Tokens that expire mid-test, so the socket is closed with 4001 and the client must come back.
     shortTokens = TestCluster.single(new JsonObject().put("auth", new JsonObject().put("accessTokenTtlSeconds", 3)
@@ -56,6 +61,7 @@ class ClientLibraryIT {
     node.environment().put("TETHER_SHORT_TOKEN_URL", "http://127.0.0.1:" + shortTokens.node(0).port());
     node.environment().put("NODE_NO_WARNINGS", "1");
     node.environment().put("TETHER_SMTP_PORT", Integer.toString(SMTP_PORT));
+    node.environment().put("TETHER_JWKS_PORT", Integer.toString(JWKS_PORT));
     Process process = node.start();
     boolean finished = process.waitFor(5, TimeUnit.MINUTES);
     if (!finished) {
@@ -65,6 +71,6 @@ class ClientLibraryIT {
     System.out.println(log);
     assertThat(finished).as("node --test finished within 5 minutes:%n%s", log).isTrue();
     assertThat(process.exitValue()).as("node --test passed:%n%s", log).isZero();
-    assertThat(log).as("every test ran").contains("ℹ pass 15").contains("ℹ fail 0");
+    assertThat(log).as("every test ran").contains("ℹ pass 16").contains("ℹ fail 0");
   }
 }

@@ -123,6 +123,8 @@ class ApiDocumentIT {
         new JsonObject().put("code", "A".repeat(43)).encode()));
     check("/v1/auth/password-reset/confirm", "post", api.send("POST", "/v1/auth/password-reset/confirm", null,
         new JsonObject().put("code", "A".repeat(43)).put("password", "long enough pw").encode()));
+    check("/v1/auth/exchange", "post", api.send("POST", "/v1/auth/exchange", null,
+        new JsonObject().put("provider", "google").put("idToken", "x.y.z").encode()));
     check("/health/ready", "get", api.send("GET", "/health/ready", null, null));
     check("/admin/stats", "get", api.send("GET", "/admin/stats", "admin-token-for-tests", null));
     check("/admin/stats", "get", api.send("GET", "/admin/stats", "wrong", null));
