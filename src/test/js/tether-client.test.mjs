@@ -246,6 +246,39 @@ test('creates a space the server names, renames it, and a deletion empties every
   await assert.rejects(ownerClient.deleteSpace(made.id), (e) => e.status === 403);
 });
 
+test('exports the account with its documents, then deletes it and forgets its spaces on the device', async () => {
+  const ann = await user();
+  const bob = await user();
+  const storage = new MemoryStorage();
+  const annClient = client(ann, { storage }).connect();
+  const lonely = await annClient.createSpace('Diary');
+  const shared = await annClient.createSpace('Shopping');
+  await rest(ann, 'PUT', `/v1/spaces/${shared.id}/members/${bob.userId}`, { role: 'writer' });
+  const diary = annClient.space(lonely.id);
+  await diary.put('pages', 'monday', { text: 'rain' });
+  await until('the page is confirmed', () => diary.pending === 0 && diary.get('pages', 'monday'));
+
+  const exported = await annClient.exportAccount();
+  assert.equal(exported.account.userId, ann.userId);
+  assert.equal(exported.complete, true);
+  const page = exported.ownedSpaces.find((s) => s.id === lonely.id).documents.find((d) => d.id === 'monday');
+  assert.deepEqual(page.data, { text: 'rain' });
+  assert.ok(!JSON.stringify(exported).includes(ann.session.refreshToken), 'no token in an export');
+
+  const stale = new TetherClient({ url: SERVER, token: async () => ann.session.accessToken });
+  clients.push(stale);
+  const answer = await annClient.deleteAccount(); // just registered: fresh enough without the password
+  assert.deepEqual(answer.spacesDeleted, [lonely.id]);
+  assert.deepEqual(answer.spacesTransferred, [{ space: shared.id, newOwner: bob.userId }]);
+  assert.equal(annClient.status, 'offline');
+  assert.ok([...storage.map.keys()].every((k) => !k.includes(lonely.id)), 'nothing of the diary is kept');
+  await assert.rejects(stale.me(), (e) => e.status === 401);
+  const bobsView = await client(bob).spaces();
+  assert.equal(bobsView.spaces.find((s) => s.id === shared.id).role, 'owner');
+  await ann.logout();
+  assert.equal(ann.userId, null);
+});
+
 test('lists the sign-ins, ends the others, and changes the password', async () => {
   const email = `js-sessions-${process.pid}-${Date.now()}@example.test`;
   const phone = new TetherAuth({ url: SERVER });

@@ -19,6 +19,8 @@ import io.tether.push.DeviceStore;
 import io.tether.push.PushJobs;
 import io.tether.service.DocumentService;
 import io.tether.service.MutationService;
+import io.tether.service.AccountDeletion;
+import io.tether.service.AccountExport;
 import io.tether.service.InviteService;
 import io.tether.service.ProfileService;
 import io.tether.service.ReadService;
@@ -56,7 +58,7 @@ public record Node(Vertx vertx, TetherConfig config, Stores stores, ChangeBus bu
 
   /** A space's membership and settings, and its webhooks: what owners manage. */
   public record Spaces(SpaceService spaces, WebhookService webhooks, RulesService rules, ProfileService profiles,
-                       InviteService invites) {}
+                       InviteService invites, AccountDeletion deletion, AccountExport export) {}
 
   /**
    * What every request and socket passes first: JSON limits, rate limits, connections per user; and

@@ -4,6 +4,9 @@ import io.tether.auth.AccountEmails;
 import io.tether.auth.AccountService;
 import io.tether.auth.ProviderSignIn;
 import io.tether.store.IdentityStore;
+import io.tether.store.AccountStore;
+import io.tether.service.AccountDeletion;
+import io.tether.service.AccountExport;
 import io.tether.mail.LogMailer;
 import io.tether.mail.MailTemplates;
 import io.tether.mail.Mailer;
@@ -193,7 +196,9 @@ public final class NodeAssembly {
           RulesCache rules = new RulesCache(RULES_CACHE_ENTRIES);
           return bus.subscribe(ChangeBus.MEMBERSHIPS, memberships)
               .compose(subscribed -> bus.subscribe(ChangeBus.MEMBERSHIPS, new DeletedSpaceRules(rules)))
-              .map(subscribed -> node(pool, redis, bus, memberships, rules, hasher, keys, outbox));
+              .map(subscribed -> node(pool, redis, bus, memberships, rules, hasher, keys, outbox))
+              // Deletions of users reach this node's token checks from every node.
+              .compose(node -> bus.subscribe(ChangeBus.MEMBERSHIPS, node.auth().tokens().deletedUsers()).map(node));
         }))
         .compose(node -> deployWorkers(node, pool)
             .compose(v -> deploy("API verticles", () -> new ApiVerticle(node),
@@ -254,7 +259,10 @@ public final class NodeAssembly {
         new RulesService(auth.access(), stores.rules(), stores.changeLog(), bus),
         new ProfileService(new ProfileStore(pool), presence.names()::forget),
         new InviteService(auth.access(), new InviteStore(pool), (email, code, space, inviter, role, hours) ->
-            guards.limits().email(email).compose(ok -> auth.emails().sendInvite(email, code, space, inviter, role, hours))));
+            guards.limits().email(email).compose(ok -> auth.emails().sendInvite(email, code, space, inviter, role, hours))),
+        new AccountDeletion(new AccountStore(pool), stores.users(), auth.accounts(), auth.access(), bus, jobs.queue(),
+            auth.tokens().deletedUsers(), config.auth().reauthenticationSeconds()),
+        new AccountExport(new AccountStore(pool), stores.documents(), config.limits().maxExportBytes()));
     return new Node(vertx, config, stores, bus, auth, documents(stores, auth.access(), bus, presence), spaces, guards,
         presence, push, jobs, new Node.Ops(metrics, new Drain(), new InstanceStats()));
   }
@@ -379,6 +387,7 @@ public final class NodeAssembly {
         new OutboundCall(vertx, http, node.guards().outbound(), config.webhooks().timeoutMillis())));
     handlers.put(PushJobs.FANOUT, node.push().jobs().fanout());
     handlers.put(PushJobs.SEND, node.push().jobs().send());
+    handlers.put(AccountDeletion.ANONYMIZE_JOB, node.spaces().deletion().anonymizer());
     JobRunner runner = new JobRunner(node.jobs().queue(), handlers, jobs.concurrency(), jobs.maxAttempts(),
         jobs.leaseSeconds(), new Backoff(jobs.backoffBaseMillis(), jobs.backoffMaxMillis()), metrics);
     return deploy("retention worker", () -> new RetentionVerticle(job, retention.intervalSeconds() * 1000L),

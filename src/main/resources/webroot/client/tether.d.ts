@@ -95,6 +95,17 @@ export class TetherClient {
   /** Ends one sign-in, or with no id every one but this. */
   endSession(id?: string): Promise<void>;
   changePassword(currentPassword: string, newPassword: string): Promise<void>;
+  /**
+   * Deletes the account (re-authenticated by the password or a sign-in of the last few minutes),
+   * closes this client and drops its open spaces from storage. Call `auth.logout()` afterwards.
+   */
+  deleteAccount(options?: { password?: string; soleOwnedSpaces?: 'transfer' | 'delete'; anonymize?: boolean }): Promise<{
+    deleted: true; spacesDeleted: string[]; spacesTransferred: Array<{ space: string; newOwner: string }>; anonymizing: boolean }>;
+  /** Everything the server holds about the user; `complete: false` if it was cut at the size limit. */
+  exportAccount(): Promise<{ account: { userId: string; email: string | null; emailVerified: boolean; createdAt: string };
+    memberships: Array<{ space: string; name: string | null; role: string; addedAt: string }>;
+    ownedSpaces: Array<{ id: string; name: string | null; createdAt: string; documents: Doc[] }>;
+    complete: boolean; [key: string]: unknown }>;
   /** Emails the user's address a verification code. */
   requestEmailVerification(): Promise<void>;
   updateMe(patch: { displayName?: string | null; avatarUrl?: string | null; locale?: string | null }): Promise<unknown>;

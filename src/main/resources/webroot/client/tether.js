@@ -330,6 +330,29 @@ export class TetherClient extends Emitter {
     return this.request('POST', '/v1/me/verify-email');
   }
 
+  /**
+   * Deletes the user's account: `{password?, soleOwnedSpaces?: 'transfer'|'delete', anonymize?}`.
+   * Without the password the sign-in must be recent (else 403 `reauthentication_required`: sign in
+   * again). Answers `{deleted, spacesDeleted, spacesTransferred, anonymizing}`; the client is closed and
+   * the spaces open in it are dropped from this device's storage. Then call `auth.logout()`.
+   */
+  async deleteAccount({ password, soleOwnedSpaces, anonymize } = {}) {
+    const body = {};
+    if (password !== undefined) body.password = password;
+    if (soleOwnedSpaces !== undefined) body.soleOwnedSpaces = soleOwnedSpaces;
+    if (anonymize !== undefined) body.anonymize = anonymize;
+    const answer = await this.request('DELETE', '/v1/me', body);
+    const open = [...this.openSpaces.values()];
+    this.close();
+    await Promise.all(open.map((space) => space.forget()));
+    return answer;
+  }
+
+  /** Everything the server holds about the user, as one JSON document (limited to a few an hour). */
+  exportAccount() {
+    return this.request('GET', '/v1/me/export');
+  }
+
   /** Changes the password and ends every other sign-in. */
   changePassword(currentPassword, newPassword) {
     return this.request('POST', '/v1/me/password', { currentPassword, newPassword });
@@ -747,6 +770,13 @@ export class Space extends Emitter {
 
   /** The space was deleted: nothing of it is kept, and it is not subscribed to again. */
   async onDeleted() {
+    await this.forget();
+    this.emit('change');
+    this.emit('deleted', { space: this.id });
+  }
+
+  /** Drops the local copy and the queued writes, here and in storage, and stops following the space. */
+  async forget() {
     this.detached = true;
     this.gone = true;
     this.client.openSpaces.delete(this.id);
@@ -756,8 +786,6 @@ export class Space extends Emitter {
     this.presenceMap.clear();
     await Promise.all([this.client.storage.removeItem(`space:${this.storageKey}`),
       this.client.storage.removeItem(`queue:${this.id}`)]);
-    this.emit('change');
-    this.emit('deleted', { space: this.id });
   }
 
   onError(frame) {

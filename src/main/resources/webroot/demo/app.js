@@ -258,6 +258,21 @@ $('delete-space').addEventListener('click', async () => {
   }
 });
 
+// Spaces only this user owns pass to their longest-standing writer, or go if there is none.
+$('delete-account-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  if (!confirm('Delete your account? This cannot be undone.')) return;
+  const password = $('delete-password').value;
+  try {
+    await client.deleteAccount(password ? { password } : {});
+    await auth.logout();
+    show(['signin']);
+    say('Your account is deleted');
+  } catch (error) {
+    say(error.code === 'reauthentication_required' ? 'Enter your password to delete your account' : error.message);
+  }
+});
+
 $('wave').addEventListener('click', () => space.signal({ wave: true }));
 
 // Opened from an email: a reset link asks for the new password, a verification link verifies.

@@ -1,11 +1,13 @@
 package io.tether.auth;
 
 import io.tether.core.ErrorCode;
+import io.tether.core.Principal;
 import io.tether.core.TetherException;
 import io.tether.store.RefreshTokenStore;
 import io.tether.store.UserStore;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
+import io.vertx.core.json.JsonObject;
 import java.util.Locale;
 import java.util.UUID;
 
@@ -93,6 +95,32 @@ public final class AccountService {
     return refreshTokens.revokeFamily(refreshToken);
   }
 
+  /**
+   * Proves the caller is the account's owner now, not only the holder of a token: by its
+   * {@code password}, or (none given) by a sign-in within {@code freshSeconds}: the session's first
+   * token for built-in sign-ins, the issuer's {@code auth_time} or {@code iat} for external ones.
+   * 403 {@code reauthentication_required} otherwise, 403 {@code forbidden} for a wrong password.
+   */
+  public Future<Void> reauthenticate(Principal me, String password, int freshSeconds) {
+    if (password != null) {
+      if (password.length() > MAX_PASSWORD_LENGTH) {
+        return Future.failedFuture(TetherException.badRequest("password must be at most " + MAX_PASSWORD_LENGTH + " characters"));
+      }
+      return users.passwordHashOf(me.userId()).compose(stored -> stored.isEmpty()
+          ? Future.<Void>failedFuture(new TetherException(ErrorCode.REAUTHENTICATION_REQUIRED, "this account has no "
+              + "password: sign in again, then repeat this within " + freshSeconds + " seconds"))
+          : hashing.executeBlocking(() -> hasher.verify(password, stored.get()), false).compose(ok -> ok
+              ? Future.<Void>succeededFuture() : Future.failedFuture(TetherException.forbidden("the password is wrong"))));
+    }
+    long oldest = System.currentTimeMillis() / 1000 - freshSeconds;
+    Future<Boolean> fresh = me.sessionId() != null
+        ? refreshTokens.signedInAt(me.userId(), me.sessionId()).map(at -> at.isPresent() && at.get().toEpochSecond() >= oldest)
+        : Future.succeededFuture(me.authenticatedAt() >= oldest);
+    return fresh.compose(ok -> ok ? Future.<Void>succeededFuture()
+        : Future.failedFuture(new TetherException(ErrorCode.REAUTHENTICATION_REQUIRED, "send the password, or sign in "
+            + "again and repeat this within " + freshSeconds + " seconds")));
+  }
+
   /** The hash of a new password, on the hashing pool, after checking its length. */
   Future<String> hashNewPassword(String password) {
     try {
@@ -110,13 +138,13 @@ public final class AccountService {
   }
 
   /** {@code {sessions: [{id, label, createdAt, lastUsedAt, current}]}}: the user's live sign-ins (at most 100). */
-  public Future<io.vertx.core.json.JsonObject> sessions(String userId, String currentSession) {
+  public Future<JsonObject> sessions(String userId, String currentSession) {
     return refreshTokens.sessions(userId, 100).map(rows -> {
       io.vertx.core.json.JsonArray out = new io.vertx.core.json.JsonArray();
-      rows.forEach(r -> out.add(new io.vertx.core.json.JsonObject().put("id", r.id()).put("label", r.label())
+      rows.forEach(r -> out.add(new JsonObject().put("id", r.id()).put("label", r.label())
           .put("createdAt", r.createdAt().toInstant().toString()).put("lastUsedAt", r.lastUsedAt().toInstant().toString())
           .put("current", r.id().equals(currentSession))));
-      return new io.vertx.core.json.JsonObject().put("sessions", out);
+      return new JsonObject().put("sessions", out);
     });
   }
 

@@ -40,7 +40,8 @@ final class ExternalIssuerVerifier {
       if (exp == null || !(subject instanceof String s) || !SUBJECT.matcher(s).matches()) {
         return Future.failedFuture("token lacks exp or a usable " + config.userClaim());
       }
-      return Future.succeededFuture(new Principal(userPrefix + s, exp));
+      Long signedIn = claims.getValue("auth_time") instanceof Number t ? Long.valueOf(t.longValue()) : claims.getLong("iat");
+      return Future.succeededFuture(new Principal(userPrefix + s, exp, null, signedIn == null ? 0 : signedIn));
     });
   }
 

@@ -34,6 +34,7 @@ public final class TokenService {
   private final Map<String, ExternalIssuerVerifier> external = new HashMap<>();
   private final Metrics metrics;
   private final VerifiedTokens verifiedTokens;
+  private final DeletedUsers deletedUsers;
 
   public TokenService(Vertx vertx, TetherConfig.Auth config, SigningKeys keys, Metrics metrics) {
     this.config = config;
@@ -41,6 +42,9 @@ public final class TokenService {
     this.keys = keys;
     this.asymmetric = keys != null;
     this.verifiedTokens = new VerifiedTokens(config.verifiedTokenCacheEntries());
+    // Kept as long as a token issued just before the deletion can live.
+    this.deletedUsers = new DeletedUsers(java.time.Duration.ofSeconds(config.accessTokenTtlSeconds() + 2L * config.clockSkewSeconds()),
+        100_000);
     JWTAuthOptions options = new JWTAuthOptions().setJWTOptions(new JWTOptions()
         .setIssuer(config.issuer()).setAudience(List.of(config.audience())).setLeeway(config.clockSkewSeconds()));
     if (asymmetric) {
@@ -86,6 +90,18 @@ public final class TokenService {
 
   /** The principal of a valid token, or a failed future with a 401 {@link TetherException}. */
   public Future<Principal> verify(String token) {
+    return verifyEvenIfDeleted(token).compose(principal -> deletedUsers.contains(principal.userId())
+        ? Future.failedFuture(unauthorized("this account has been deleted"))
+        : Future.succeededFuture(principal));
+  }
+
+  /** The users deleted lately, whose tokens {@link #verify} refuses. */
+  public DeletedUsers deletedUsers() {
+    return deletedUsers;
+  }
+
+  /** {@link #verify}, but a deleted user's token passes: only for repeating the deletion (it is idempotent). */
+  public Future<Principal> verifyEvenIfDeleted(String token) {
     if (token == null || token.isBlank()) {
       return refuse("missing");
     }
@@ -163,7 +179,7 @@ public final class TokenService {
     if (exp == null || sub == null || sub.isBlank()) {
       return Future.failedFuture("access token lacks exp or sub");
     }
-    return Future.succeededFuture(new Principal(sub, exp, claims.getString("sid")));
+    return Future.succeededFuture(new Principal(sub, exp, claims.getString("sid"), 0));
   }
 
   private static TetherException unauthorized(String message) {

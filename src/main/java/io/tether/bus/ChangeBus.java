@@ -14,7 +14,10 @@ public interface ChangeBus {
   /** Publishes a committed change (call after commit). Fails only if the bus cannot take it now. */
   Future<Void> publish(Change change);
 
-  /** The pseudo-space whose channel carries membership changes to every node ({@code $} is no space id character). */
+  /**
+   * The pseudo-space whose channel carries membership changes to every node ({@code $} is no space id
+   * character). A revocation for it names a deleted user: every node refuses their tokens from then on.
+   */
   String MEMBERSHIPS = "$memberships";
 
   /** Tells every node that a role changed, so their membership caches drop the entry (best effort). */

@@ -63,6 +63,7 @@ public final class Settings {
       Setting.of("auth.refreshTokenTtlDays", INT, 30, "Lifetime of a refresh token (each refresh rotates it)").range(1, 3650),
       Setting.of("auth.jwksRefetchSeconds", INT, 30, "Least time between two fetches of an external issuer's JWKS (an unknown kid triggers one)").range(0, 86_400),
       Setting.of("auth.externalIssuers", JSON, "[]", "External identity providers: a JSON array of {issuer, audience, jwksUri, userClaim}"),
+      Setting.of("auth.reauthenticationSeconds", INT, 300, "How recent a sign-in must be to delete the account without the password (accounts without one: sign in again, then delete)").range(30, 86_400),
       Setting.of("auth.signInProviders", JSON, "[]", "Providers whose ID tokens POST /v1/auth/exchange turns into Tether sessions: a JSON array of {name, audience, issuer, jwksUri}; apple and google know their issuer and jwksUri, audience is your app's client ids, comma-separated"),
       Setting.of("auth.issuer", STRING, "tether", "iss claim of issued access tokens, required on verification"),
       Setting.of("auth.audience", STRING, "tether", "aud claim of issued access tokens, required on verification"),
@@ -100,6 +101,8 @@ public final class Settings {
       Setting.of("limits.ipRequestsPerSecond", INT, 200, "Sustained requests per second per client IP"),
       Setting.of("limits.ipBurst", INT, 1000, "Bucket size per client IP"),
       Setting.of("limits.emailsPerAddressPerHour", INT, 5, "Emails Tether sends one address per hour (password resets, verifications, invites), cluster-wide with Redis: the bound on what anyone can make it send a stranger").range(1, 1000),
+      Setting.of("limits.exportsPerHour", INT, 2, "GET /v1/me/export calls per user per hour (each reads every document of the spaces the user owns)").range(1, 1000),
+      Setting.of("limits.maxExportBytes", INT, 268_435_456, "Largest export, in bytes of JSON; a larger one ends with \"complete\": false (the account part always fits)").range(1_048_576, 2_000_000_000),
       Setting.of("limits.loginAttemptsPerMinute", INT, 10, "Sign-in attempts per account per minute (three times as many per IP)"),
 
       Setting.of("retention.changeMaxAgeHours", INT, 720, "Changes older than this are compacted away (0: keep regardless of age)").range(0, 1_000_000),

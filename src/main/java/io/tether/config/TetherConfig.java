@@ -128,7 +128,7 @@ public record TetherConfig(Server server, Log log, Drain drain, Http http, Pg pg
                      String previousKeyFile, String previousKeyId, String issuer, String audience,
                      int accessTokenTtlSeconds, int refreshTokenTtlDays, int clockSkewSeconds, int passwordIterations,
                      int minPasswordLength, int jwksRefetchSeconds, List<ExternalIssuer> externalIssuers,
-                     int verifiedTokenCacheEntries, List<SignInProvider> signInProviders) {
+                     int verifiedTokenCacheEntries, List<SignInProvider> signInProviders, int reauthenticationSeconds) {
     public Auth {
       if (jwtSecret.getBytes(StandardCharsets.UTF_8).length < 32) {
         throw new ConfigException("auth.jwtSecret", "must be at least 32 bytes for HS256");
@@ -166,7 +166,7 @@ public record TetherConfig(Server server, Log log, Drain drain, Http http, Pg pg
   public record Limits(int maxDocumentBytes, int maxJsonDepth, int maxPageSize, int maxPageBytes, int defaultPageSize,
                        int maxMutationsPerBatch, int userRequestsPerSecond, int userBurst, int ipRequestsPerSecond,
                        int ipBurst, int loginAttemptsPerMinute, int listingCacheEntries, int listingCacheBytes,
-                       int emailsPerAddressPerHour) {
+                       int emailsPerAddressPerHour, int exportsPerHour, int maxExportBytes) {
     public Limits {
       if (defaultPageSize > maxPageSize) {
         throw new ConfigException("limits.defaultPageSize", "must not exceed limits.maxPageSize");

@@ -7,6 +7,8 @@ public enum ErrorCode {
   /** The access token was genuine but has expired: refresh it (any other 401: sign in again). */
   TOKEN_EXPIRED(401, "token_expired"),
   FORBIDDEN(403, "forbidden"),
+  /** The action needs a recent sign-in or the password (deleting the account). */
+  REAUTHENTICATION_REQUIRED(403, "reauthentication_required"),
   NOT_FOUND(404, "not_found"),
   METHOD_NOT_ALLOWED(405, "method_not_allowed"),
   CONFLICT(409, "conflict"),

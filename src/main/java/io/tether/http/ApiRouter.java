@@ -84,11 +84,14 @@ public final class ApiRouter {
     auth.mount(router);
     router.route("/v1/spaces/*").handler(auth::authenticate);
     router.route("/v1/devices*").handler(auth::authenticate);
+    AccountRoutes account = new AccountRoutes(node.spaces().deletion(), node.spaces().export(), node.guards().limits(), json);
+    account.mountDeletion(router, auth);
     router.route("/v1/me*").handler(auth::authenticate);
     router.route("/v1/invites/*").handler(auth::authenticate);
     // After the authentication above: /v1/me/verify-email needs the caller, /v1/auth/... does not.
     new AccountEmailRoutes(node.auth().emails(), node.guards().limits(), json).mount(router);
     new SpaceRoutes(node.spaces().spaces(), documents.reads(), json, config.limits()).mount(router);
+    account.mountExport(router);
     new MeRoutes(node.spaces().profiles(), node.auth().accounts(), node.guards().limits(), json).mount(router);
     new InviteRoutes(node.spaces().invites(), json, config.server().inviteUrl()).mount(router);
     new RulesRoutes(node.spaces().rules(), json).mount(router);

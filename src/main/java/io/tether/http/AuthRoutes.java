@@ -53,6 +53,15 @@ final class AuthRoutes {
 
   /** Requires a valid bearer token and stores the principal for the handlers after it. */
   void authenticate(RoutingContext rc) {
+    authenticate(rc, false);
+  }
+
+  /** The same, but a deleted user's token passes: for repeating the deletion only (it is idempotent). */
+  void authenticateEvenIfDeleted(RoutingContext rc) {
+    authenticate(rc, true);
+  }
+
+  private void authenticate(RoutingContext rc, boolean evenIfDeleted) {
     String token;
     try {
       token = BearerToken.required(rc.request().headers().getAll(HttpHeaders.AUTHORIZATION));
@@ -60,7 +69,7 @@ final class AuthRoutes {
       rc.fail(e);
       return;
     }
-    tokens.verify(token)
+    (evenIfDeleted ? tokens.verifyEvenIfDeleted(token) : tokens.verify(token))
         .compose(principal -> limits.user(principal.userId()).map(principal))
         .onSuccess(principal -> {
           rc.put(Requests.PRINCIPAL, principal);

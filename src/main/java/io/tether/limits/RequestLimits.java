@@ -18,6 +18,7 @@ public final class RequestLimits {
   private final RateLimiter.Bucket signInsPerAccountEverywhere;
   private final RateLimiter.Bucket signInsPerIp;
   private final RateLimiter.Bucket emailsPerAddress;
+  private final RateLimiter.Bucket exports;
 
   public RequestLimits(RateLimiter limiter, TetherConfig.Limits config, Metrics metrics) {
     this.limiter = limiter;
@@ -30,6 +31,7 @@ public final class RequestLimits {
     this.signInsPerIp = new RateLimiter.Bucket(3 * logins / 60.0, 3 * logins);
     int emails = config.emailsPerAddressPerHour();
     this.emailsPerAddress = new RateLimiter.Bucket(emails / 3600.0, emails);
+    this.exports = new RateLimiter.Bucket(config.exportsPerHour() / 3600.0, config.exportsPerHour());
   }
 
   /** Every API request and socket upgrade, by client address. */
@@ -87,6 +89,11 @@ public final class RequestLimits {
    */
   public Future<Void> email(String address) {
     return take("email:" + address.trim().toLowerCase(Locale.ROOT), emailsPerAddress);
+  }
+
+  /** An export of the user's data: heavy (every document of their spaces), so a few an hour. */
+  public Future<Void> export(String userId) {
+    return take("export:" + userId, exports);
   }
 
   private Future<Void> take(String key, RateLimiter.Bucket bucket) {

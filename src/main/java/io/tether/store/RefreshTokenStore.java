@@ -40,6 +40,8 @@ public final class RefreshTokenStore {
       WHERE user_id = $1 AND revoked_at IS NULL AND ($2::text IS NULL OR family_id <> $2)""";
   private static final String MARK_ROTATED = "UPDATE refresh_tokens SET rotated_at = now() WHERE token_hash = $1";
   private static final String REVOKE_FAMILY = "UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL";
+  private static final String SIGNED_IN_AT = """
+      SELECT min(created_at), bool_or(revoked_at IS NOT NULL) FROM refresh_tokens WHERE user_id = $1 AND family_id = $2""";
   private static final String FAMILY_OF = "SELECT family_id FROM refresh_tokens WHERE token_hash = $1";
 
   /** The outcome of a rotation: a new token for the user, or why there is none. */
@@ -67,6 +69,15 @@ public final class RefreshTokenStore {
   public Future<Issued> issue(String userId, String label) {
     String family = UUID.randomUUID().toString();
     return pool.withConnection(conn -> insert(conn, family, userId, label)).map(token -> new Issued(token, family));
+  }
+
+  /** When the user signed in to this session (its first token); empty if it is unknown or has been ended. */
+  public Future<java.util.Optional<java.time.OffsetDateTime>> signedInAt(String userId, String family) {
+    return pool.preparedQuery(SIGNED_IN_AT).execute(Tuple.of(userId, family)).map(rows -> {
+      Row row = rows.iterator().next();
+      return row.getValue(0) == null || Boolean.TRUE.equals(row.getBoolean(1))
+          ? java.util.Optional.<java.time.OffsetDateTime>empty() : java.util.Optional.of(row.getOffsetDateTime(0));
+    });
   }
 
   /** The user's live sign-ins, most recently used first, at most {@code limit}. */

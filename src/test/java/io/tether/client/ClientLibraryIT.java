@@ -71,6 +71,6 @@ class ClientLibraryIT {
     System.out.println(log);
     assertThat(finished).as("node --test finished within 5 minutes:%n%s", log).isTrue();
     assertThat(process.exitValue()).as("node --test passed:%n%s", log).isZero();
-    assertThat(log).as("every test ran").contains("ℹ pass 16").contains("ℹ fail 0");
+    assertThat(log).as("every test ran").contains("ℹ pass 17").contains("ℹ fail 0");
   }
 }

@@ -37,7 +37,8 @@ class DemoBrowserIT {
          DemoPage bob = new DemoPage("bob", cluster.node(1).port())) {
       try {
         ann.signUp("ann-" + System.nanoTime() + "@example.test", "Ann");
-        bob.signUp("bob-" + System.nanoTime() + "@example.test", "Bob");
+        String bobEmail = "bob-" + System.nanoTime() + "@example.test";
+        bob.signUp(bobEmail, "Bob");
         // The server names spaces: each may have a Groceries of their own.
         String spaceId = ann.create(space);
         assertThat(spaceId).matches("[A-Za-z0-9_-]{22}");
@@ -96,6 +97,11 @@ class DemoBrowserIT {
         bob.await("bob is told the space was deleted", d -> !bob.listShown() && bob.message().contains("was deleted"));
         ann.await("ann is back at her spaces", d -> !ann.listShown());
         bob.await("bob's spaces list no longer has it", d -> bob.mySpaces().isEmpty());
+
+        // Bob deletes his account: the page is back at signing in, and his password opens nothing.
+        bob.deleteAccount();
+        assertThat(cluster.api(0).send("POST", "/v1/auth/login", null, new JsonObject()
+            .put("email", bobEmail).put("password", "a long enough password").encode()).status()).isEqualTo(401);
       } catch (AssertionError | RuntimeException e) {
         ann.saveEvidence("failure");
         bob.saveEvidence("failure");

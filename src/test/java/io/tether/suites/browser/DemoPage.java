@@ -71,6 +71,15 @@ final class DemoPage implements AutoCloseable {
     click("delete-space");
   }
 
+  /** Deletes the account with its password, saying yes to the page's "are you sure". */
+  void deleteAccount() {
+    type("delete-password", "a long enough password");
+    click("delete-account");
+    new WebDriverWait(driver, Duration.ofSeconds(5)).until(d -> d.switchTo().alert()).accept();
+    await("account deleted", d -> message().equals("Your account is deleted")
+        && driver.findElement(By.id("signin")).isDisplayed() && !driver.findElement(By.id("spaces")).isDisplayed());
+  }
+
   boolean listShown() {
     return driver.findElement(By.id("list")).isDisplayed();
   }
