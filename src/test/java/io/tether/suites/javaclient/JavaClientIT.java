@@ -124,6 +124,14 @@ class JavaClientIT {
   }
 
   @Test
+  void theServersJarCarriesNoClient() throws Exception {
+    try (java.util.jar.JarFile jar = new java.util.jar.JarFile(Path.of("target", "tether.jar").toFile())) {
+      assertThat(jar.stream().map(java.util.zip.ZipEntry::getName).filter(n -> n.startsWith("io/tether/")))
+          .isNotEmpty().noneMatch(n -> n.startsWith("io/tether/client/"));
+    }
+  }
+
+  @Test
   void loadsOverRestThenFollowsLiveAndWritesReachTheServer() throws Exception {
     TetherAuth ann = signUp(url(cluster.node(0).port()), new MemoryStorage());
     Account bob = api.register();
