@@ -384,4 +384,45 @@ class JavaClientIT {
     bobClient.close();
     Await.until("ann sees bob leave", 10, () -> !annCopy.presence().containsKey(bob.userId()));
   }
+
+  @Test
+  void aRejectedWriteIsReportedAndDroppedAndTheQueueGoesOn() throws Exception {
+    TetherAuth ann = signUp(url(cluster.node(0).port()), new MemoryStorage());
+    Account bob = api.register();
+    String space = sharedSpace(ann, bob);
+    TetherClient c = client(url(cluster.node(0).port()), ann, new MemoryStorage());
+    Space copy = c.space(space);
+    CompletableFuture<Events.Rejection> rejected = new CompletableFuture<>();
+    copy.onRejected(rejected::complete);
+    c.connect();
+    synced(copy);
+    copy.patch("items", "never-made", gson(1)).get(5, TimeUnit.SECONDS);
+    copy.put("items", "made", gson(2)).get(5, TimeUnit.SECONDS);
+    Events.Rejection heard = rejected.get(10, TimeUnit.SECONDS);
+    assertThat(heard.mutation.id).isEqualTo("never-made");
+    assertThat(heard.error.code()).isEqualTo("not_found");
+    Await.until("the write behind it lands", 10, () -> copy.pending() == 0 && copy.get("items", "made") != null
+        && !copy.get("items", "made").pending);
+    assertThat(copy.get("items", "never-made")).isNull();
+  }
+
+  @Test
+  void aSpaceOpenedWithAQueryHoldsTheMatchingDocumentsAndFollowsThemInAndOut() throws Exception {
+    TetherAuth ann = signUp(url(cluster.node(0).port()), new MemoryStorage());
+    Account bob = api.register();
+    String space = sharedSpace(ann, bob);
+    assertThat(api.put(bob, space, "tasks", "a", new io.vertx.core.json.JsonObject().put("done", false)).status()).isEqualTo(201);
+    assertThat(api.put(bob, space, "tasks", "b", new io.vertx.core.json.JsonObject().put("done", true)).status()).isEqualTo(201);
+    assertThat(api.put(bob, space, "notes", "n", new io.vertx.core.json.JsonObject().put("done", false)).status()).isEqualTo(201);
+    MemoryStorage storage = new MemoryStorage();
+    TetherClient c = client(url(cluster.node(0).port()), ann, storage);
+    Space open = c.space(space, io.tether.client.Query.collection("tasks").where("done", "==", false));
+    c.connect();
+    synced(open);
+    assertThat(ids(open, null)).containsExactly("a");
+    assertThat(api.put(bob, space, "tasks", "a", new io.vertx.core.json.JsonObject().put("done", true)).status()).isEqualTo(200);
+    assertThat(api.put(bob, space, "tasks", "b", new io.vertx.core.json.JsonObject().put("done", false)).status()).isEqualTo(200);
+    Await.until("a leaves, b enters", 10, () -> ids(open, null).equals(Set.of("b")));
+    Await.until("the filtered copy is saved apart", 5, () -> storage.keys().stream().anyMatch(k -> k.startsWith("space:" + space + "?")));
+  }
 }

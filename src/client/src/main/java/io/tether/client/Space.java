@@ -36,6 +36,9 @@ public final class Space {
   private final TetherClient client;
   final String id;
   private final boolean withPresence;
+  private final @Nullable Query query;
+  /** A filtered copy is saved apart from the whole space's (or another query's). */
+  private final String storageKey;
   private Map<String, Document> docs = new LinkedHashMap<>();
   private long cursor;
   private @Nullable String epoch;
@@ -73,10 +76,12 @@ public final class Space {
     }
   }
 
-  Space(TetherClient client, String id, boolean withPresence) {
+  Space(TetherClient client, String id, boolean withPresence, @Nullable Query query) {
     this.client = client;
     this.id = id;
     this.withPresence = withPresence;
+    this.query = query;
+    this.storageKey = query == null ? id : id + "?" + query.toJson();
     this.syncedListeners = new Listeners<>(client.callbacks);
     this.conflictListeners = new Listeners<>(client.callbacks);
     this.rejectionListeners = new Listeners<>(client.callbacks);
@@ -250,7 +255,7 @@ public final class Space {
 
   void restore() {
     try {
-      String saved = client.storage.read("space:" + id);
+      String saved = client.storage.read("space:" + storageKey);
       String savedQueue = client.storage.read("queue:" + id);
       if (saved != null) {
         JsonObject s = JsonParser.parseString(saved).getAsJsonObject();
@@ -322,6 +327,9 @@ public final class Space {
       if (!withPresence) {
         frame.addProperty("presence", false);
       }
+      if (query != null) {
+        frame.add("query", query.toJson());
+      }
       if (client.ask(this, "sub", frame) == null) {
         subscribing = false;
       }
@@ -346,7 +354,8 @@ public final class Space {
   }
 
   private CompletableFuture<Void> page(Map<String, Document> into, @Nullable String after, long[] at, String[] readEpoch) {
-    String path = "/v1/spaces/" + Rest.segment(id) + "/documents?limit=" + PAGE
+    String filter = query == null ? "" : "&collection=" + encode(query.collectionName()) + "&where=" + encode(query.conditions().toString());
+    String path = "/v1/spaces/" + Rest.segment(id) + "/documents?limit=" + PAGE + filter
         + (after == null ? "" : "&after=" + java.net.URLEncoder.encode(after, java.nio.charset.StandardCharsets.UTF_8));
     return client.request("GET", path, null).thenCompose(answer -> {
       JsonObject page = java.util.Objects.requireNonNull(answer);
@@ -568,7 +577,7 @@ public final class Space {
     inflight = null;
     presence = Map.of();
     try {
-      client.storage.remove("space:" + id);
+      client.storage.remove("space:" + storageKey);
       client.storage.remove("queue:" + id);
     } catch (IOException e) {
       errorListeners.emit(new TetherException(0, "storage", "could not drop the saved copy: " + e.getMessage(), e));
@@ -618,6 +627,10 @@ public final class Space {
     }
   }
 
+  private static String encode(String value) {
+    return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
   private JsonObject frame(String type) {
     JsonObject frame = new JsonObject();
     frame.addProperty("type", type);
@@ -659,7 +672,7 @@ public final class Space {
     s.addProperty("epoch", epoch);
     s.add("docs", saved);
     try {
-      client.storage.write("space:" + id, s.toString());
+      client.storage.write("space:" + storageKey, s.toString());
     } catch (IOException e) {
       errorListeners.emit(new TetherException(0, "storage", "could not save " + id + ": " + e.getMessage(), e));
     }

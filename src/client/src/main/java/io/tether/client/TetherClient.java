@@ -225,10 +225,22 @@ public final class TetherClient implements AutoCloseable {
 
   /** {@code presence: false} syncs without showing this device as present (and without presence or signals). */
   public Space space(String id, boolean presence) {
+    return openSpace(id, presence, null);
+  }
+
+  /**
+   * The space filtered by {@code query}: only the matching documents, kept current. One query per
+   * space per client: close the space to open it with another. Saved apart from the whole space's copy.
+   */
+  public Space space(String id, Query query) {
+    return openSpace(id, false, query);
+  }
+
+  private Space openSpace(String id, boolean presence, @Nullable Query query) {
     return call(() -> {
       Space space = openSpaces.get(id);
       if (space == null) {
-        space = new Space(this, id, presence);
+        space = new Space(this, id, presence, query);
         openSpaces.put(id, space);
         space.restore();
         if (status == Status.ONLINE) {
