@@ -425,4 +425,46 @@ class JavaClientIT {
     Await.until("a leaves, b enters", 10, () -> ids(open, null).equals(Set.of("b")));
     Await.until("the filtered copy is saved apart", 5, () -> storage.keys().stream().anyMatch(k -> k.startsWith("space:" + space + "?")));
   }
+
+  @Test
+  void writesTheServerRefusesAsABatchAreReportedAndDoNotWedgeTheQueue() throws Exception {
+    TetherAuth ann = signUp(url(cluster.node(0).port()), new MemoryStorage());
+    Account bob = api.register();
+    String space = "jc-r-" + UUID.randomUUID().toString().substring(0, 8);
+    assertThat(api.createSpace(bob, space).status()).isIn(200, 201);
+    assertThat(api.addMember(bob, space, ann.userId(), "reader").status()).isEqualTo(200);
+    TetherClient c = client(url(cluster.node(0).port()), ann, new MemoryStorage());
+    Space copy = c.space(space);
+    List<Events.Rejection> rejections = new CopyOnWriteArrayList<>();
+    copy.onRejected(rejections::add);
+    c.connect();
+    synced(copy);
+    copy.put("items", "one", gson(1)).get(5, TimeUnit.SECONDS);
+    copy.put("items", "two", gson(2)).get(5, TimeUnit.SECONDS);
+    Await.until("both reported", 10, () -> rejections.size() == 2);
+    assertThat(rejections).allMatch(r -> r.error.code().equals("forbidden"));
+    assertThat(copy.pending()).isZero();
+    assertThat(copy.documents("items")).as("nothing refused is shown").isEmpty();
+  }
+
+  @Test
+  void aQueueLargerThanASocketMessageIsSentInBatchesBoundedInBytes() throws Exception {
+    TetherAuth ann = signUp(url(cluster.node(0).port()), new MemoryStorage());
+    Account bob = api.register();
+    String space = sharedSpace(ann, bob);
+    TetherClient c = client(url(cluster.node(0).port()), ann, new MemoryStorage());
+    Space copy = c.space(space);
+    c.connect();
+    synced(copy);
+    c.pause();
+    String filler = "x".repeat(200 * 1024);
+    for (int i = 0; i < 10; i++) { // 2 MB queued; the server takes socket messages of at most 1 MiB
+      JsonObject big = new JsonObject();
+      big.addProperty("text", filler);
+      copy.put("big", "doc-" + i, big).get(5, TimeUnit.SECONDS);
+    }
+    c.resume();
+    Await.until("all ten applied", 30, () -> copy.pending() == 0);
+    assertThat(count("SELECT count(*) FROM documents WHERE space_id = $1 AND collection = 'big'", space)).isEqualTo(10);
+  }
 }

@@ -30,6 +30,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Space {
   private static final int MAX_BATCH = 500;
+  /** Below the server's socket message limit (1 MiB by default), with room for the frame around it. */
+  private static final long MAX_BATCH_BYTES = 900 * 1024;
   private static final int PAGE = 500;
   private static final long SAVE_DELAY_MS = 100;
 
@@ -48,6 +50,7 @@ public final class Space {
   /** Applied writes whose change has not arrived yet: still shown, so an item does not blink back. */
   private List<Mutation> settling = new ArrayList<>();
   private @Nullable String inflight;
+  private List<Mutation> inflightBatch = List.of();
   private boolean synced;
   private boolean subscribing;
   boolean detached;
@@ -462,8 +465,14 @@ public final class Space {
     String frameId = TetherClient.text(frame, "id");
     if (frameId != null && frameId.equals(inflight)) {
       inflight = null;
+      List<Mutation> batch = inflightBatch;
+      inflightBatch = List.of();
       if ("unavailable".equals(code) || "rate_limited".equals(code)) {
         client.loop.schedule(this::flush, 1, TimeUnit.SECONDS);
+      } else {
+        // The batch as a whole was refused (no longer a writer, too large, malformed): sending it again
+        // would be refused again, so its writes are reported and dropped rather than wedging the queue.
+        reject(batch, new TetherException(0, code, error.getMessage()));
       }
     } else if (frameId == null || frameId.startsWith("sub-")) {
       // The subscription did not start or has ended (removed from the space, server trouble).
@@ -481,12 +490,44 @@ public final class Space {
       return;
     }
     JsonArray batch = new JsonArray();
-    for (Mutation m : queue.subList(0, Math.min(MAX_BATCH, queue.size()))) {
+    List<Mutation> sent = new ArrayList<>();
+    long bytes = 0;
+    for (Mutation m : queue) {
+      String json = m.toJson().toString();
+      long size = json.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+      if (size > MAX_BATCH_BYTES) {
+        // Larger than any socket message the server takes: it could never be sent, so it must not wait.
+        reject(List.of(m), new TetherException(413, "too_large", "the write is larger than a socket message may be"));
+        return;
+      }
+      if (sent.size() == MAX_BATCH || bytes + size > MAX_BATCH_BYTES) {
+        break;
+      }
       batch.add(m.toJson());
+      sent.add(m);
+      bytes += size;
     }
     JsonObject frame = frame("mutate");
     frame.add("mutations", batch);
     inflight = client.ask(this, "mutate", frame);
+    inflightBatch = inflight == null ? List.of() : sent;
+  }
+
+  /** Writes the server can never take: reported, dropped, and the queue goes on. */
+  private void reject(List<Mutation> refused, TetherException error) {
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    refused.forEach(m -> ids.add(m.mutationId));
+    queue.removeIf(m -> ids.contains(m.mutationId));
+    refused.forEach(m -> rejectionListeners.emit(new Events.Rejection(m, error)));
+    try {
+      saveQueue();
+    } catch (IOException e) {
+      errorListeners.emit(new TetherException(0, "storage", "could not save the queue: " + e.getMessage(), e));
+    }
+    java.util.Set<String> collections = new java.util.HashSet<>();
+    refused.forEach(m -> collections.add(m.collection));
+    collections.forEach(this::changed);
+    flush();
   }
 
   private void onAck(JsonObject frame) {
