@@ -33,7 +33,7 @@ public final class Space {
   /** Below the server's socket message limit (1 MiB by default), with room for the frame around it. */
   private static final long MAX_BATCH_BYTES = 900 * 1024;
   private static final int PAGE = 500;
-  private static final long SAVE_DELAY_MS = 100;
+  private static final long SAVE_DELAY_MS = 1000;
 
   private final TetherClient client;
   final String id;
@@ -56,6 +56,9 @@ public final class Space {
   boolean detached;
   private boolean gone;
   private boolean saveScheduled;
+  private boolean notifyScheduled;
+  private boolean allDirty;
+  private final java.util.Set<String> dirty = new java.util.HashSet<>();
   private @Nullable JsonElement myState;
   private Map<String, Events.Presence> presence = Map.of();
   private int presenceCount;
@@ -287,6 +290,10 @@ public final class Space {
   void detach() {
     detached = true;
     client.send(frame("unsubscribe"));
+    if (saveScheduled) { // closing: the next start resumes from here rather than from a second ago
+      saveScheduled = false;
+      saveNow();
+    }
   }
 
   void onConnected() {
@@ -659,13 +666,36 @@ public final class Space {
     return java.util.Collections.unmodifiableList(out);
   }
 
+  /**
+   * Listeners are told once for a burst: the frames already waiting on the client's thread are
+   * applied first, so a catch-up of a thousand changes builds each listener's view once, not a thousand times.
+   */
   private void changed(@Nullable String collection) {
+    if (changeListeners.isEmpty()) {
+      return;
+    }
+    if (collection == null) {
+      allDirty = true;
+    } else {
+      dirty.add(collection);
+    }
+    if (!notifyScheduled) {
+      notifyScheduled = true;
+      client.post(this::notifyListeners);
+    }
+  }
+
+  private void notifyListeners() {
+    notifyScheduled = false;
     for (CollectionListener l : changeListeners) {
-      if (collection == null || l.collection == null || l.collection.equals(collection)) {
+      boolean concerned = allDirty || (l.collection == null ? !dirty.isEmpty() : dirty.contains(l.collection));
+      if (concerned) {
         List<Document> now = view(l.collection);
         client.callbacks.execute(() -> l.listener.accept(now));
       }
     }
+    allDirty = false;
+    dirty.clear();
   }
 
   private static String encode(String value) {
@@ -696,8 +726,10 @@ public final class Space {
     }
     saveScheduled = true;
     client.loop.schedule(() -> {
-      saveScheduled = false;
-      saveNow();
+      if (saveScheduled) { // not saved by detach() meanwhile
+        saveScheduled = false;
+        saveNow();
+      }
     }, SAVE_DELAY_MS, TimeUnit.MILLISECONDS);
   }
 
