@@ -526,15 +526,7 @@ public final class Space {
     refused.forEach(m -> ids.add(m.mutationId));
     queue.removeIf(m -> ids.contains(m.mutationId));
     refused.forEach(m -> rejectionListeners.emit(new Events.Rejection(m, error)));
-    try {
-      saveQueue();
-    } catch (IOException e) {
-      errorListeners.emit(new TetherException(0, "storage", "could not save the queue: " + e.getMessage(), e));
-    }
-    java.util.Set<String> collections = new java.util.HashSet<>();
-    refused.forEach(m -> collections.add(m.collection));
-    collections.forEach(this::changed);
-    flush();
+    answered(refused);
   }
 
   private void onAck(JsonObject frame) {
@@ -551,12 +543,10 @@ public final class Space {
     inflight = null;
     // The server sends a document's current version once per answer; later conflicts on it leave it out.
     Map<String, JsonObject> currents = new HashMap<>();
-    java.util.Set<String> collections = new java.util.HashSet<>();
     for (Mutation m : done) {
       JsonObject result = answered.get(m.mutationId);
       String status = String.valueOf(TetherClient.text(result, "status"));
       String key = m.collection + "/" + m.id;
-      collections.add(m.collection);
       if ("applied".equals(status)) {
         currents.remove(key);
         long seq = result.has("seq") ? result.get("seq").getAsLong() : 0;
@@ -574,14 +564,7 @@ public final class Space {
             String.valueOf(TetherClient.text(e, "message")))));
       }
     }
-    try {
-      saveQueue();
-    } catch (IOException e) {
-      // Kept in memory; if the process dies now, the answered writes are sent again and answered again, not applied twice.
-      errorListeners.emit(new TetherException(0, "storage", "could not save the queue: " + e.getMessage(), e));
-    }
-    collections.forEach(this::changed);
-    flush();
+    answered(done);
   }
 
   private void applyChange(JsonObject change) {
@@ -707,6 +690,20 @@ public final class Space {
     frame.addProperty("type", type);
     frame.addProperty("space", id);
     return frame;
+  }
+
+  /** Writes have left the queue: saved, shown, and the next batch sent. */
+  private void answered(List<Mutation> left) {
+    try {
+      saveQueue();
+    } catch (IOException e) {
+      // Kept in memory; if the process dies now, the answered writes are sent again and answered again, not applied twice.
+      errorListeners.emit(new TetherException(0, "storage", "could not save the queue: " + e.getMessage(), e));
+    }
+    java.util.Set<String> collections = new java.util.HashSet<>();
+    left.forEach(m -> collections.add(m.collection));
+    collections.forEach(this::changed);
+    flush();
   }
 
   private void saveQueue() throws IOException {
