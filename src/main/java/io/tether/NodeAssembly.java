@@ -295,6 +295,8 @@ public final class NodeAssembly {
         MembershipCache::hits);
     metrics.bindCounter("tether.membership.cache.misses", "Role lookups that went to PostgreSQL", memberships,
         MembershipCache::misses);
+    metrics.bindCounter("tether.rules.over.budget", "Rule evaluations that ran out of their budget and denied",
+        io.tether.rules.Rules.overBudgetCounter(), java.util.concurrent.atomic.LongAdder::sum);
     TokenService tokens = new TokenService(vertx, config.auth(), keys, metrics);
     // PBKDF2 is CPU-bound: one thread per core at most, apart from the pool everything else blocks on.
     WorkerExecutor hashing = closer.register("password hashing pool", vertx.createSharedWorkerExecutor(

@@ -39,7 +39,11 @@ public final class Rules {
   /** No rules: every member reads, every writer writes, as roles alone say. */
   public static final Rules NONE = new Rules(new JsonObject(), Map.of(), Map.of(), null, null);
 
-  private static final CelOptions OPTIONS = CelOptions.current().enableHeterogeneousNumericComparisons(true).build();
+  private static final CelOptions OPTIONS = CelOptions.current()
+      .enableHeterogeneousNumericComparisons(true)
+      .comprehensionMaxIterations(RuleBudget.MAX_ITERATIONS)
+      .maxRegexProgramSize(100)
+      .build();
   private static final CelCompiler COMPILER = CelCompilerFactory.standardCelCompilerBuilder()
       .setOptions(OPTIONS)
       .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
@@ -153,6 +157,10 @@ public final class Rules {
     }
     try {
       CelAbstractSyntaxTree ast = COMPILER.compile(expression).getAst();
+      String tooCostly = RuleCost.refusal(ast.getExpr());
+      if (tooCostly != null) {
+        throw TetherException.badRequest("rules: " + name + " is too costly: " + tooCostly);
+      }
       return RUNTIME.createProgram(ast);
     } catch (CelValidationException e) {
       CelIssue first = e.getErrors().get(0);
@@ -228,7 +236,7 @@ public final class Rules {
     Map<String, Object> auth = Map.of("userId", viewer.userId());
     String role = viewer.role().wire();
     try {
-      Object result = rule.eval(name -> Optional.ofNullable(switch (name) {
+      Object result = rule.trace(name -> Optional.ofNullable(switch (name) {
         case "auth" -> auth;
         case "role" -> role;
         case "id" -> id;
@@ -237,11 +245,34 @@ public final class Rules {
         case "before" -> before != null ? before : dev.cel.common.values.NullValue.NULL_VALUE;
         case "after" -> after != null ? after : dev.cel.common.values.NullValue.NULL_VALUE;
         default -> null;
-      }));
+      }), new RuleBudget());
       return Boolean.TRUE.equals(result);
     } catch (CelEvaluationException | RuntimeException e) {
-      return false; // a rule that cannot be evaluated for this document denies
+      if (overBudget(e)) {
+        RuleBudget.EXCEEDED.increment();
+      }
+      return false; // a rule that cannot be evaluated for this document, or runs out of budget, denies
     }
+  }
+
+  private static boolean overBudget(Exception e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof RuleBudget.Exceeded || t instanceof dev.cel.common.exceptions.CelIterationLimitExceededException
+          || String.valueOf(t.getMessage()).contains("Iteration budget exceeded")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Evaluations on this node that ran out of budget and denied, since start. */
+  public static long evaluationsOverBudget() {
+    return RuleBudget.EXCEEDED.sum();
+  }
+
+  /** The counter behind {@link #evaluationsOverBudget}, for a metrics registry to read. */
+  public static java.util.concurrent.atomic.LongAdder overBudgetCounter() {
+    return RuleBudget.EXCEEDED;
   }
 
   @Override
