@@ -72,7 +72,10 @@ public final class ApiVerticle extends VerticleBase implements Drain.Drainable {
     io.vertx.ext.web.Router router = ApiRouter.create(vertx, node, sync::handle, graphQL);
     router.route().order(-1).handler(deadlines::requestStarted);
     server = vertx.createHttpServer(options)
-        .connectionHandler(deadlines::opened)
+        .connectionHandler(connection -> {
+          io.tether.sync.InboundCompression.install(connection, syncConfig.deflate(), options.getWebSocketCompressionLevel());
+          deadlines.opened(connection);
+        })
         .invalidRequestHandler(ErrorResponses::renderUnparsable)
         .requestHandler(router);
     node.ops().drain().register(this);

@@ -114,8 +114,11 @@ public final class SyncEndpoint {
     ctx.metrics().socketOpened();
     // Before it is authenticated a socket may send only small frames: an auth frame is a token.
     int maxFrameBytes = ctx.config().maxFrameBytes();
-    MessageAssembler assembler = new MessageAssembler(() -> session.authenticated()
-        ? maxFrameBytes : Math.min(maxFrameBytes, MAX_UNAUTHENTICATED_FRAME_BYTES));
+    java.util.function.IntSupplier limit = () -> session.authenticated()
+        ? maxFrameBytes : Math.min(maxFrameBytes, MAX_UNAUTHENTICATED_FRAME_BYTES);
+    MessageAssembler assembler = new MessageAssembler(limit);
+    // Compressed messages are inflated under the same limit, while they are inflated.
+    InboundCompression.limit(connection, limit);
     socket.frameHandler(frame -> {
       transport.clientSpoke();
       MessageAssembler.Outcome outcome = assembler.accept(frame);

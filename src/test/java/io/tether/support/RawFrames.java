@@ -149,4 +149,72 @@ public final class RawFrames {
     out.writeBytes(payload);
     return out.toByteArray();
   }
+
+  /** A masked frame of any length (a zero mask): {@code head} is FIN, RSV1-3 and the opcode. */
+  public static byte[] frame(int head, byte[] payload) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(head);
+    if (payload.length < 126) {
+      out.write(0x80 | payload.length);
+    } else if (payload.length <= 65_535) {
+      out.write(0x80 | 126);
+      out.write(payload.length >> 8);
+      out.write(payload.length & 0xff);
+    } else {
+      out.write(0x80 | 127);
+      for (int shift = 56; shift >= 0; shift -= 8) {
+        out.write((int) ((long) payload.length >>> shift) & 0xff);
+      }
+    }
+    out.writeBytes(new byte[4]);
+    out.writeBytes(payload);
+    return out.toByteArray();
+  }
+
+  /**
+   * A permessage-deflate payload (the trailing {@code 00 00 ff ff} removed) of {@code inflatedBytes}
+   * spaces: a decompression bomb, about a thousandth of what it inflates to.
+   */
+  public static byte[] deflatedSpaces(long inflatedBytes) {
+    java.util.zip.Deflater deflater = new java.util.zip.Deflater(java.util.zip.Deflater.BEST_COMPRESSION, true);
+    byte[] block = new byte[1 << 20];
+    java.util.Arrays.fill(block, (byte) ' ');
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    byte[] buf = new byte[64 * 1024];
+    for (long left = inflatedBytes; left > 0; left -= block.length) {
+      deflater.setInput(block, 0, (int) Math.min(block.length, left));
+      while (!deflater.needsInput()) {
+        out.write(buf, 0, deflater.deflate(buf, 0, buf.length, java.util.zip.Deflater.NO_FLUSH));
+      }
+    }
+    int n;
+    while ((n = deflater.deflate(buf, 0, buf.length, java.util.zip.Deflater.SYNC_FLUSH)) > 0) {
+      out.write(buf, 0, n);
+      if (n < buf.length) {
+        break;
+      }
+    }
+    deflater.end();
+    byte[] all = out.toByteArray();
+    return java.util.Arrays.copyOf(all, all.length - 4);
+  }
+
+  /** The close code of a close frame's payload. */
+  public static int closeCode(Frame frame) {
+    return frame.payload().length < 2 ? -1 : ((frame.payload()[0] & 0xff) << 8) | (frame.payload()[1] & 0xff);
+  }
+
+  /** Reads frames until a close frame and returns its code, or -1 when the connection ends without one. */
+  public static int awaitClose(InputStream in) {
+    try {
+      while (true) {
+        Frame frame = readFrame(in);
+        if (frame.opcode() == 8) {
+          return closeCode(frame);
+        }
+      }
+    } catch (IOException e) {
+      return -1;
+    }
+  }
 }
