@@ -58,6 +58,10 @@ final class IdTokenVerifier {
         .compose(claims -> checked(claims, nonce));
   }
 
+  private boolean hashesNonce() {
+    return "apple".equals(provider.name()) || "firebase".equals(provider.name());
+  }
+
   private Future<IdToken> checked(JsonObject claims, String nonce) {
     String issuer = claims.getValue("iss") instanceof String s ? s : null;
     // Google's tokens say either form: https://accounts.google.com or accounts.google.com.
@@ -86,8 +90,11 @@ final class IdTokenVerifier {
       if (nonce == null) {
         return Future.failedFuture(TetherException.badRequest("this ID token carries a nonce: send it"));
       }
-      // Apple and Firebase put the SHA-256 of the app's nonce in the token, Google the nonce itself.
-      if (!(claimed instanceof String c) || !(c.equals(nonce) || c.equalsIgnoreCase(sha256Hex(nonce)))) {
+      // Apple and Firebase put the SHA-256 of the app's nonce in the token, Google and OpenID
+      // providers the nonce itself. Only that one form is accepted: were the claim itself accepted
+      // as the nonce, whoever holds the token could present it, and the check would prove nothing.
+      String expected = hashesNonce() ? sha256Hex(nonce) : nonce;
+      if (!(claimed instanceof String c) || !(hashesNonce() ? c.equalsIgnoreCase(expected) : c.equals(expected))) {
         return refused("the ID token's nonce does not match");
       }
     }

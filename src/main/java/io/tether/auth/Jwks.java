@@ -62,16 +62,22 @@ final class Jwks {
     boolean known = current != null && current.kids().contains(kid);
     boolean mayFetch = current == null || System.currentTimeMillis() - current.fetchedAt() >= refetchMillis;
     Future<Keys> ready = known || !mayFetch ? Future.succeededFuture(current) : fetch();
-    return ready.compose(k -> {
-      if (k == null || !k.kids().contains(kid)) {
-        return Future.<User>failedFuture("unknown key id");
-      }
-      try {
-        return k.auth().authenticate(new TokenCredentials(token));
-      } catch (RuntimeException malformed) {
-        return Future.failedFuture(malformed);
-      }
-    }).map(user -> user.attributes().getJsonObject("accessToken", new JsonObject()));
+    return ready.compose(k -> authenticate(k, token, kid))
+        // A known kid that does not verify may be a key the provider rotated under the same kid, or
+        // revoked: ask again (at most every refetchMillis), and judge by what the provider says now.
+        .recover(err -> known && mayFetch ? fetch().compose(k -> authenticate(k, token, kid)) : Future.failedFuture(err))
+        .map(user -> user.attributes().getJsonObject("accessToken", new JsonObject()));
+  }
+
+  private static Future<User> authenticate(Keys k, String token, String kid) {
+    if (k == null || !k.kids().contains(kid)) {
+      return Future.failedFuture("unknown key id");
+    }
+    try {
+      return k.auth().authenticate(new TokenCredentials(token));
+    } catch (RuntimeException malformed) {
+      return Future.failedFuture(malformed);
+    }
   }
 
   /** One fetch at a time: concurrent callers share it. */

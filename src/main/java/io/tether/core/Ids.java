@@ -31,6 +31,10 @@ public final class Ids {
     if (value == null || !pattern.matcher(value).matches()) {
       throw TetherException.badRequest(message);
     }
+    if (value.equals(".") || value.equals("..")) {
+      // A path segment of its own meaning: such an id could not be addressed over REST.
+      throw TetherException.badRequest(message.replaceFirst(" must match .*", "") + " cannot be . or ..");
+    }
     return value;
   }
 }

@@ -180,7 +180,7 @@ public final class Resolvers {
           Ids.document(env.getArgument("id")), op, op == Change.Op.DELETE ? null : object(data), precondition, null, user(env));
       return run(admitted(env).compose(ok -> writes.write(command)).map(result -> op == Change.Op.DELETE
           ? new JsonObject().put("version", result.document().version()).put("seq", result.change().seq()).getMap()
-          : new JsonObject().put("document", result.document().toJson().getMap()).put("seq", result.change().seq()).getMap()));
+          : new JsonObject().put("document", result.answer().getMap()).put("seq", result.change().seq()).getMap()));
     };
   }
 

@@ -28,6 +28,7 @@ public final class ApiRouter {
       rc.put(ClientAddresses.KEY, clients.of(rc.request()));
       rc.next();
     });
+    router.route().handler(RequestTargets::handle);
     router.route().handler(AccessLog::handle);
     router.route().handler(new HttpHygiene(config.http().maxHeaders())::handle);
     if (!config.http().corsOrigins().isEmpty()) {

@@ -139,7 +139,7 @@ final class DocumentRoutes {
       Requests.json(rc, 200, new JsonObject().put("version", result.document().version()).put("seq", result.change().seq()));
     } else {
       Requests.json(rc, result.created() ? 201 : 200,
-          new JsonObject().put("document", result.document().toJson()).put("seq", result.change().seq()));
+          new JsonObject().put("document", result.answer()).put("seq", result.change().seq()));
     }
   }
 }

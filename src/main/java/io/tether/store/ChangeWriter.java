@@ -108,8 +108,11 @@ public final class ChangeWriter {
     }
     boolean readable = current == null || current.deleted() || rules.isNone()
         || rules.canRead(viewer, cmd.collection(), cmd.id(), current.data());
+    if (!readable) {
+      return Future.failedFuture(asIfMissing(cmd));
+    }
     if (!cmd.precondition().holdsFor(current)) {
-      return Future.failedFuture(readable ? preconditionFailed(current) : preconditionFailedUnseen());
+      return Future.failedFuture(preconditionFailed(current));
     }
     boolean exists = current != null && !current.deleted();
     if (!exists && cmd.op() != Change.Op.PUT) {
@@ -128,8 +131,9 @@ public final class ChangeWriter {
     JsonObject stored = exists ? current.data() : null;
     if (!rules.isNone() && !rules.canWrite(viewer, cmd.collection(), cmd.id(), stored, data)) {
       // Refused before anything was modified: no seq is taken, so no gap.
-      return Future.failedFuture(TetherException.forbidden("the write rule of " + cmd.collection() + " refused this write"));
+      return Future.failedFuture(writeRuleRefused(cmd));
     }
+    boolean readableAfter = data == null || rules.isNone() || rules.canRead(viewer, cmd.collection(), cmd.id(), data);
     long version = current == null ? 1 : current.version() + 1;
     boolean deleted = cmd.op() == Change.Op.DELETE;
     Document after = new Document(cmd.collection(), cmd.id(), version, data, deleted, seq);
@@ -147,7 +151,7 @@ public final class ChangeWriter {
       OffsetDateTime ts = appended.result().iterator().next().getOffsetDateTime(0);
       Change change = new Change(cmd.space(), seq, cmd.collection(), cmd.id(), cmd.op(), version, data, deleted,
           cmd.mutationId(), cmd.actor(), ts.toInstant(), before);
-      return new WriteResult(change, after, !exists);
+      return new WriteResult(change, after, !exists, readableAfter);
     });
   }
 
@@ -155,10 +159,21 @@ public final class ChangeWriter {
     return rows.hasNext() ? Rows.document(rows.next(), 0) : null;
   }
 
-  /** The precondition failed on a document the writer may not read: nothing of it is told. */
-  private static TetherException preconditionFailedUnseen() {
-    return new TetherException(ErrorCode.PRECONDITION_FAILED, "the precondition does not hold",
-        new JsonObject().put("current", null));
+  /**
+   * A write to a document the writer may not read is answered exactly as if there were none, so that
+   * no write path tells a hidden id from a free one: a precondition fails as on a missing document,
+   * a patch or delete finds nothing. Only a put, which would create a missing document, cannot
+   * pretend: it is refused as a write rule refuses, which is what creating over a hidden document is.
+   */
+  private static TetherException asIfMissing(WriteCommand cmd) {
+    if (!cmd.precondition().holdsFor(null)) {
+      return preconditionFailed(null);
+    }
+    return cmd.op() == Change.Op.PUT ? writeRuleRefused(cmd) : TetherException.notFound("no such document");
+  }
+
+  private static TetherException writeRuleRefused(WriteCommand cmd) {
+    return TetherException.forbidden("the write rule of " + cmd.collection() + " refused this write");
   }
 
   private static TetherException preconditionFailed(Document current) {

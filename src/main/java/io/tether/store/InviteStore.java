@@ -27,7 +27,9 @@ public final class InviteStore {
   private static final String CLAIM = """
       SELECT i.space_id, i.role, i.email, i.expires_at < now(), i.uses >= i.max_uses, i.revoked_at IS NOT NULL,
              (SELECT m.role FROM members m WHERE m.space_id = i.space_id AND m.user_id = $2),
-             (SELECT u.email FROM users u WHERE u.id = $2)
+             (SELECT u.email FROM users u WHERE u.id = $2),
+             (SELECT u.email_verified_at IS NOT NULL FROM users u WHERE u.id = $2),
+             (SELECT m.role FROM members m WHERE m.space_id = i.space_id AND m.user_id = i.created_by)
       FROM invites i WHERE i.code_hash = $1 FOR UPDATE OF i""";
   private static final String USE = "UPDATE invites SET uses = uses + 1 WHERE code_hash = $1";
   private static final String NAMES = """
@@ -101,16 +103,32 @@ public final class InviteStore {
       if (row.getBoolean(4)) {
         return Future.failedFuture(new TetherException(ErrorCode.INVITE_USED_UP, "this invite has been used up"));
       }
+      String creatorRole = row.getString(9);
+      if (creatorRole == null) {
+        // Its maker left or was removed: what they could grant went with them.
+        return Future.failedFuture(new TetherException(ErrorCode.INVITE_REVOKED,
+            "this invite was revoked: the member who made it is no longer in the space"));
+      }
       String meantFor = row.getString(2);
       String email = row.getString(7);
       if (meantFor != null && (email == null || !email.equalsIgnoreCase(meantFor))) {
         return Future.failedFuture(TetherException.forbidden("this invite is for another email address"));
       }
-      Role role = Role.parse(row.getString(1));
+      if (meantFor != null && !Boolean.TRUE.equals(row.getBoolean(8))) {
+        // Anyone may register any address; only a verified one proves the invite reached its owner.
+        return Future.failedFuture(TetherException.forbidden(
+            "this invite is for a verified email address: verify yours (POST /v1/me/verify-email), then accept it"));
+      }
+      Role role = lesser(Role.parse(row.getString(1)), Role.parse(creatorRole));
       return tx.preparedQuery(USE).execute(Tuple.of(hash))
           .compose(used -> tx.preparedQuery(JOIN).execute(Tuple.of(space, userId, role.wire())))
           .map(joined -> new Accepted(space, role, true));
     }));
+  }
+
+  /** An invite grants at most what its maker may grant now. */
+  private static Role lesser(Role a, Role b) {
+    return a.ordinal() <= b.ordinal() ? a : b;
   }
 
   private static JsonObject json(Row row) {

@@ -35,7 +35,7 @@ import java.util.zip.Inflater;
  * become 1,000 MiB on an event loop before any of Tether's checks ran.
  *
  * <p>Installed on every HTTP connection ({@link #install}): the negotiation stays Netty's, the
- * decoder is {@link BoundedInflater}, and {@link ReservedBits} refuses RSV bits that no extension
+ * decoder is {@link BoundedInflater}, and {@link FrameRules} refuses RSV bits that no extension
  * gave meaning to (1002). A message over its limit is closed with 1009 and corrupt compressed data
  * with 1007, both with a close frame; nothing more is read from such a socket.
  */
@@ -44,6 +44,8 @@ public final class InboundCompression {
   static final AttributeKey<IntSupplier> LIMIT = AttributeKey.valueOf("tether.inboundLimit");
 
   private static final String EXTENSION_HANDLER = "webSocketExtensionHandler";
+  private static final String VERTX_HANDLER = "handler";
+  private static final String FRAME_RULES = "tetherFrameRules";
   private static final int CHUNK = 8 * 1024;
 
   private InboundCompression() {}
@@ -55,15 +57,16 @@ public final class InboundCompression {
    */
   public static void install(HttpConnection connection, boolean deflate, int compressionLevel) {
     ChannelPipeline pipeline = ((ConnectionBase) connection).channel().pipeline();
-    if (pipeline.get(EXTENSION_HANDLER) == null) {
-      return; // not an HTTP/1.1 connection that may upgrade
+    if (pipeline.get(EXTENSION_HANDLER) != null) {
+      if (deflate) {
+        pipeline.replace(EXTENSION_HANDLER, EXTENSION_HANDLER, new WebSocketServerExtensionHandler(
+            new BoundedDeflateHandshaker(new PerMessageDeflateServerExtensionHandshaker(compressionLevel,
+                io.netty.handler.codec.compression.ZlibCodecFactory.isSupportingWindowSizeAndMemLevel(), 15, true, true))));
+      }
+      pipeline.addBefore(EXTENSION_HANDLER, FRAME_RULES, new FrameRules());
+    } else if (pipeline.get(VERTX_HANDLER) != null) {
+      pipeline.addBefore(VERTX_HANDLER, FRAME_RULES, new FrameRules()); // no extension is ever agreed
     }
-    if (deflate) {
-      pipeline.replace(EXTENSION_HANDLER, EXTENSION_HANDLER, new WebSocketServerExtensionHandler(
-          new BoundedDeflateHandshaker(new PerMessageDeflateServerExtensionHandshaker(compressionLevel,
-              io.netty.handler.codec.compression.ZlibCodecFactory.isSupportingWindowSizeAndMemLevel(), 15, true, true))));
-    }
-    pipeline.addBefore(EXTENSION_HANDLER, "tetherReservedBits", new ReservedBits());
   }
 
   /** The limit of this connection's next inbound messages, once it is upgraded. */
@@ -230,11 +233,13 @@ public final class InboundCompression {
   }
 
   /**
-   * RSV bits only an agreed extension may set (RFC 6455 5.2): RSV1 on the first frame of a data
-   * message when permessage-deflate was agreed, nothing else, and never on a control frame. Anything
-   * else closes the socket with 1002. Sees HTTP messages before the upgrade and lets them pass.
+   * What RFC 6455 forbids and Netty lets through, closed with 1002: RSV bits only an agreed extension
+   * may set (RSV1 on the first frame of a data message when permessage-deflate was agreed, nothing
+   * else, never on a control frame), and close codes no endpoint may send (7.4: below 1000, 1004 to
+   * 1006, 1015 to 2999, 5000 and up), which Vert.x would otherwise echo. Sees HTTP messages before
+   * the upgrade and lets them pass.
    */
-  static final class ReservedBits extends ChannelInboundHandlerAdapter {
+  static final class FrameRules extends ChannelInboundHandlerAdapter {
     private boolean refused;
 
     @Override
@@ -248,7 +253,7 @@ public final class InboundCompression {
         return;
       }
       int rsv = frame.rsv();
-      String problem = null;
+      String problem = frame instanceof CloseWebSocketFrame close ? closeCodeProblem(close) : null;
       if (rsv != 0) {
         boolean data = frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame;
         if (!data) {
@@ -266,6 +271,18 @@ public final class InboundCompression {
       refused = true;
       ReferenceCountUtil.release(msg);
       refuse(ctx, CloseCodes.PROTOCOL_ERROR, problem);
+    }
+
+    private static String closeCodeProblem(CloseWebSocketFrame close) {
+      if (close.content().readableBytes() == 0) {
+        return null; // no code at all is allowed
+      }
+      if (close.content().readableBytes() == 1) {
+        return "a close frame with a one-byte payload";
+      }
+      int code = close.statusCode();
+      boolean allowed = code >= 1000 && code <= 1003 || code >= 1007 && code <= 1014 || code >= 3000 && code <= 4999;
+      return allowed ? null : "close code " + code + " may not be sent";
     }
   }
 }

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class InboundCompressionTest {
 
   private static EmbeddedChannel channel(boolean noContext, int limit) {
-    EmbeddedChannel channel = new EmbeddedChannel(new InboundCompression.ReservedBits(),
+    EmbeddedChannel channel = new EmbeddedChannel(new InboundCompression.FrameRules(),
         new InboundCompression.BoundedInflater(noContext));
     channel.attr(InboundCompression.LIMIT).set(() -> limit);
     return channel;
@@ -109,10 +109,10 @@ class InboundCompressionTest {
 
   @Test
   void rsv1WithoutAnAgreedExtensionClosesWith1002() {
-    EmbeddedChannel channel = new EmbeddedChannel(new InboundCompression.ReservedBits());
+    EmbeddedChannel channel = new EmbeddedChannel(new InboundCompression.FrameRules());
     channel.writeInbound(new TextWebSocketFrame(true, WebSocketExtension.RSV1, Unpooled.wrappedBuffer(deflate("{}"))));
     assertThat(closeCode(channel)).isEqualTo(1002);
-    EmbeddedChannel other = new EmbeddedChannel(new InboundCompression.ReservedBits());
+    EmbeddedChannel other = new EmbeddedChannel(new InboundCompression.FrameRules());
     other.writeInbound(new TextWebSocketFrame(true, WebSocketExtension.RSV2, Unpooled.wrappedBuffer(new byte[] {'{', '}'})));
     assertThat(closeCode(other)).isEqualTo(1002);
   }

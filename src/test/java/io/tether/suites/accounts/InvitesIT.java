@@ -113,6 +113,12 @@ class InvitesIT {
     Response registered = api.send("POST", "/v1/auth/register", null,
         new JsonObject().put("email", email).put("password", "correct horse battery").encode());
     Account invited = new Account(registered.json().getString("userId"), registered.json().getString("accessToken"));
+    Response unverified = accept(invited, code);
+    assertThat(unverified.status()).as("the address is not proven yet").isEqualTo(403);
+    assertThat(unverified.body()).contains("verified email");
+    // The verification email's link is tested in AccountEmailsIT; here the address is marked verified directly.
+    cluster.db().pool().preparedQuery("UPDATE users SET email_verified_at = now() WHERE id = $1")
+        .execute(io.vertx.sqlclient.Tuple.of(invited.userId())).toCompletionStage().toCompletableFuture().join();
     assertThat(accept(invited, code).json().getString("role")).isEqualTo("writer");
   }
 

@@ -46,6 +46,8 @@ class ProviderSignInIT {
   private static final KeyPair appleKey = Jwts.rsaKeys();
   private static final KeyPair corpKey = Jwts.ecKeys();
   private static final KeyPair strangerKey = Jwts.rsaKeys();
+  /** A provider that rotates its key under the same kid ("r1"). */
+  private static volatile KeyPair rotatingKey = Jwts.ecKeys();
   private static Vertx providers;
   private static HttpServer jwks;
   private static TestCluster cluster;
@@ -60,15 +62,18 @@ class ProviderSignInIT {
       JsonObject keys = switch (req.path()) {
         case "/google" -> new JsonObject().put("keys", new JsonArray().add(Jwts.jwk((RSAPublicKey) googleKey.getPublic(), "g1")));
         case "/apple" -> new JsonObject().put("keys", new JsonArray().add(Jwts.jwk((RSAPublicKey) appleKey.getPublic(), "a1")));
+        case "/rotating" -> new JsonObject().put("keys", new JsonArray().add(Jwts.jwk((ECPublicKey) rotatingKey.getPublic(), "r1")));
         default -> new JsonObject().put("keys", new JsonArray().add(Jwts.jwk((ECPublicKey) corpKey.getPublic(), "c1")));
       };
       req.response().putHeader("Content-Type", "application/json").end(keys.encode());
     }).listen(port, "127.0.0.1"));
     String base = "http://127.0.0.1:" + port;
-    cluster = TestCluster.nodes(2, new JsonObject().put("auth", new JsonObject().put("signInProviders", new JsonArray()
+    cluster = TestCluster.nodes(2, new JsonObject().put("auth", new JsonObject().put("jwksRefetchSeconds", 1).put("signInProviders", new JsonArray()
         .add(new JsonObject().put("name", "google").put("audience", IOS_CLIENT + ", " + WEB_CLIENT).put("jwksUri", base + "/google"))
         .add(new JsonObject().put("name", "apple").put("audience", BUNDLE).put("jwksUri", base + "/apple"))
-        .add(new JsonObject().put("name", "corp").put("issuer", CORP).put("audience", "tether-app").put("jwksUri", base + "/corp")))));
+        .add(new JsonObject().put("name", "corp").put("issuer", CORP).put("audience", "tether-app").put("jwksUri", base + "/corp"))
+        .add(new JsonObject().put("name", "rotating").put("issuer", "https://rotating.example").put("audience", "tether-app")
+            .put("jwksUri", base + "/rotating")))));
     api = cluster.api(0);
     other = cluster.api(1);
   }
@@ -164,12 +169,28 @@ class ProviderSignInIT {
     }
     Response unknownProvider = exchange(api, "facebook", google(googleClaims(subject, address)), null);
     assertThat(unknownProvider.status()).isEqualTo(400);
-    assertThat(unknownProvider.json().getJsonObject("error").getString("message")).contains("apple, corp, google");
+    assertThat(unknownProvider.json().getJsonObject("error").getString("message")).contains("apple, corp, google, rotating");
     assertThat(api.send("POST", "/v1/auth/exchange", null, "{\"provider\":\"google\",\"idToken\":42}").status()).isEqualTo(400);
     assertThat(count("SELECT count(*) FROM identities WHERE subject = $1", subject)).isZero();
     assertThat(count("SELECT count(*) FROM users WHERE email = $1", address)).isZero();
     // The node still serves: a good token goes through.
     assertThat(exchange(other, "google", google(googleClaims(subject, address)), null).status()).isEqualTo(201);
+  }
+
+  /** Issue 32, item 16: a key rotated (or revoked) under a kid already known is noticed. */
+  @Test
+  void aKeyRotatedUnderAKnownKidIsFetchedAgainOnASignatureFailure() throws Exception {
+    java.util.function.Supplier<String> token = () -> Jwts.es256("r1", Jwts.claims("https://rotating.example", "tether-app",
+        "rot-" + UUID.randomUUID(), 600), rotatingKey.getPrivate());
+    assertThat(exchange(api, "rotating", token.get(), null).status()).isEqualTo(201);
+    KeyPair old = rotatingKey;
+    rotatingKey = Jwts.ecKeys();
+    Thread.sleep(1_100); // auth.jwksRefetchSeconds: 1
+    Response rotated = exchange(api, "rotating", token.get(), null);
+    assertThat(rotated.status()).as("signed by the new key under the known kid: " + rotated.body()).isEqualTo(201);
+    String byOldKey = Jwts.es256("r1", Jwts.claims("https://rotating.example", "tether-app", "rot-" + UUID.randomUUID(), 600),
+        old.getPrivate());
+    assertThat(exchange(api, "rotating", byOldKey, null).status()).as("the replaced key verifies nothing").isEqualTo(401);
   }
 
   @Test
@@ -188,6 +209,9 @@ class ProviderSignInIT {
     Response wrong = exchange(api, "apple", token, "another nonce");
     assertThat(wrong.status()).isEqualTo(401);
     assertThat(wrong.json().getJsonObject("error").getString("message")).contains("nonce");
+    // Issue 32, item 14: whoever holds the token can read its claim; presenting it proves nothing.
+    Response replayed = exchange(api, "apple", token, hashed);
+    assertThat(replayed.status()).as("the claim itself is not the nonce").isEqualTo(401);
     Response right = exchange(api, "apple", token, raw);
     assertThat(right.status()).as(right.body()).isEqualTo(201);
     assertThat(api.send("GET", "/v1/me", right.json().getString("accessToken"), null).json().getBoolean("emailVerified")).isTrue();

@@ -322,9 +322,10 @@ class RulesIT {
     String space = seededSpace();
     long head = api.send("GET", "/v1/spaces/" + space, owner.token(), null).json().getLong("seq");
     // REST
+    // t0100 is ann's, hidden from bob: his write is answered as if there were no such document.
     Response rest = api.send("PATCH", "/v1/spaces/" + space + "/documents/tasks/t0100", bob.token(), "{\"done\":true}");
-    assertThat(rest.status()).isEqualTo(403);
-    assertThat(rest.errorCode()).isEqualTo("forbidden");
+    assertThat(rest.status()).isEqualTo(404);
+    assertThat(rest.errorCode()).isEqualTo("not_found");
     assertThat(api.send("PUT", "/v1/spaces/" + space + "/documents/tasks/new-for-ann", bob.token(),
         "{\"assignee\":\"" + ann.userId() + "\"}").status()).as("bob may not create ann's").isEqualTo(403);
     // A failed precondition on a document bob may not read tells him nothing of it.
@@ -341,7 +342,7 @@ class RulesIT {
     assertThat(queued.status()).isEqualTo(200);
     JsonArray results = queued.json().getJsonArray("results");
     assertThat(results.getJsonObject(0).getString("status")).isEqualTo("rejected");
-    assertThat(results.getJsonObject(0).getString("code")).isEqualTo("forbidden");
+    assertThat(results.getJsonObject(0).getString("code")).as("hidden, so answered as missing").isEqualTo("not_found");
     assertThat(results.getJsonObject(1).getString("status")).isEqualTo("applied");
     assertThat(results.getJsonObject(1).getLong("seq")).as("the refusal took no seq").isEqualTo(head + 1);
     try (WsClient ws = WsClient.connect(cluster.vertx(), cluster.node(1).port(), bob.token())) {
@@ -354,7 +355,7 @@ class RulesIT {
     JsonObject gql = graphql(bob, """
         mutation($space: ID!) { patchDocument(space: $space, collection: "tasks", id: "t0400", patch: {done: true}) { seq } }""",
         new JsonObject().put("space", space));
-    assertThat(gql.getJsonArray("errors").getJsonObject(0).getJsonObject("extensions").getString("code")).isEqualTo("forbidden");
+    assertThat(gql.getJsonArray("errors").getJsonObject(0).getJsonObject("extensions").getString("code")).isEqualTo("not_found");
 
     long after = api.send("GET", "/v1/spaces/" + space, owner.token(), null).json().getLong("seq");
     assertThat(after).as("only bob's own patch was written").isEqualTo(head + 1);
