@@ -27,7 +27,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.graphql.GraphQLHandler;
 import io.vertx.ext.web.handler.graphql.ws.ConnectionInitEvent;
-import io.vertx.ext.web.handler.graphql.ws.GraphQLWSHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -46,6 +45,8 @@ public final class GraphQLApi {
   public static final String SUBPROTOCOL = "graphql-transport-ws";
   static final String SCHEMA_RESOURCE = "graphql/schema.graphql";
   private static final String OPEN_SUBSCRIPTIONS = "tether.graphql.subscriptions";
+  /** How long a socket has to send connection_init (Vert.x Web's default). */
+  private static final long CONNECTION_INIT_WAIT_MILLIS = 3000;
 
   private final Vertx vertx;
   private final TokenService tokens;
@@ -53,6 +54,7 @@ public final class GraphQLApi {
   private final boolean introspection;
   private final int maxSubscriptions;
   private final int writeQueueBytes;
+  private final int maxMessageBytes;
   // This verticle's GraphQL sockets: their write queues, and whose socket each is (one event loop).
   private final Map<ServerWebSocket, SocketDrains> drains = new HashMap<>();
   private final Map<ServerWebSocket, String> owners = new HashMap<>();
@@ -74,6 +76,7 @@ public final class GraphQLApi {
     this.introspection = config.introspection();
     this.maxSubscriptions = sync.maxSubscriptions();
     this.writeQueueBytes = sync.writeQueueBytes();
+    this.maxMessageBytes = sync.maxFrameBytes();
     this.sdl = readSchema();
     RuntimeWiring wiring = RuntimeWiring.newRuntimeWiring()
         .scalar(Scalars.JSON)
@@ -103,28 +106,48 @@ public final class GraphQLApi {
   public void mount(Router router, Handler<RoutingContext> bodyHandler, Handler<RoutingContext> authenticate) {
     router.get(PATH + "/schema.graphql").handler(rc -> rc.response()
         .putHeader("Content-Type", "text/plain; charset=utf-8").end(sdl));
-    router.get(PATH).handler(GraphQLWSHandler.builder(graphQL)
-        .onConnectionInit(this::connectionInit)
-        .onSocketEnd(socket -> {
-          TokenLease lease = leases.remove(socket);
-          if (lease != null) {
-            lease.cancel();
-          }
-          drains.remove(socket);
-          String owner = owners.remove(socket);
-          if (owner != null) {
-            connections.close(owner);
-          }
-        })
-        .beforeExecute(input -> input.builder().graphQLContext(ctx -> context(ctx, input.context().connectionParams())
-            .put(SocketDrains.class, drains.get(input.context().socket()))))
-        .build());
+    router.get(PATH).handler(this::upgrade);
     router.route(PATH).failureHandler(GraphQLErrors::renderHttp);
     router.route(PATH).method(HttpMethod.GET).method(HttpMethod.POST)
         .handler(bodyHandler).handler(authenticate).handler(GraphQLHandler.builder(graphQL)
         .beforeExecute(input -> input.builder().graphQLContext(ctx -> context(ctx, input.context().get(Resolvers.PRINCIPAL))
             .put(Resolvers.PREPAID, new java.util.concurrent.atomic.AtomicBoolean(true))))
         .build());
+  }
+
+  /**
+   * graphql-transport-ws, as Vert.x Web's handler speaks it, over a socket whose messages are
+   * checked first ({@link GraphQLSocketGuard}), and whose compressed messages inflate under the
+   * unauthenticated limit until connection_init.
+   */
+  private void upgrade(RoutingContext rc) {
+    if (!rc.request().canUpgradeToWebSocket()) {
+      rc.next();
+      return;
+    }
+    io.vertx.core.http.HttpConnection connection = rc.request().connection();
+    rc.request().toWebSocket().onFailure(rc::fail).onSuccess(socket -> {
+      GraphQLSocketGuard guarded = new GraphQLSocketGuard(socket);
+      io.tether.sync.InboundCompression.limit(connection, () -> guarded.initRequested() ? maxMessageBytes
+          : Math.min(maxMessageBytes, io.tether.sync.InboundCompression.UNAUTHENTICATED_BYTES));
+      new io.vertx.ext.web.handler.graphql.impl.ws.ConnectionHandler(graphQL, CONNECTION_INIT_WAIT_MILLIS,
+          this::connectionInit,
+          input -> input.builder().graphQLContext(ctx -> context(ctx, input.context().connectionParams())
+              .put(SocketDrains.class, drains.get(input.context().socket()))),
+          null, this::socketEnded, rc, guarded).handleConnection();
+    });
+  }
+
+  private void socketEnded(ServerWebSocket socket) {
+    TokenLease lease = leases.remove(socket);
+    if (lease != null) {
+      lease.cancel();
+    }
+    drains.remove(socket);
+    String owner = owners.remove(socket);
+    if (owner != null) {
+      connections.close(owner);
+    }
   }
 
   private graphql.GraphQLContext.Builder context(graphql.GraphQLContext.Builder context, Object principal) {

@@ -43,6 +43,9 @@ public final class InboundCompression {
   /** The inflated size a socket's next message may reach; absent: the unauthenticated limit. */
   static final AttributeKey<IntSupplier> LIMIT = AttributeKey.valueOf("tether.inboundLimit");
 
+  /** The limit before a socket is authenticated: an auth frame is a token. */
+  public static final int UNAUTHENTICATED_BYTES = 16 * 1024;
+
   private static final String EXTENSION_HANDLER = "webSocketExtensionHandler";
   private static final String VERTX_HANDLER = "handler";
   private static final String FRAME_RULES = "tetherFrameRules";
@@ -76,7 +79,7 @@ public final class InboundCompression {
 
   static int limitOf(Channel channel) {
     IntSupplier limit = channel.attr(LIMIT).get();
-    return limit == null ? SyncEndpoint.MAX_UNAUTHENTICATED_FRAME_BYTES : limit.getAsInt();
+    return limit == null ? UNAUTHENTICATED_BYTES : limit.getAsInt();
   }
 
   static void refuse(ChannelHandlerContext ctx, short code, String reason) {

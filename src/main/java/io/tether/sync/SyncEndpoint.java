@@ -25,7 +25,7 @@ import java.util.Set;
  */
 public final class SyncEndpoint {
   /** Largest message a socket may send before it is authenticated (a token is a few KiB). */
-  static final int MAX_UNAUTHENTICATED_FRAME_BYTES = 16 * 1024;
+  static final int MAX_UNAUTHENTICATED_FRAME_BYTES = InboundCompression.UNAUTHENTICATED_BYTES;
 
   private final SyncContext ctx;
   private final ChangeStreams streams;

@@ -40,6 +40,22 @@ class JavaClientPartsTest {
     assertThat(new FileStorage(dir.resolve("store")).read("queue:ünïcode/😀")).as("read back by a new instance").isEqualTo("[1]");
   }
 
+  /** Issue 32, item 10: the session file holds a refresh token; only its owner may read it. */
+  @Test
+  void fileStorageIsReadableByItsOwnerOnly() throws Exception {
+    Path store = dir.resolve("private");
+    Files.createDirectories(store);
+    Files.setPosixFilePermissions(store, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    FileStorage storage = new FileStorage(store);
+    storage.write("session", "{\"refreshToken\":\"secret\"}");
+    storage.write("session", "{\"refreshToken\":\"rotated\"}");
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(store))).isEqualTo("rwx------");
+    try (Stream<Path> files = Files.list(store)) {
+      assertThat(files).singleElement().satisfies(file -> assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+          Files.getPosixFilePermissions(file))).isEqualTo("rw-------"));
+    }
+  }
+
   private static JsonElement json(String text) {
     return JsonParser.parseString(text);
   }

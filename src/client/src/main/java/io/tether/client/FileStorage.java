@@ -10,6 +10,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,8 +24,19 @@ import org.jspecify.annotations.Nullable;
 public final class FileStorage implements TetherStorage {
   private final Path dir;
 
+  /**
+   * Uses {@code dir}, made if missing. On POSIX file systems the directory is made (or narrowed to)
+   * mode 0700 and every file 0600: the session file holds a refresh token good for weeks.
+   */
   public FileStorage(Path dir) throws IOException {
     this.dir = Files.createDirectories(dir);
+    if (posix()) {
+      Files.setPosixFilePermissions(this.dir, PosixFilePermissions.fromString("rwx------"));
+    }
+  }
+
+  private boolean posix() {
+    return dir.getFileSystem().supportedFileAttributeViews().contains("posix");
   }
 
   @Override
@@ -39,8 +52,12 @@ public final class FileStorage implements TetherStorage {
   public void write(String key, String value) throws IOException {
     Path target = file(key);
     Path temporary = dir.resolve(target.getFileName() + ".tmp");
-    try (FileChannel out = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
+    Files.deleteIfExists(temporary); // a leftover from a kill may carry other permissions
+    FileAttribute<?>[] ownerOnly = posix()
+        ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
+        : new FileAttribute<?>[0];
+    try (FileChannel out = FileChannel.open(temporary, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+        ownerOnly)) {
       ByteBuffer bytes = ByteBuffer.wrap(value.getBytes(StandardCharsets.UTF_8));
       while (bytes.hasRemaining()) {
         out.write(bytes);
