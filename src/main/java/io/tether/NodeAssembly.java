@@ -258,8 +258,9 @@ public final class NodeAssembly {
         new WebhookService(jobs.webhooks(), auth.access(), guards.outbound(), config.webhooks().maxPerSpace()),
         new RulesService(auth.access(), stores.rules(), stores.changeLog(), bus),
         new ProfileService(new ProfileStore(pool), presence.names()::forget),
-        new InviteService(auth.access(), new InviteStore(pool), (email, code, space, inviter, role, hours) ->
-            guards.limits().email(email).compose(ok -> auth.emails().sendInvite(email, code, space, inviter, role, hours))),
+        new InviteService(auth.access(), new InviteStore(pool), (email, sender, spaceId, code, space, inviter, role, hours) ->
+            guards.limits().inviteEmail(email, sender, spaceId)
+                .compose(ok -> auth.emails().sendInvite(email, code, space, inviter, role, hours))),
         new AccountDeletion(new AccountStore(pool), stores.users(), auth.accounts(), auth.access(), bus, jobs.queue(),
             auth.tokens().deletedUsers(), config.auth().reauthenticationSeconds()),
         new AccountExport(new AccountStore(pool), stores.documents(), config.limits().maxExportBytes()));
@@ -286,6 +287,8 @@ public final class NodeAssembly {
     metrics.bindCounter("tether.mail.failed", "Emails the SMTP server did not take", outbox, Outbox::failed);
     metrics.bindCounter("tether.mail.dropped", "Emails dropped because mail.maxPending were being sent", outbox,
         Outbox::dropped);
+    metrics.bindCounter("tether.mail.invites.dropped", "Invitation emails dropped because their lane (half of mail.maxPending) was full",
+        outbox, Outbox::bulkDropped);
     return outbox;
   }
 

@@ -65,11 +65,12 @@ async function start(displayName) {
   $('toggle-online').hidden = false;
   show(['spaces']);
   listSpaces();
-  // Opened from an invite link: join at once.
+  // Opened from an invite link: a link anyone can send, so ask before joining anything.
   if (location.hash.startsWith('#invite=')) {
     const link = location.hash;
     history.replaceState(null, '', location.pathname);
-    join(link);
+    $('join-code').value = link;
+    if (confirm('This invite link asks you to join a shared list. Join it?')) join(link);
   }
 }
 

@@ -110,7 +110,7 @@ public final class AccountEmails {
     if (outbox == null) {
       return Future.failedFuture(new TetherException(ErrorCode.UNAVAILABLE, "this server sends no email"));
     }
-    Future<Void> sending = outbox.post("invite", email, Map.of("appName", mail.appName(), "email", email, "code", code,
+    Future<Void> sending = outbox.postBulk("invite", email, Map.of("appName", mail.appName(), "email", email, "code", code,
         "link", server.link(server.inviteUrl(), code), "space", spaceName, "inviter", inviter, "role", role,
         "hours", Integer.toString(hours)));
     return sending.failed() ? sending : Future.succeededFuture();

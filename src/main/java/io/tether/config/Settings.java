@@ -101,6 +101,7 @@ public final class Settings {
       Setting.of("limits.ipRequestsPerSecond", INT, 200, "Sustained requests per second per client IP"),
       Setting.of("limits.ipBurst", INT, 1000, "Bucket size per client IP"),
       Setting.of("limits.emailsPerAddressPerHour", INT, 5, "Emails Tether sends one address per hour (password resets, verifications, invites), cluster-wide with Redis: the bound on what anyone can make it send a stranger").range(1, 1000),
+      Setting.of("limits.inviteEmailsPerSenderPerHour", INT, 20, "Invitation emails one user may have sent per hour, cluster-wide with Redis; a space may send three times as many (its owners together). Invitations also count against limits.emailsPerAddressPerHour, and travel in their own lane of the outbox (half of mail.maxPending), so they never crowd out password resets").range(1, 10_000),
       Setting.of("limits.exportsPerHour", INT, 2, "GET /v1/me/export calls per user per hour (each reads every document of the spaces the user owns)").range(1, 1000),
       Setting.of("limits.maxExportBytes", INT, 268_435_456, "Largest export, in bytes of JSON; a larger one ends with \"complete\": false (the account part always fits)").range(1_048_576, 2_000_000_000),
       Setting.of("limits.loginAttemptsPerMinute", INT, 10, "Sign-in attempts per account per minute (three times as many per IP)"),

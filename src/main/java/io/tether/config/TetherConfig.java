@@ -166,7 +166,8 @@ public record TetherConfig(Server server, Log log, Drain drain, Http http, Pg pg
   public record Limits(int maxDocumentBytes, int maxJsonDepth, int maxPageSize, int maxPageBytes, int defaultPageSize,
                        int maxMutationsPerBatch, int userRequestsPerSecond, int userBurst, int ipRequestsPerSecond,
                        int ipBurst, int loginAttemptsPerMinute, int listingCacheEntries, int listingCacheBytes,
-                       int emailsPerAddressPerHour, int exportsPerHour, int maxExportBytes) {
+                       int emailsPerAddressPerHour, int exportsPerHour, int maxExportBytes,
+                       int inviteEmailsPerSenderPerHour) {
     public Limits {
       if (defaultPageSize > maxPageSize) {
         throw new ConfigException("limits.defaultPageSize", "must not exceed limits.maxPageSize");

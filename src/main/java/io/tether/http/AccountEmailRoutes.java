@@ -38,7 +38,7 @@ final class AccountEmailRoutes {
   private void requestReset(RoutingContext rc) {
     String email = AccountEmails.address(Fields.text(Requests.body(rc, json), "email"));
     limits.signIn(null, ApiRouter.clientIp(rc))
-        .compose(ok -> limits.email(email))
+        .compose(ok -> limits.email(email, RequestLimits.requester(null, ApiRouter.clientIp(rc))))
         .compose(ok -> emails.available())
         .onSuccess(ok -> {
           Requests.json(rc, 202, new JsonObject()
@@ -71,7 +71,7 @@ final class AccountEmailRoutes {
     String userId = Requests.principal(rc).userId();
     emails.available()
         .compose(ok -> emails.emailOf(userId))
-        .compose(email -> limits.email(email))
+        .compose(email -> limits.email(email, RequestLimits.requester(userId, null)))
         .compose(ok -> emails.requestVerification(userId))
         .onSuccess(ok -> Requests.json(rc, 202, new JsonObject().put("message", "a verification code is on its way")))
         .onFailure(rc::fail);

@@ -36,7 +36,7 @@ final class AccountRoutes {
   /** {@code {password?, soleOwnedSpaces?, anonymize?}} (an empty body is {}); counted like a sign-in attempt. */
   private void delete(RoutingContext rc) {
     JsonObject body = rc.body().buffer() == null || rc.body().buffer().length() == 0 ? new JsonObject() : Requests.body(rc, json);
-    limits.signIn(null, ApiRouter.clientIp(rc))
+    limits.passwordAttempt(Requests.principal(rc).userId(), ApiRouter.clientIp(rc))
         .compose(ok -> deletion.delete(Requests.principal(rc), body))
         .onSuccess(answer -> Requests.json(rc, 200, answer))
         .onFailure(rc::fail);

@@ -57,7 +57,7 @@ final class MeRoutes {
   private void password(RoutingContext rc) {
     Principal me = Requests.principal(rc);
     io.vertx.core.json.JsonObject body = Requests.body(rc, json);
-    limits.signIn(null, ApiRouter.clientIp(rc))
+    limits.passwordAttempt(me.userId(), ApiRouter.clientIp(rc))
         .compose(ok -> accounts.changePassword(me.userId(), me.sessionId(), Fields.text(body, "currentPassword"),
             Fields.text(body, "newPassword")))
         .onSuccess(done -> rc.response().setStatusCode(204).end())

@@ -18,7 +18,10 @@ public final class RequestLimits {
   private final RateLimiter.Bucket signInsPerAccountEverywhere;
   private final RateLimiter.Bucket signInsPerIp;
   private final RateLimiter.Bucket emailsPerAddress;
+  private final RateLimiter.Bucket emailsPerAddressEverywhere;
   private final RateLimiter.Bucket exports;
+  private final RateLimiter.Bucket invitesPerSender;
+  private final RateLimiter.Bucket invitesPerSpace;
 
   public RequestLimits(RateLimiter limiter, TetherConfig.Limits config, Metrics metrics) {
     this.limiter = limiter;
@@ -31,6 +34,10 @@ public final class RequestLimits {
     this.signInsPerIp = new RateLimiter.Bucket(3 * logins / 60.0, 3 * logins);
     int emails = config.emailsPerAddressPerHour();
     this.emailsPerAddress = new RateLimiter.Bucket(emails / 3600.0, emails);
+    this.emailsPerAddressEverywhere = new RateLimiter.Bucket(4 * emails / 3600.0, 4 * emails);
+    int invites = config.inviteEmailsPerSenderPerHour();
+    this.invitesPerSender = new RateLimiter.Bucket(invites / 3600.0, invites);
+    this.invitesPerSpace = new RateLimiter.Bucket(3 * invites / 3600.0, 3 * invites);
     this.exports = new RateLimiter.Bucket(config.exportsPerHour() / 3600.0, config.exportsPerHour());
   }
 
@@ -87,8 +94,37 @@ public final class RequestLimits {
    * An email Tether would send to {@code address} (a reset, a verification, an invite), whoever asks
    * for it: counted whether or not an account has the address, so a refusal tells nothing either.
    */
-  public Future<Void> email(String address) {
-    return take("email:" + address.trim().toLowerCase(Locale.ROOT), emailsPerAddress);
+  public Future<Void> email(String address, String requester) {
+    // Per requester (limits.emailsPerAddressPerHour), so one who asks again and again for someone
+    // else's address cannot use up the owner's own requests; per address four times as many, the
+    // bound on what everyone together can make Tether send one stranger.
+    String to = address.trim().toLowerCase(Locale.ROOT);
+    return take("email:" + to + " " + requester, emailsPerAddress)
+        .compose(ok -> take("email-all:" + to, emailsPerAddressEverywhere));
+  }
+
+  /** The requester of an email, as {@link #email} counts it: a signed-in user, or else the client's network. */
+  public static String requester(String userId, String ip) {
+    return userId != null ? "user:" + userId : "net:" + network(ip);
+  }
+
+  /**
+   * A password presented to change it or delete the account: counted like a sign-in attempt by the
+   * client's address, and by the account itself, so guesses spread over many addresses slow down too.
+   */
+  public Future<Void> passwordAttempt(String userId, String ip) {
+    return signIn(null, ip).compose(ok -> take("password-account:" + userId, signInsPerAccount));
+  }
+
+  /**
+   * An invitation email: counted against the address (as every email is), against its sender
+   * ({@code limits.inviteEmailsPerSenderPerHour}) and against the space (three times that), so one
+   * account cannot mail attacker-written names to any number of addresses.
+   */
+  public Future<Void> inviteEmail(String address, String sender, String space) {
+    return take("invite-sender:" + sender, invitesPerSender)
+        .compose(ok -> take("invite-space:" + space, invitesPerSpace))
+        .compose(ok -> email(address, requester(sender, null)));
   }
 
   /** An export of the user's data: heavy (every document of their spaces), so a few an hour. */

@@ -24,7 +24,8 @@ public final class InviteService {
      * Puts the invitation on its way; fails when it will not be sent (no email on this server, the
      * address's email budget spent, the outbox full).
      */
-    Future<Void> send(String email, String code, String spaceName, String inviter, String role, int hours);
+    Future<Void> send(String email, String sender, String space, String code, String spaceName, String inviter, String role,
+                      int hours);
   }
 
   private final SpaceAccess access;
@@ -66,7 +67,7 @@ public final class InviteService {
   private Future<Boolean> mail(String space, String caller, String email, String code, Role role, int hours) {
     return invites.names(space, caller).compose(names -> {
       String inviter = names.inviter() != null ? names.inviter() : names.inviterEmail() != null ? names.inviterEmail() : "Someone";
-      return mailing.send(email, code, names.space() != null ? names.space() : space, inviter, role.wire(), hours);
+      return mailing.send(email, caller, space, code, names.space() != null ? names.space() : space, inviter, role.wire(), hours);
     }).map(true).otherwise(false);
   }
 

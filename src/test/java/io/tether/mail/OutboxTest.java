@@ -53,6 +53,24 @@ class OutboxTest {
     assertThat(outbox.post("password-reset", "a@b.test", VALUES).failed()).isFalse();
   }
 
+  /** Issue 32, item 5: a flood of invitations leaves room for password resets. */
+  @Test
+  void invitationsFillAtMostHalfTheOutboxSoResetsAlwaysHaveRoom() {
+    HeldMailer mailer = new HeldMailer();
+    Outbox outbox = new Outbox(mailer, MailTemplates.load(null), 4);
+    Map<String, String> invite = Map.of("appName", "G", "email", "a@b.test", "code", "c", "link", "l", "space", "s",
+        "inviter", "i", "role", "writer", "hours", "48");
+    assertThat(outbox.postBulk("invite", "x1@b.test", invite).failed()).isFalse();
+    assertThat(outbox.postBulk("invite", "x2@b.test", invite).failed()).isFalse();
+    assertThat(outbox.postBulk("invite", "x3@b.test", invite).failed()).as("the invitation lane is full").isTrue();
+    assertThat(outbox.bulkDropped()).isEqualTo(1);
+    assertThat(outbox.post("password-reset", "a@b.test", VALUES).failed()).isFalse();
+    assertThat(outbox.post("password-reset", "a@b.test", VALUES).failed()).isFalse();
+    assertThat(outbox.dropped()).as("no reset was dropped").isZero();
+    mailer.held.get(0).complete();
+    assertThat(outbox.postBulk("invite", "x4@b.test", invite).failed()).as("room in the lane again").isFalse();
+  }
+
   @Test
   void aMessageThatCannotBeRenderedFailsItsFutureAndFreesItsPlace() {
     Outbox outbox = new Outbox(new HeldMailer(), MailTemplates.load(null), 1);
