@@ -304,6 +304,13 @@ class AccountEmailsIT {
     Response bob = api.send("POST", "/v1/auth/register", null, new JsonObject().put("email", bobEmail).put("password", PASSWORD).encode());
     Matcher emailed = Pattern.compile("#invite=([A-Za-z0-9_-]{43})").matcher(plainText(message));
     assertThat(emailed.find()).isTrue();
+    String bobToken = bob.json().getString("accessToken");
+    assertThat(other.send("POST", "/v1/invites/" + emailed.group(1) + "/accept", bobToken, null).status())
+        .as("an invite for an address needs that address verified").isEqualTo(403);
+    assertThat(api.send("POST", "/v1/me/verify-email", bobToken, null).status()).isEqualTo(202);
+    String verification = codeIn(mailTo(bobEmail, 2).get(1));
+    assertThat(other.send("POST", "/v1/auth/verify-email", null, new JsonObject().put("code", verification).encode()).status())
+        .isEqualTo(200);
     Response accepted = other.send("POST", "/v1/invites/" + emailed.group(1) + "/accept", bob.json().getString("accessToken"), null);
     assertThat(accepted.status()).as(accepted.body()).isEqualTo(200);
     assertThat(accepted.json().getString("role")).isEqualTo("writer");
