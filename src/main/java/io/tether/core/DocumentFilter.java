@@ -64,6 +64,11 @@ public final class DocumentFilter {
     return queries;
   }
 
+  /** The most value comparisons one document costs this filter (see {@link Query#comparisons}). */
+  public int comparisons() {
+    return queries.stream().mapToInt(Query::comparisons).sum();
+  }
+
   public boolean matches(String collection, JsonObject data) {
     for (Query q : queries) {
       if (q.matches(collection, data)) {

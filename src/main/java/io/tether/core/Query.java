@@ -82,6 +82,19 @@ public final class Query {
     return conditions;
   }
 
+  /**
+   * The most value comparisons one document costs this query: one per condition, one per item of an
+   * {@code in} or {@code not-in}. What a listing scans is sized by it.
+   */
+  public int comparisons() {
+    int sum = 0;
+    for (Condition c : conditions) {
+      sum += c.value() instanceof JsonArray items && (c.op() == Op.IN || c.op() == Op.NOT_IN)
+          ? Math.max(1, items.size()) : 1;
+    }
+    return Math.max(1, sum);
+  }
+
   /** The query as the client would send it, normalised. */
   public JsonObject toJson() {
     return json.copy();

@@ -149,18 +149,31 @@ public final class ReadService {
     }));
   }
 
-  /** Rows of the collection one filtered listing page reads, matching or not. */
+  /** Rows of the collection one filtered listing page reads at most, matching or not. */
   public static final int FILTER_SCAN_ROWS = 1000;
+  /**
+   * Value comparisons one filtered listing page may make, on the event loop: a query that costs
+   * more per document scans fewer rows (at least {@link #MIN_SCAN_ROWS}), and its client follows
+   * {@code next} a little more often.
+   */
+  public static final int FILTER_PAGE_COMPARISONS = 50_000;
+  static final int MIN_SCAN_ROWS = 20;
+
+  /** The rows one page of {@code query} scans: {@link #FILTER_SCAN_ROWS}, fewer for a costly query. */
+  static int scanRows(Query query, int limit) {
+    int affordable = Math.max(MIN_SCAN_ROWS, FILTER_PAGE_COMPARISONS / query.comparisons());
+    return Math.min(Math.max(limit, FILTER_SCAN_ROWS), affordable);
+  }
 
   /**
    * A page of the documents {@code query} selects, tombstones never included: one snapshot read of
-   * up to {@link #FILTER_SCAN_ROWS} documents of its collection (and the byte budget), filtered with
+   * up to {@link #scanRows} documents of its collection (and the byte budget), filtered with
    * the same rules as a filtered subscription. It may hold fewer than {@code limit} documents, even
    * none, and still say more follow: the client follows {@code next}.
    */
   public Future<DocumentStore.Page> filteredPage(String space, String userId, Query query, DocumentStore.PageStart start,
                                                  int limit) {
-    return viewer(space, userId).compose(viewer -> read(space, query.collection(), start, Math.max(limit, FILTER_SCAN_ROWS), false)
+    return viewer(space, userId).compose(viewer -> read(space, query.collection(), start, scanRows(query, limit), false)
         .compose(scanned -> rules.version(space, scanned.rulesSeq()).map(r -> {
           Reading reading = new Reading(r, viewer, io.tether.core.DocumentFilter.of(query));
           List<String> scannedJson = scanned.documentsJson();
@@ -217,7 +230,10 @@ public final class ReadService {
       }
       return rules.version(space, info.rulesSeq()).compose(r -> {
         Reading reading = new Reading(r, viewer, filter);
-        return changeLog.readAfter(space, since, limit, reading.narrowed())
+        // Each change is judged twice (before and after): a costly filter reads fewer of them per page.
+        int affordable = filter == null ? limit
+            : Math.max(MIN_SCAN_ROWS, FILTER_PAGE_COMPARISONS / (2 * filter.comparisons()));
+        return changeLog.readAfter(space, since, Math.min(limit, affordable), reading.narrowed())
             .map(page -> changesPage(page, since, info, reading));
       });
     }));
