@@ -47,6 +47,7 @@ final class ChangePublisher implements Publisher<Object>, Transport {
   private ChangeStream stream;
   private long demand;
   private boolean done;
+  private long recheckTimer = -1;
 
   ChangePublisher(ChangeStreams streams, String userId, String space, long since, String epoch,
                   io.tether.rules.Reading reading, SocketDrains socket, long maxBufferedBytes, Runnable onFinish) {
@@ -106,6 +107,28 @@ final class ChangePublisher implements Publisher<Object>, Transport {
       });
       stream = streams.open(userId, null, space, since, epoch, reading, this, () -> enqueue(END));
       stream.start();
+      // As native sockets do: ask again, at a random moment within the period and then every period.
+      long every = streams.recheckMillis();
+      recheckTimer = context.owner().setTimer(1 + java.util.concurrent.ThreadLocalRandom.current().nextLong(every), id -> {
+        if (!done) {
+          recheck();
+          recheckTimer = context.owner().setPeriodic(every, again -> recheck());
+        }
+      });
+    });
+  }
+
+  /** A member removed or re-roled while the bus lost the notice: ended as a native subscription is. */
+  private void recheck() {
+    if (done) {
+      return;
+    }
+    streams.recheck(space, userId, reading).onSuccess(found -> {
+      switch (found) {
+        case REVOKED -> enqueue(TetherException.forbidden("you are no longer a member of this space"));
+        case ROLE_CHANGED -> enqueue(new Sized(Map.of("kind", "RESYNC_REQUIRED", "minSeq", stream.cursor(), "epoch", epoch), 0));
+        default -> { }
+      }
     });
   }
 
@@ -203,6 +226,9 @@ final class ChangePublisher implements Publisher<Object>, Transport {
       return;
     }
     done = true;
+    if (recheckTimer >= 0) {
+      context.owner().cancelTimer(recheckTimer);
+    }
     buffered.clear();
     bufferedBytes = 0;
     onFinish.run();

@@ -48,6 +48,26 @@ public final class ChangeStreams {
         .compose(head -> ctx.reads().rules(space, head.rulesSeq()).map(rules -> new Admission(head, viewer, rules))));
   }
 
+  /** What a membership re-check found: still readable as before, the role changed under read rules, or gone. */
+  public enum Recheck { SAME, ROLE_CHANGED, REVOKED }
+
+  /**
+   * Asks PostgreSQL again whether {@code userId} may still read the space, and whether what
+   * {@code reading} judges by still holds: revocations travel on the bus, which can lose them, and
+   * a role change matters to read rules. Fails only when the check itself could not be made.
+   */
+  public Future<Recheck> recheck(String space, String userId, Reading reading) {
+    return ctx.reads().viewerNow(space, userId)
+        .map(viewer -> reading.rules().hasReadRules() && !viewer.equals(reading.viewer()) ? Recheck.ROLE_CHANGED : Recheck.SAME)
+        .recover(err -> err instanceof TetherException te && te.code() == io.tether.core.ErrorCode.FORBIDDEN
+            ? Future.succeededFuture(Recheck.REVOKED) : Future.failedFuture(err));
+  }
+
+  /** How often a live subscription asks {@link #recheck} ({@code sync.membershipRecheckSeconds}). */
+  public long recheckMillis() {
+    return ctx.config().membershipRecheckSeconds() * 1000L;
+  }
+
   /**
    * Prepares delivering the changes after {@code since} that {@code reading} sees (as changes, leaves
    * and cursors; a rules change on the way is told as what it changes for the reader) (whose epoch the caller has checked with
