@@ -69,10 +69,17 @@ public final class SpaceStore {
           }
           return roleOf(tx, space, userId).compose(role -> {
             Role member = role.orElseThrow(SpaceStore::notAMember);
+            // Each statement sees what committed before it: a delete of the space may land between them.
             return info(tx, space).compose(info -> tx.preparedQuery(NAME).execute(Tuple.of(space))
-                .map(rows -> new Joined(false, info.orElseThrow(), member, rows.iterator().next().getString(0))));
+                .map(rows -> new Joined(false, info.orElseThrow(SpaceStore::deletedMeanwhile), member,
+                    rows.iterator().hasNext() ? rows.iterator().next().getString(0) : null)));
           });
         }));
+  }
+
+  private static TetherException deletedMeanwhile() {
+    return new TetherException(io.tether.core.ErrorCode.CONFLICT,
+        "the space was deleted while this request ran: send it again to create it anew");
   }
 
   /** One of a member's spaces, as "my spaces" lists it. */

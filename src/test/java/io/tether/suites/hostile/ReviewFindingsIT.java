@@ -222,4 +222,24 @@ class ReviewFindingsIT {
       assertThat(RawFrames.awaitClose(socket.getInputStream())).as("an application code is echoed").isEqualTo(4000);
     }
   }
+
+  /** Item 20: a PUT of a space racing its DELETE answers 2xx or 4xx (409: deleted meanwhile), never 500. */
+  @Test
+  void aPutRacingADeleteOfTheSameSpaceIsNever500() throws Exception {
+    Account ann = api.register();
+    String space = "race-" + UUID.randomUUID().toString().substring(0, 8);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      java.util.List<java.util.concurrent.Future<Integer>> statuses = new java.util.ArrayList<>();
+      for (int i = 0; i < 150; i++) {
+        statuses.add(pool.submit(() -> api.createSpace(ann, space).status()));
+        statuses.add(pool.submit(() -> api.send("DELETE", "/v1/spaces/" + space, ann.token(), null).status()));
+      }
+      for (java.util.concurrent.Future<Integer> status : statuses) {
+        assertThat(status.get(60, java.util.concurrent.TimeUnit.SECONDS)).isIn(200, 201, 204, 403, 404, 409);
+      }
+    } finally {
+      pool.shutdown();
+    }
+  }
 }
