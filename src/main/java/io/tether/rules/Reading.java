@@ -47,8 +47,13 @@ public final class Reading {
 
   /** Whether the reader sees the document ({@code data} null: there is none). */
   public boolean sees(String collection, String id, JsonObject data) {
+    return sees(collection, id, data, (Rules.Budget) null);
+  }
+
+  /** The same, the rules' steps taken from the request's {@code budget} too (null: none). */
+  public boolean sees(String collection, String id, JsonObject data, Rules.Budget budget) {
     return data != null && (filter == null || filter.matches(collection, data))
-        && rules.canRead(viewer, collection, id, data);
+        && rules.canRead(viewer, collection, id, data, budget);
   }
 
   private boolean sees(String collection, String id, JsonObject data, Rules.Document converted) {

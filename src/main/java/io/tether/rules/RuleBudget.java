@@ -15,22 +15,31 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class RuleBudget implements CelEvaluationListener {
   /** Sub-expressions one evaluation may evaluate (about 0.1 µs each here). */
-  static final int MAX_STEPS = 5_000;
+  static final int MAX_STEPS = 2_000;
   /** Comprehension iterations one evaluation may run, over all its comprehensions. */
-  static final int MAX_ITERATIONS = 1_000;
+  static final int MAX_ITERATIONS = 500;
   /** Characters and list or map entries one evaluation may build. */
   static final long MAX_PRODUCED = 256 * 1024;
 
   /** Evaluations stopped by a budget since start, on this node. */
   static final LongAdder EXCEEDED = new LongAdder();
 
+  private final Rules.Budget shared;
   private int steps;
   private long produced;
+
+  /** {@code shared}: the budget of the request this evaluation is part of, or null. */
+  RuleBudget(Rules.Budget shared) {
+    this.shared = shared;
+  }
 
   @Override
   public void callback(CelExpr expr, Object value) {
     if (++steps > MAX_STEPS) {
       throw new Exceeded("more than " + MAX_STEPS + " steps");
+    }
+    if (shared != null && !shared.take()) {
+      throw new Exceeded("the request's budget is spent");
     }
     // Only calls and comprehensions make new values; selections and identifiers reuse the document's.
     CelExpr.ExprKind.Kind kind = expr.exprKind().getKind();

@@ -190,8 +190,43 @@ public final class Rules {
    * else what the rule says of {@code data} (null, no document: false).
    */
   public boolean canRead(Viewer viewer, String collection, String id, JsonObject data) {
+    return canRead(viewer, collection, id, data, null);
+  }
+
+  /** The same, its steps also taken from {@code budget} (the request's; null: none). */
+  public boolean canRead(Viewer viewer, String collection, String id, JsonObject data, Budget budget) {
     CelRuntime.Program rule = reads.getOrDefault(collection, defaultRead);
-    return rule == null || data != null && eval(rule, viewer, collection, id, CelValues.of(data), null, null);
+    return rule == null || data != null && eval(rule, viewer, collection, id, CelValues.of(data), null, null, budget);
+  }
+
+  /**
+   * Evaluation steps one request (a listing page) may spend on rules in all, so that a page of
+   * many documents, each within its own budget, is still bounded: once it is spent, the request
+   * judges no more documents and ends its page there. Not thread-safe: one per request.
+   */
+  public static final class Budget {
+    /** Steps one listing page may spend: about 10 ms here. */
+    public static final long PAGE_STEPS = 100_000;
+
+    private final long max;
+    private long spent;
+
+    public Budget(long max) {
+      this.max = max;
+    }
+
+    public static Budget page() {
+      return new Budget(PAGE_STEPS);
+    }
+
+    boolean take() {
+      return ++spent <= max;
+    }
+
+    /** Whether it is spent: judge nothing more in this request. */
+    public boolean spent() {
+      return spent >= max;
+    }
   }
 
   /**
@@ -200,7 +235,7 @@ public final class Rules {
    */
   public boolean canReadConverted(Viewer viewer, String collection, String id, Document document) {
     CelRuntime.Program rule = reads.getOrDefault(collection, defaultRead);
-    return rule == null || document != null && eval(rule, viewer, collection, id, document.value, null, null);
+    return rule == null || document != null && eval(rule, viewer, collection, id, document.value, null, null, null);
   }
 
   /**
@@ -214,7 +249,7 @@ public final class Rules {
     }
     Object b = CelValues.of(before);
     Object a = CelValues.of(after);
-    return eval(rule, viewer, collection, id, after != null ? a : before != null ? b : Map.of(), b, a);
+    return eval(rule, viewer, collection, id, after != null ? a : before != null ? b : Map.of(), b, a, null);
   }
 
   /** A document's data converted once for every read-rule evaluation of it. */
@@ -232,7 +267,7 @@ public final class Rules {
   }
 
   private static boolean eval(CelRuntime.Program rule, Viewer viewer, String collection, String id, Object data,
-                              Object before, Object after) {
+                              Object before, Object after, Budget budget) {
     Map<String, Object> auth = Map.of("userId", viewer.userId());
     String role = viewer.role().wire();
     try {
@@ -245,7 +280,7 @@ public final class Rules {
         case "before" -> before != null ? before : dev.cel.common.values.NullValue.NULL_VALUE;
         case "after" -> after != null ? after : dev.cel.common.values.NullValue.NULL_VALUE;
         default -> null;
-      }), new RuleBudget());
+      }), new RuleBudget(budget));
       return Boolean.TRUE.equals(result);
     } catch (CelEvaluationException | RuntimeException e) {
       if (overBudget(e)) {

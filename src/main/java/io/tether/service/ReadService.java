@@ -119,13 +119,27 @@ public final class ReadService {
     return rules.version(space, page.rulesSeq()).map(r -> r.hasReadRules() ? narrow(page, new Reading(r, viewer, null)) : page);
   }
 
+  /**
+   * What the reader sees of the page. The rules' steps for the whole page are bounded
+   * ({@link Rules.Budget#page}): once spent, the page ends at the last document judged, and the
+   * client's {@code next} goes on from there.
+   */
   private static DocumentStore.Page narrow(DocumentStore.Page page, Reading reading) {
     List<String> kept = new ArrayList<>();
-    for (String json : page.documentsJson()) {
-      JsonObject doc = new JsonObject(json);
-      if (reading.sees(doc.getString("collection"), doc.getString("id"), doc.getJsonObject("data"))) {
-        kept.add(json);
+    Rules.Budget budget = Rules.Budget.page();
+    List<String> all = page.documentsJson();
+    DocumentStore.PageStart judged = null;
+    for (int i = 0; i < all.size(); i++) {
+      JsonObject doc = new JsonObject(all.get(i));
+      boolean seen = reading.sees(doc.getString("collection"), doc.getString("id"), doc.getJsonObject("data"), budget);
+      if (budget.spent() && judged != null) {
+        // Spent while judging this one: its verdict may be the budget's, so the next page starts at it.
+        return page.with(kept, judged, true);
       }
+      if (seen) {
+        kept.add(all.get(i));
+      }
+      judged = new DocumentStore.PageStart(doc.getString("collection"), doc.getString("id"));
     }
     return page.with(kept, page.last(), page.hasMore());
   }
@@ -178,14 +192,19 @@ public final class ReadService {
           Reading reading = new Reading(r, viewer, io.tether.core.DocumentFilter.of(query));
           List<String> scannedJson = scanned.documentsJson();
           List<String> matching = new ArrayList<>();
+          Rules.Budget budget = Rules.Budget.page();
+          DocumentStore.PageStart judged = null;
           for (int i = 0; i < scannedJson.size(); i++) {
             JsonObject doc = new JsonObject(scannedJson.get(i));
-            if (reading.sees(doc.getString("collection"), doc.getString("id"), doc.getJsonObject("data"))) {
+            boolean seen = reading.sees(doc.getString("collection"), doc.getString("id"), doc.getJsonObject("data"), budget);
+            if (budget.spent() && judged != null) {
+              return scanned.with(matching, judged, true); // see narrow: the next page starts at this one
+            }
+            judged = new DocumentStore.PageStart(doc.getString("collection"), doc.getString("id"));
+            if (seen) {
               matching.add(scannedJson.get(i));
               if (matching.size() == limit) {
-                boolean last = i == scannedJson.size() - 1;
-                return scanned.with(matching, new DocumentStore.PageStart(doc.getString("collection"),
-                    doc.getString("id")), !last || scanned.hasMore());
+                return scanned.with(matching, judged, i < scannedJson.size() - 1 || scanned.hasMore());
               }
             }
           }
