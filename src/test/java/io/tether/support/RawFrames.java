@@ -199,6 +199,16 @@ public final class RawFrames {
     return java.util.Arrays.copyOf(all, all.length - 4);
   }
 
+  /** {@code text} deflated as one permessage-deflate message (the trailing {@code 00 00 ff ff} removed). */
+  public static byte[] deflated(String text) {
+    java.util.zip.Deflater deflater = new java.util.zip.Deflater(java.util.zip.Deflater.DEFAULT_COMPRESSION, true);
+    deflater.setInput(text.getBytes(StandardCharsets.UTF_8));
+    byte[] buf = new byte[text.length() + 64];
+    int n = deflater.deflate(buf, 0, buf.length, java.util.zip.Deflater.SYNC_FLUSH);
+    deflater.end();
+    return java.util.Arrays.copyOf(buf, n - 4);
+  }
+
   /** The close code of a close frame's payload. */
   public static int closeCode(Frame frame) {
     return frame.payload().length < 2 ? -1 : ((frame.payload()[0] & 0xff) << 8) | (frame.payload()[1] & 0xff);

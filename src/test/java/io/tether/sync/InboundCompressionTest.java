@@ -24,14 +24,6 @@ class InboundCompressionTest {
     return channel;
   }
 
-  private static byte[] deflate(String text) {
-    java.util.zip.Deflater deflater = new java.util.zip.Deflater(java.util.zip.Deflater.DEFAULT_COMPRESSION, true);
-    deflater.setInput(text.getBytes(StandardCharsets.UTF_8));
-    byte[] buf = new byte[text.length() + 64];
-    int n = deflater.deflate(buf, 0, buf.length, java.util.zip.Deflater.SYNC_FLUSH);
-    deflater.end();
-    return java.util.Arrays.copyOf(buf, n - 4);
-  }
 
   private static int closeCode(EmbeddedChannel channel) {
     Object out = channel.readOutbound();
@@ -62,7 +54,7 @@ class InboundCompressionTest {
     channel.attr(InboundCompression.LIMIT).set(() -> limit[0]);
     String big = "x".repeat(100 * 1024);
     limit[0] = 1024 * 1024; // authenticated
-    channel.writeInbound(new TextWebSocketFrame(true, WebSocketExtension.RSV1, Unpooled.wrappedBuffer(deflate(big))));
+    channel.writeInbound(new TextWebSocketFrame(true, WebSocketExtension.RSV1, Unpooled.wrappedBuffer(RawFrames.deflated(big))));
     TextWebSocketFrame frame = channel.readInbound();
     assertThat(frame.rsv()).isZero();
     assertThat(frame.text()).isEqualTo(big);
@@ -110,7 +102,7 @@ class InboundCompressionTest {
   @Test
   void rsv1WithoutAnAgreedExtensionClosesWith1002() {
     EmbeddedChannel channel = new EmbeddedChannel(new InboundCompression.FrameRules());
-    channel.writeInbound(new TextWebSocketFrame(true, WebSocketExtension.RSV1, Unpooled.wrappedBuffer(deflate("{}"))));
+    channel.writeInbound(new TextWebSocketFrame(true, WebSocketExtension.RSV1, Unpooled.wrappedBuffer(RawFrames.deflated("{}"))));
     assertThat(closeCode(channel)).isEqualTo(1002);
     EmbeddedChannel other = new EmbeddedChannel(new InboundCompression.FrameRules());
     other.writeInbound(new TextWebSocketFrame(true, WebSocketExtension.RSV2, Unpooled.wrappedBuffer(new byte[] {'{', '}'})));
