@@ -122,10 +122,19 @@ public final class AccountEmails {
         : Future.failedFuture(TetherException.notFound("this account has no email (it signs in through another issuer)")));
   }
 
-  /** Succeeds when this node sends email; otherwise 503. */
+  /**
+   * Succeeds when this node sends email and has room for one more now; otherwise 503 (with
+   * {@code retryAfter} when it is only busy). Asked before any account is looked up, so the answer
+   * tells nothing of the address.
+   */
   public Future<Void> available() {
-    return outbox != null ? Future.succeededFuture()
-        : Future.failedFuture(new TetherException(ErrorCode.UNAVAILABLE,
-            "this server sends no email (mail.host is not configured), so it cannot reset passwords or verify addresses"));
+    if (outbox == null) {
+      return Future.failedFuture(new TetherException(ErrorCode.UNAVAILABLE,
+          "this server sends no email (mail.host is not configured), so it cannot reset passwords or verify addresses"));
+    }
+    return outbox.full()
+        ? Future.failedFuture(new TetherException(ErrorCode.UNAVAILABLE, "too many emails are on their way; ask again shortly",
+            new io.vertx.core.json.JsonObject().put("retryAfter", 5)))
+        : Future.succeededFuture();
   }
 }

@@ -81,6 +81,11 @@ public final class Outbox {
     });
   }
 
+  /** Whether a transactional email posted now would be dropped: every place is taken. */
+  public boolean full() {
+    return pending.get() >= maxPending;
+  }
+
   public long sent() {
     return sent.get();
   }
