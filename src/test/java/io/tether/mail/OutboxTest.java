@@ -38,6 +38,7 @@ class OutboxTest {
     Outbox outbox = new Outbox(mailer, MailTemplates.load(null), 2);
     Future<Void> first = outbox.post("password-reset", "a@b.test", VALUES);
     Future<Void> second = outbox.post("password-reset", "a@b.test", VALUES);
+    assertThat(outbox.full()).as("a reset request is answered 503 now, not 202 and dropped").isTrue();
     Future<Void> third = outbox.post("password-reset", "a@b.test", VALUES);
     assertThat(third.failed()).isTrue();
     assertThat(outbox.dropped()).isEqualTo(1);
@@ -50,6 +51,7 @@ class OutboxTest {
     assertThat(outbox.sent()).isEqualTo(1);
     assertThat(outbox.failed()).isEqualTo(1);
     // Room again once those settled.
+    assertThat(outbox.full()).isFalse();
     assertThat(outbox.post("password-reset", "a@b.test", VALUES).failed()).isFalse();
   }
 
