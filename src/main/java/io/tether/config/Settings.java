@@ -110,7 +110,7 @@ public final class Settings {
       Setting.of("retention.changeMaxCount", INT, 0, "Changes kept per space, newest first (0: no count limit)").range(0, Integer.MAX_VALUE),
       Setting.of("retention.mutationMaxAgeHours", INT, 720, "How long a mutationId is remembered, so a replay returns its first result").range(0, 1_000_000),
       Setting.of("retention.intervalSeconds", INT, 3600, "How often the retention job runs (one node at a time)"),
-      Setting.of("graphql.maxDepth", INT, 12, "Deepest GraphQL query accepted; deeper ones are refused before they run").range(2, 100),
+      Setting.of("graphql.maxDepth", INT, 12, "Deepest GraphQL query accepted, counting the API's own fields (introspection, under __schema and __type, is not counted); deeper ones are refused before they run").range(2, 100),
       Setting.of("graphql.maxCost", INT, 20_000, "Costliest GraphQL query accepted: each field costs 1, a page costs its fields times its limit"),
       Setting.of("graphql.introspection", BOOLEAN, true, "Whether GraphQL introspection (__schema, __type) is answered; the SDL stays at /graphql/schema.graphql"),
       Setting.of("jobs.concurrency", INT, 8, "Background jobs (webhook deliveries) one node runs at once"),

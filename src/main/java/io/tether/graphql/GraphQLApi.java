@@ -95,7 +95,7 @@ public final class GraphQLApi {
     GraphQLErrors errors = new GraphQLErrors();
     this.graphQL = GraphQL.newGraphQL(schema)
         .defaultDataFetcherExceptionHandler(errors)
-        .instrumentation(GraphQLErrors.limits(config.maxDepth(), config.maxCost(), defaultPageSize))
+        .instrumentation(GraphQLErrors.limits(config.maxDepth(), config.maxCost(), defaultPageSize, config.introspection()))
         .build();
   }
 

@@ -3,7 +3,6 @@ package io.tether.graphql;
 import graphql.GraphQLError;
 import graphql.GraphqlErrorBuilder;
 import graphql.analysis.MaxQueryComplexityInstrumentation;
-import graphql.analysis.MaxQueryDepthInstrumentation;
 import graphql.execution.AbortExecutionException;
 import graphql.execution.DataFetcherExceptionHandler;
 import graphql.execution.DataFetcherExceptionHandlerParameters;
@@ -70,13 +69,8 @@ final class GraphQLErrors implements DataFetcherExceptionHandler {
   }
 
   /** Depth first (cheap), then cost: each field costs 1, and a page costs its children times its limit. */
-  static Instrumentation limits(int maxDepth, int maxComplexity, int defaultPageSize) {
-    Instrumentation depth = new MaxQueryDepthInstrumentation(maxDepth) {
-      @Override
-      protected AbortExecutionException mkAbortException(int depth, int max) {
-        return refused("the query is " + depth + " levels deep; at most " + max + " are allowed");
-      }
-    };
+  static Instrumentation limits(int maxDepth, int maxComplexity, int defaultPageSize, boolean introspection) {
+    Instrumentation depth = new DepthLimit(maxDepth, introspection);
     Instrumentation cost = new MaxQueryComplexityInstrumentation(maxComplexity, (env, children) -> {
       Object limit = env.getArguments().get("limit");
       boolean page = env.getParentType().getName().equals("Query")
@@ -90,6 +84,53 @@ final class GraphQLErrors implements DataFetcherExceptionHandler {
       }
     };
     return new ChainedInstrumentation(List.of(depth, cost));
+  }
+
+  /**
+   * Refuses a query nested deeper than {@code maxDepth} fields, counting only the API's own fields:
+   * with introspection on, what stands under {@code __schema} and {@code __type} is the schema
+   * describing itself (finite, answered from memory), and the standard introspection query that
+   * GraphiQL, graphql-inspector and codegen send nests 15 deep there.
+   */
+  private static final class DepthLimit extends graphql.execution.instrumentation.SimplePerformantInstrumentation {
+    private final int maxDepth;
+    private final boolean introspection;
+
+    DepthLimit(int maxDepth, boolean introspection) {
+      this.maxDepth = maxDepth;
+      this.introspection = introspection;
+    }
+
+    @Override
+    public graphql.execution.instrumentation.InstrumentationContext<graphql.ExecutionResult> beginExecuteOperation(
+        graphql.execution.instrumentation.parameters.InstrumentationExecuteOperationParameters parameters,
+        graphql.execution.instrumentation.InstrumentationState state) {
+      graphql.execution.ExecutionContext context = parameters.getExecutionContext();
+      int depth = graphql.analysis.QueryTraverser.newQueryTraverser()
+          .schema(context.getGraphQLSchema())
+          .document(context.getDocument())
+          .operationName(context.getExecutionInput().getOperationName())
+          .coercedVariables(context.getCoercedVariables())
+          .build()
+          .reducePreOrder((env, deepest) -> Math.max(deepest, depthOf(env)), 0);
+      if (depth > maxDepth) {
+        throw refused("the query is " + depth + " levels deep; at most " + maxDepth + " are allowed");
+      }
+      return super.beginExecuteOperation(parameters, state);
+    }
+
+    /** The field's depth, or 0 for a field of introspection when it is on. */
+    private int depthOf(graphql.analysis.QueryVisitorFieldEnvironment env) {
+      int depth = 0;
+      for (graphql.analysis.QueryVisitorFieldEnvironment at = env; at != null; at = at.getParentEnvironment()) {
+        String name = at.getField().getName();
+        if (introspection && (name.equals("__schema") || name.equals("__type"))) {
+          return 0;
+        }
+        depth++;
+      }
+      return depth;
+    }
   }
 
   private static AbortExecutionException refused(String message) {

@@ -304,9 +304,10 @@ class GraphQLIT {
   void queriesDeeperOrCostlierThanTheLimitsAreRefused() {
     Account owner = a.register();
     String space = newSpace(owner);
+    // Introspection is the schema describing itself: its depth is not counted (issue 33; the API's own
+    // fields are, see theStandardIntrospectionQueryIsAnsweredWhateverItsDepth).
     JsonObject deep = graphql(a, owner, "{ a: __schema { types { fields { type { ofType { name } } } } } }", null);
-    assertThat(errorCode(deep)).isEqualTo("too_large");
-    assertThat(deep.getJsonArray("errors").getJsonObject(0).getString("message")).contains("levels deep");
+    assertThat(deep.getJsonArray("errors")).as(deep.encode()).isNull();
     StringBuilder costly = new StringBuilder("{");
     for (int i = 0; i < 10; i++) {
       costly.append(" p").append(i).append(": documents(space: \"").append(space).append("\", limit: 1000) { documents { id data } }");
@@ -356,6 +357,33 @@ class GraphQLIT {
       // An account of the main cluster: each database signs with its own key.
       assertThat(graphql(a, a.register(), "{ __schema { queryType { name } } }", null).getJsonObject("data")
           .getJsonObject("__schema").getJsonObject("queryType").getString("name")).as("on by default").isEqualTo("Query");
+    }
+  }
+
+  /** Issue 33, item 2: what GraphiQL, graphql-inspector and codegen send (graphql-js's getIntrospectionQuery). */
+  @Test
+  void theStandardIntrospectionQueryIsAnsweredWhateverItsDepth() {
+    String typeRef = "kind name " + "ofType { kind name ".repeat(9) + "}".repeat(9);
+    String query = "query IntrospectionQuery { __schema { description queryType { name } mutationType { name }"
+        + " subscriptionType { name } types { ...FullType } directives { name description isRepeatable locations"
+        + " args(includeDeprecated: true) { ...InputValue } } } }"
+        + " fragment FullType on __Type { kind name description specifiedByURL fields(includeDeprecated: true) { name"
+        + " description args(includeDeprecated: true) { ...InputValue } type { ...TypeRef } isDeprecated deprecationReason }"
+        + " inputFields(includeDeprecated: true) { ...InputValue } interfaces { ...TypeRef } enumValues(includeDeprecated: true)"
+        + " { name description isDeprecated deprecationReason } possibleTypes { ...TypeRef } }"
+        + " fragment InputValue on __InputValue { name description type { ...TypeRef } defaultValue isDeprecated deprecationReason }"
+        + " fragment TypeRef on __Type { " + typeRef + " }";
+    Account user = a.register();
+    JsonObject answer = graphql(a, user, query, null);
+    assertThat(answer.getJsonArray("errors")).as(answer.encode().substring(0, Math.min(400, answer.encode().length()))).isNull();
+    assertThat(answer.getJsonObject("data").getJsonObject("__schema").getJsonArray("types")).isNotEmpty();
+    assertThat(graphql(a, user, graphql.introspection.IntrospectionQuery.INTROSPECTION_QUERY, null).getJsonArray("errors")).isNull();
+    // The API's own fields are still held to graphql.maxDepth.
+    try (TestCluster shallow = TestCluster.single(new JsonObject().put("graphql", new JsonObject().put("maxDepth", 2)))) {
+      Account someone = shallow.api().register();
+      JsonObject refused = graphql(shallow.api(), someone, "{ spaces { spaces { id } } }", null);
+      assertThat(refused.encode()).contains("3 levels deep; at most 2");
+      assertThat(graphql(shallow.api(), someone, query, null).getJsonArray("errors")).as("introspection is not counted").isNull();
     }
   }
 
