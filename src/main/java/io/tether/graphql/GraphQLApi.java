@@ -90,6 +90,8 @@ public final class GraphQLApi {
             .dataFetcher("deleteDocument", resolvers.write(Change.Op.DELETE))
             .dataFetcher("mutate", resolvers.mutate()))
         .type("Subscription", t -> t.dataFetcher("changes", env -> subscribe(env, resolvers, streams)))
+        .type("Document", t -> t.dataFetcher("id", GlobalIds.DOCUMENT).dataFetcher("documentId", GlobalIds.DOCUMENT_ID))
+        .type("Change", t -> t.dataFetcher("id", GlobalIds.CHANGE).dataFetcher("documentId", GlobalIds.DOCUMENT_ID))
         .build();
     GraphQLSchema schema = new SchemaGenerator().makeExecutableSchema(new SchemaParser().parse(sdl), wiring);
     GraphQLErrors errors = new GraphQLErrors();

@@ -109,7 +109,7 @@ public final class Resolvers {
   DataFetcher<CompletionStage<Object>> document() {
     return env -> run(admitted(env).compose(ok -> reads.document(Ids.space(env.getArgument("space")), user(env),
             Ids.collection(env.getArgument("collection")), Ids.document(env.getArgument("id"))))
-        .map(doc -> doc.toJson().getMap())
+        .map(doc -> doc.toJson().put("space", env.<String>getArgument("space")).getMap())
         .recover(err -> err instanceof TetherException te && te.code() == io.tether.core.ErrorCode.NOT_FOUND
             ? Future.succeededFuture() : Future.failedFuture(err)));
   }
@@ -131,7 +131,7 @@ public final class Resolvers {
           .map(page -> {
             long cursor = token == null ? page.headSeq() : token.cursor();
             JsonArray documents = new JsonArray();
-            page.documentsJson().forEach(json -> documents.add(new JsonObject(json).getMap()));
+            page.documentsJson().forEach(json -> documents.add(new JsonObject(json).put("space", space).getMap()));
             return new JsonObject().put("documents", documents.getList()).put("cursor", cursor).put("epoch", page.epoch())
                 .put("next", page.hasMore() ? new PageToken(cursor, page.last()).encode() : null).getMap();
           }));
@@ -180,7 +180,8 @@ public final class Resolvers {
           Ids.document(env.getArgument("id")), op, op == Change.Op.DELETE ? null : object(data), precondition, null, user(env));
       return run(admitted(env).compose(ok -> writes.write(command)).map(result -> op == Change.Op.DELETE
           ? new JsonObject().put("version", result.document().version()).put("seq", result.change().seq()).getMap()
-          : new JsonObject().put("document", result.answer().getMap()).put("seq", result.change().seq()).getMap()));
+          : new JsonObject().put("document", result.answer().put("space", command.space()).getMap())
+              .put("seq", result.change().seq()).getMap()));
     };
   }
 

@@ -83,6 +83,16 @@ class GraphQLIT {
     assertThat(read.getJsonObject("documents").getLong("cursor")).isEqualTo(2);
     assertThat(read.getJsonObject("documents").getJsonArray("documents")).hasSize(2);
     assertThat(read.getJsonObject("changes").getJsonArray("changes").getJsonObject(0).getLong("seq")).isEqualTo(2);
+    // Issue 33, item 1: ids identify objects across the API, as client caches assume.
+    JsonObject ids = graphql(a, owner, """
+        query($space: ID!) {
+          document(space: $space, collection: "todos", id: "t2") { id space collection documentId }
+          changes(space: $space, since: 0) { changes { id documentId seq } }
+        }""", new JsonObject().put("space", space)).getJsonObject("data");
+    assertThat(ids.getJsonObject("document")).isEqualTo(new JsonObject().put("id", space + "/todos/t2").put("space", space)
+        .put("collection", "todos").put("documentId", "t2"));
+    assertThat(ids.getJsonObject("changes").getJsonArray("changes").stream().map(c -> ((JsonObject) c).getString("id")))
+        .containsExactly(space + "@1", space + "@2");
 
     JsonObject stale = graphql(a, owner, """
         mutation($space: ID!) { patchDocument(space: $space, collection: "todos", id: "t1", patch: {n: 2}, expectedVersion: 7) { seq } }""",
@@ -168,7 +178,7 @@ class GraphQLIT {
     }
     try (WsClient ws = connect(new JsonObject().put("authorization", "Bearer " + owner.token()))) {
       ws.send(new JsonObject().put("id", "1").put("type", "subscribe").put("payload", new JsonObject()
-          .put("query", "subscription($space: ID!) { changes(space: $space, since: 10) { kind cursor change { seq id data } } }")
+          .put("query", "subscription($space: ID!) { changes(space: $space, since: 10) { kind cursor change { seq documentId data } } }")
           .put("variables", new JsonObject().put("space", space))));
       // Writes race the catch-up: some land in it, the rest arrive live.
       CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> {
@@ -213,7 +223,7 @@ class GraphQLIT {
     try (WsClient ws = connect(new JsonObject().put("authorization", "Bearer " + owner.token()))) {
       ws.send(new JsonObject().put("id", "f").put("type", "subscribe").put("payload", new JsonObject()
           .put("query", "subscription($space: ID!, $where: JSON) { changes(space: $space, since: 0, collection: \"tasks\", where: $where) {"
-              + " kind cursor change { seq op id data } } }")
+              + " kind cursor change { seq op id documentId data } } }")
           .put("variables", new JsonObject().put("space", space)
               .put("where", new io.vertx.core.json.JsonArray("[[\"assignee\",\"==\",\"ann\"]]")))));
       List<JsonObject> events = new ArrayList<>();
@@ -229,7 +239,8 @@ class GraphQLIT {
       events.add(next.get());
       events.add(next.get());
       assertThat(events).extracting(e -> e.getString("kind")).containsExactly("CHANGE", "SYNCED", "CURSOR", "CHANGE");
-      assertThat(events.get(0).getJsonObject("change").getString("id")).isEqualTo("a");
+      assertThat(events.get(0).getJsonObject("change").getString("documentId")).isEqualTo("a");
+      assertThat(events.get(0).getJsonObject("change").getString("id")).as("a change's global id").isEqualTo(space + "@1");
       assertThat(events.get(2).getLong("cursor")).isEqualTo(2);
       assertThat(events.get(3).getJsonObject("change").getString("op")).isEqualTo("leave");
       assertThat(events.get(3).getJsonObject("change").getValue("data")).isNull();

@@ -56,7 +56,7 @@ class QueryCostIT {
       }
       // GraphQL, as the reviewers sent it: over REST the query does not fit in a request line.
       String query = "query($space: ID!, $where: JSON, $after: String) { documents(space: $space, collection: \"items\","
-          + " where: $where, limit: 1000, after: $after) { documents { id } next } }";
+          + " where: $where, limit: 1000, after: $after) { documents { documentId } next } }";
       java.util.function.Function<String, String> request = after -> new JsonObject().put("query", query)
           .put("variables", new JsonObject().put("space", space).put("where", where).put("after", after)).encode();
 
@@ -66,7 +66,7 @@ class QueryCostIT {
       do {
         Response answered = api.send("POST", "/graphql", ann.token(), request.apply(after));
         JsonObject page = answered.json().getJsonObject("data").getJsonObject("documents");
-        page.getJsonArray("documents").forEach(d -> found.add(((JsonObject) d).getString("id")));
+        page.getJsonArray("documents").forEach(d -> found.add(((JsonObject) d).getString("documentId")));
         after = page.getString("next");
         pages++;
         assertThat(pages).as(answered.body()).isLessThan(200);

@@ -209,9 +209,9 @@ class RulesIT {
     // GraphQL: documents, document, changes.
     JsonObject gql = graphql(bob, """
         query($space: ID!, $since: Long!) {
-          documents(space: $space, collection: "tasks", limit: 1000) { documents { id } }
+          documents(space: $space, collection: "tasks", limit: 1000) { documents { documentId } }
           one: document(space: $space, collection: "tasks", id: "t0200") { id }
-          changes(space: $space, since: $since, limit: 1000) { changes { id } }
+          changes(space: $space, since: $since, limit: 1000) { changes { documentId } }
         }""", new JsonObject().put("space", space).put("since", rulesSeq));
     assertThat(namesAnns(gql.encode())).as(gql.encode()).isFalse();
     assertThat(gql.getJsonObject("data").getJsonObject("documents").getJsonArray("documents")).isNotEmpty();
@@ -224,7 +224,7 @@ class RulesIT {
       ws.send(new JsonObject().put("type", "connection_init").put("payload", new JsonObject().put("authorization", "Bearer " + bob.token())));
       ws.awaitType("connection_ack");
       ws.send(new JsonObject().put("id", "s").put("type", "subscribe").put("payload", new JsonObject()
-          .put("query", "subscription($space: ID!, $since: Long!) { changes(space: $space, since: $since) { kind cursor change { seq id data } } }")
+          .put("query", "subscription($space: ID!, $since: Long!) { changes(space: $space, since: $since) { kind cursor change { seq documentId data } } }")
           .put("variables", new JsonObject().put("space", space).put("since", rulesSeq))));
       List<JsonObject> events = new ArrayList<>();
       JsonObject event;
