@@ -31,8 +31,14 @@ public final class Main {
              java -jar tether.jar bench ...  run a benchmark against running nodes (bench --help)
              java -jar tether.jar --help     this text
 
-      With no TETHER_PG_URL, an embedded PostgreSQL keeps its data in TETHER_DATA_DIR (./data);
-      with no TETHER_REDIS_URL, the node runs alone on its local bus.
+      Settings are environment variables (or keys of conf/config.json), for example:
+        TETHER_HTTP_PORT=19003      the port (default 8080)
+        TETHER_HTTP_HOST=0.0.0.0    listen beyond this machine (development listens on 127.0.0.1)
+        TETHER_PG_URL=postgresql://user:pass@host:5432/db   unset: an embedded PostgreSQL, its data in
+                                    TETHER_DATA_DIR (./data)
+        TETHER_REDIS_URL=redis://host:6379                  unset: the node runs alone on its local bus
+        TETHER_MODE=production      refuse development defaults (needs TETHER_AUTH_SIGNING_KEY)
+      Every setting, with its variable and default: conf/config.json and the configuration page.
       """;
 
   public static void main(String[] args) {
@@ -43,10 +49,15 @@ public final class Main {
     if (args.length > 0) {
       // Anything else (--help, a typo) prints the usage instead of starting a server by surprise.
       boolean asked = args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help");
+      if (!asked) {
+        System.err.println("Unknown argument '" + args[0] + "'" + (args[0].equals("--port") && args.length > 1
+            ? ": set the port with TETHER_HTTP_PORT=" + args[1] + " java -jar tether.jar" : "") + "\n");
+      }
       (asked ? System.out : System.err).print(USAGE);
       System.exit(asked ? 0 : 2);
       return;
     }
+    ConfigLoader.unknownVariables(System.getenv()).forEach(warning -> LOG.warn("{}: it is ignored", warning));
     TetherConfig config;
     try {
       config = ConfigLoader.fromEnvironment(System.getenv());
@@ -64,6 +75,7 @@ public final class Main {
           LOG.info("Tether listening on {}:{} with {} API verticle instances, {} bus",
               config.http().host(), config.http().port(), config.http().effectiveInstances(),
               config.redis().enabled() ? "Redis" : "local");
+          config.productionWarnings().forEach(warning -> LOG.warn("Production mode, but {}", warning));
           if (!config.production() && config.http().host().equals("127.0.0.1")) {
             LOG.info("Development mode listens on this machine only: set TETHER_HTTP_HOST=0.0.0.0 to reach it "
                 + "from a phone on the network");

@@ -31,6 +31,45 @@ public final class ConfigLoader {
     return resolve(file, env);
   }
 
+  /** Variables that start with {@code TETHER_} and are read but are not settings. */
+  private static final Set<String> NOT_SETTINGS = Set.of(CONFIG_ENV);
+
+  /**
+   * The {@code TETHER_…} variables no setting reads, each with the closest setting's variable when one
+   * is near (a typo such as {@code TETHER_HTTP_PROT}): set, they would be ignored without a word.
+   */
+  public static java.util.List<String> unknownVariables(Map<String, String> env) {
+    Set<String> known = new HashSet<>(NOT_SETTINGS);
+    Settings.ALL.forEach(s -> known.add(s.env()));
+    java.util.List<String> warnings = new java.util.ArrayList<>();
+    env.keySet().stream().filter(k -> k.startsWith("TETHER_") && !known.contains(k)
+        && !k.startsWith("TETHER_TEST_")).sorted().forEach(name -> {
+          String closest = known.stream().min(java.util.Comparator.comparingInt(k -> distance(k, name))).orElse(null);
+          warnings.add(closest != null && distance(closest, name) <= 3
+              ? name + " is not a setting (did you mean " + closest + "?)" : name + " is not a setting");
+        });
+    return warnings;
+  }
+
+  private static int distance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int swap = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + swap);
+      }
+      int[] t = previous;
+      previous = current;
+      current = t;
+    }
+    return previous[b.length()];
+  }
+
   /** Applies defaults, then {@code file}, then {@code env}; validates and types the result. */
   public static TetherConfig resolve(JsonObject file, Map<String, String> env) {
     Map<String, Object> flat = flatten("", file, new LinkedHashMap<>());

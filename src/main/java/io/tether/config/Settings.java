@@ -18,7 +18,7 @@ public final class Settings {
       Setting.of("server.mode", STRING, "development", "development or production; production refuses to start without an ES256 signing key").oneOf("development", "production").withEnv("TETHER_MODE"),
 
       Setting.of("server.eventLoops", INT, 0, "Vert.x event-loop threads; 0 means twice the number of cores (Vert.x's default)").range(0, 1024),
-      Setting.of("server.adminToken", STRING, null, "Bearer token for GET /admin/stats; unset disables the endpoint").minLength(16),
+      Setting.of("server.adminToken", STRING, null, "Bearer token for the admin API (GET /admin/stats, GET /admin/jobs, POST /admin/jobs/{id}/retry); unset disables it").minLength(16),
       Setting.of("server.inviteUrl", STRING, "/demo/#invite={code}", "The link an invitation answers, {code} replaced by its code: your app's deep link (https://app.example.com/join/{code}); a path is taken relative to the request's own scheme and host"),
       Setting.of("server.publicUrl", STRING, null, "Where users reach this server (https://sync.example.com): the base of the links in emails whose settings are paths. Unset: http://localhost:<http.port> in development; production with mail.host set requires it (a link is never built from a request's Host header, which the requester controls)").matching("https?://[^/?#]+", "https://host[:port], no path"),
       Setting.of("server.metricsToken", STRING, null, "Bearer token GET /metrics requires; unset leaves /metrics open (keep it off the public network then)").minLength(16),

@@ -31,9 +31,32 @@ public record TetherConfig(Server server, Log log, Drain drain, Http http, Pg pg
           + "mail.resetUrl, mail.verifyUrl and server.inviteUrl absolute");
     }
     if (server.mode().equals("production") && !auth.hasSigningKey()) {
-      throw new ConfigException("auth.signingKeyFile", "production mode signs tokens with an ES256 key: set "
-          + "TETHER_AUTH_SIGNING_KEY_FILE or TETHER_AUTH_SIGNING_KEY (HS256 secrets are for development only)");
+      throw new ConfigException("auth.signingKeyFile", "production mode signs tokens with an ES256 key: make one with "
+          + "'openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out tether-signing.pem' and set "
+          + "TETHER_AUTH_SIGNING_KEY_FILE=tether-signing.pem (or its PEM text in TETHER_AUTH_SIGNING_KEY); keep the file "
+          + "secret and the same on every node (HS256 secrets are for development only)");
     }
+  }
+
+  /**
+   * What a production node runs on that is meant for development, each named: a warning at start,
+   * since each works but is not what production wants.
+   */
+  public java.util.List<String> productionWarnings() {
+    java.util.List<String> warnings = new java.util.ArrayList<>();
+    if (!production()) {
+      return warnings;
+    }
+    if (pg().url() == null) {
+      warnings.add("PostgreSQL is the embedded one in " + pg().dataDir() + " (set TETHER_PG_URL to your database)");
+    }
+    if (!redis().enabled()) {
+      warnings.add("the bus is in-process, so this node cannot share changes with others (set TETHER_REDIS_URL)");
+    }
+    if (!mail().enabled()) {
+      warnings.add("no mail server: password reset and email verification answer 503 (set TETHER_MAIL_HOST)");
+    }
+    return warnings;
   }
 
   public boolean production() {

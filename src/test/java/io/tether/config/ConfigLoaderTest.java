@@ -144,4 +144,14 @@ class ConfigLoaderTest {
       }
     }
   }
+
+  /** Issue 33, item 11: a misspelled variable is named at start, with the setting it was probably meant for. */
+  @org.junit.jupiter.api.Test
+  void tetherVariablesThatAreNoSettingAreNamed() {
+    java.util.List<String> warnings = ConfigLoader.unknownVariables(java.util.Map.of("TETHER_HTTP_PROT", "19003",
+        "TETHER_HTTP_PORT", "8081", "TETHER_CONFIG", "x.json", "TETHER_NONSENSE_AT_ALL", "1", "PATH", "/bin",
+        "TETHER_TEST_PG_URL", "postgresql://x"));
+    org.assertj.core.api.Assertions.assertThat(warnings).containsExactly(
+        "TETHER_HTTP_PROT is not a setting (did you mean TETHER_HTTP_PORT?)", "TETHER_NONSENSE_AT_ALL is not a setting");
+  }
 }

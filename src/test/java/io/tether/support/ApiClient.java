@@ -8,7 +8,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.UUID;
 
-/** A plain HTTP client of the REST API (the JDK's, so no Vert.x code sits on both ends). */
+/**
+ * A plain HTTP client of the REST API (the JDK's, so no Vert.x code sits on both ends). Every JSON
+ * answer is validated against openapi.yaml ({@link OpenApiContract}); one that does not match fails
+ * the test that received it.
+ */
 public final class ApiClient {
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -63,6 +67,12 @@ public final class ApiClient {
     }
     try {
       HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      // Every answer a test receives is held to openapi.yaml: the one place the contract is checked.
+      String violation = OpenApiContract.shared().violation(method, path, response.statusCode(), response.body(),
+          response.headers().firstValue("Content-Type").orElse(null));
+      if (violation != null) {
+        throw new AssertionError(violation);
+      }
       return new Response(response.statusCode(), response.body(), response.headers());
     } catch (IOException e) {
       throw new AssertionError("request failed: " + e, e);

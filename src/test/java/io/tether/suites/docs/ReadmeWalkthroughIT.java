@@ -67,6 +67,7 @@ class ReadmeWalkthroughIT {
     assertThat(changes.fieldNames()).as("# {changes, cursor, epoch, hasMore}").contains("changes", "cursor", "epoch", "hasMore");
 
     String token = out.get(5).substring("TOKEN=".length());
+
     try (WsClient ws = WsClient.connect(vertx, node.port(), token)) {
       ws.send(new JsonObject().put("type", "subscribe").put("id", "1").put("space", "groceries").put("since", 0));
       assertThat(ws.next().getString("type")).isEqualTo("change");
@@ -80,5 +81,14 @@ class ReadmeWalkthroughIT {
       assertThat(presence.getJsonArray("members")).isNotNull();
       assertThat(presence.getInteger("count")).as("and how many are here").isNotNull();
     }
+
+    // Pasted again (after a restart, say: the data is kept), the block logs ann in instead (issue 33, item 14).
+    Process again = new ProcessBuilder("bash", "-c", script).redirectErrorStream(true).start();
+    assertThat(again.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    List<String> second = new String(again.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+    assertThat(again.exitValue()).as(String.join("\n", second)).isZero();
+    assertThat(second.get(second.size() - 1)).as("a token, not an error body").matches("TOKEN=[A-Za-z0-9_.-]{20,}");
+    // (Its PATCH with If-Match "1" is a 412 now, as the comment beside it says: the document moved on.)
+    assertThat(String.join("\n", second)).doesNotContain("unauthorized").doesNotContain("invalid access token");
   }
 }
