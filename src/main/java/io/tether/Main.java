@@ -71,7 +71,7 @@ public final class Main {
     Vertx vertx = Vertx.vertx(NodeAssembly.vertxOptions(config, registry));
     NodeAssembly.start(vertx, config, registry)
         .onSuccess(node -> {
-          drainOnSignals(node);
+          drainOnSignals(node, config.production());
           LOG.info("Tether listening on {}:{} with {} API verticle instances, {} bus",
               config.http().host(), config.http().port(), config.http().effectiveInstances(),
               config.redis().enabled() ? "Redis" : "local");
@@ -88,10 +88,13 @@ public final class Main {
         });
   }
 
-  /** SIGTERM and SIGINT drain the node, then exit 0 (a JVM shutdown hook would exit 143). */
-  private static void drainOnSignals(RunningNode node) {
+  /**
+   * SIGTERM and SIGINT drain the node, then exit 0 (a JVM shutdown hook would exit 143). In development
+   * a Ctrl-C (SIGINT) drains promptly: there is no load balancer to wait for.
+   */
+  private static void drainOnSignals(RunningNode node, boolean production) {
     for (String signal : new String[] {"TERM", "INT"}) {
-      Signal.handle(new Signal(signal), sig -> node.drainAndStop()
+      Signal.handle(new Signal(signal), sig -> node.drainAndStop(!production && signal.equals("INT"))
           .onComplete(ar -> {
             LOG.info("Stopped after SIG{}", signal);
             System.exit(0);

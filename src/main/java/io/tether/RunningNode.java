@@ -14,10 +14,20 @@ public record RunningNode(Vertx vertx, Node node, Closer closer) {
 
   /** Drains (see {@link io.tether.ops.Drain}), then stops; bounded by {@code drain.timeoutSeconds}. */
   public Future<Void> drainAndStop() {
+    return drainAndStop(false);
+  }
+
+  /**
+   * {@code promptly}: a developer's Ctrl-C, with no load balancer to tell: no not-ready period, and
+   * sockets closed within a second instead of spread over the window.
+   */
+  public Future<Void> drainAndStop(boolean promptly) {
     TetherConfig.Drain drain = node.config().drain();
     Promise<Void> done = Promise.promise();
     long bound = vertx.setTimer(drain.timeoutSeconds() * 1000L, id -> done.tryComplete());
-    node.ops().drain().start(vertx, drain.notReadySeconds() * 1000L, drain.socketCloseWindowSeconds() * 1000L)
+    long notReady = promptly ? 0 : drain.notReadySeconds() * 1000L;
+    long window = promptly ? Math.min(1000L, drain.socketCloseWindowSeconds() * 1000L) : drain.socketCloseWindowSeconds() * 1000L;
+    node.ops().drain().start(vertx, notReady, window)
         .eventually(this::stop)
         .onComplete(ar -> {
           vertx.cancelTimer(bound);

@@ -79,7 +79,8 @@ final class DocumentRoutes {
           String envelope = new JsonObject().put("cursor", cursor).put("epoch", page.epoch()).put("next", next).encode();
           // The documents arrive as JSON text from PostgreSQL: spliced in, not parsed and re-encoded.
           Buffer body = Buffer.buffer(64 + page.documentsJson().size() * 256).appendString("{\"documents\":[")
-              .appendString(String.join(",", page.documentsJson())).appendString("],").appendString(envelope.substring(1));
+              .appendString(String.join(",", page.documentsJson())).appendString("],").appendString(envelope.substring(1))
+              .appendString("\n");
           rc.response().setStatusCode(200).putHeader("Content-Type", "application/json")
               .putHeader("ETag", listingTag(rc, page.epoch(), page.headSeq())).end(body);
         })

@@ -69,7 +69,7 @@ public final class ErrorResponses {
       error = TetherException.badRequest("malformed HTTP request");
     }
     request.response().setStatusCode(error.code().status()).putHeader("Content-Type", "application/json")
-        .putHeader("Connection", "close").end(error.toJson().toBuffer())
+        .putHeader("Connection", "close").end(error.toJson().toBuffer().appendByte((byte) '\n'))
         .onComplete(done -> request.connection().close());
   }
 }

@@ -95,8 +95,9 @@ final class Requests {
     throw TetherException.badRequest(name + " must be true or false");
   }
 
+  /** A JSON answer, ending in a newline so that answers printed in a terminal do not run together. */
   static void json(RoutingContext rc, int status, JsonObject body) {
-    rc.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.toBuffer());
+    rc.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.toBuffer().appendByte((byte) '\n'));
   }
 
   /**

@@ -37,6 +37,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
       LOG.info("Starting embedded PostgreSQL with data in {}", absolute);
       EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
           .setDataDirectory(absolute.resolve("pg"))
+          // The binaries (about 60 MB unpacked) go beside the data, not into a shared /tmp/embedded-pg
+          // nobody cleans: deleting the data directory removes everything the node put on disk.
+          .setOverrideWorkingDirectory(absolute.resolve("pg-binaries").toFile())
           .setCleanDataDirectory(false)
           .setPGStartupWait(Duration.ofSeconds(60));
       if (port > 0) {

@@ -97,7 +97,7 @@ public final class OpenApiContract {
     JsonSchema schema = JsonSchema.of(new JsonObject().put("$ref", BASE + "#" + pointer + "/content/application~1json/schema"));
     OutputUnit result = schemas.validator(schema).validate(json);
     return result.getValid() ? null
-        : method + " " + template + " " + status + " does not match openapi.yaml: " + result.getErrors() + "\n" + abbreviated(body);
+        : method + " " + template + " " + status + " does not match openapi.yaml: " + describe(result) + "\n" + abbreviated(body);
   }
 
   private String template(String path) {
@@ -119,6 +119,18 @@ public final class OpenApiContract {
 
   private static String escape(String path) {
     return path.replace("~", "~0").replace("/", "~1").replace("{", "%7B").replace("}", "%7D");
+  }
+
+  private static String describe(OutputUnit result) {
+    StringBuilder why = new StringBuilder();
+    if (result.getError() != null) {
+      why.append(result.getError()).append(" at ").append(result.getInstanceLocation());
+    }
+    if (result.getErrors() != null) {
+      result.getErrors().stream().limit(5).forEach(e -> why.append("; ").append(e.getError()).append(" at ")
+          .append(e.getInstanceLocation()));
+    }
+    return why.toString();
   }
 
   private static String abbreviated(String body) {
