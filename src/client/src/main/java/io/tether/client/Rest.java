@@ -89,4 +89,13 @@ final class Rest {
     }
     return t instanceof TetherException ? (TetherException) t : new TetherException(0, "unavailable", String.valueOf(t.getMessage()), t);
   }
+
+  /**
+   * Ends what an OkHttpClient holds: its dispatcher's threads (not daemons: they would keep the JVM
+   * up for a minute) and its idle connections.
+   */
+  static void release(okhttp3.OkHttpClient http) {
+    http.dispatcher().executorService().shutdown();
+    http.connectionPool().evictAll();
+  }
 }

@@ -13,9 +13,10 @@ import org.jspecify.annotations.Nullable;
  * The session is kept in storage (key {@code session}) so the next start is signed in. Refresh tokens
  * rotate on every use, so one refresh runs at a time and every caller waits for it.
  */
-public final class TetherAuth implements TokenProvider {
+public final class TetherAuth implements TokenProvider, AutoCloseable {
   private static final long REFRESH_AHEAD_MS = 30_000;
   private final Rest rest;
+  private final @Nullable OkHttpClient ownedHttp;
   private final TetherStorage storage;
   private final Object lock = new Object();
   private @Nullable Session session;
@@ -37,13 +38,30 @@ public final class TetherAuth implements TokenProvider {
   }
 
   public TetherAuth(String baseUrl, TetherStorage storage) {
-    this(baseUrl, storage, new OkHttpClient());
+    this(baseUrl, storage, new OkHttpClient(), true);
   }
 
+  /** With the app's own OkHttpClient, which {@link #close} leaves alone. */
   public TetherAuth(String baseUrl, TetherStorage storage, OkHttpClient http) {
+    this(baseUrl, storage, http, false);
+  }
+
+  private TetherAuth(String baseUrl, TetherStorage storage, OkHttpClient http, boolean owned) {
     this.rest = new Rest(http, baseUrl);
+    this.ownedHttp = owned ? http : null;
     this.storage = storage;
     this.session = restore(storage);
+  }
+
+  /**
+   * Releases the threads and connections of the OkHttpClient this object made (none when the app
+   * passed its own), so a program can end at once. The session stays saved.
+   */
+  @Override
+  public void close() {
+    if (ownedHttp != null) {
+      Rest.release(ownedHttp);
+    }
   }
 
   private static @Nullable Session restore(TetherStorage storage) {

@@ -42,6 +42,8 @@ public final class TetherClient implements AutoCloseable {
   private final TokenProvider tokens;
   final TetherStorage storage;
   private final OkHttpClient socketHttp;
+  // The OkHttpClient this client made (none when the app passed its own): released by close().
+  private final @Nullable OkHttpClient ownedHttp;
   final ScheduledExecutorService loop;
   private final Thread loopThread;
   final Executor callbacks;
@@ -83,6 +85,7 @@ public final class TetherClient implements AutoCloseable {
     this.loopThread = holder[0];
     this.callbacks = b.callbackExecutor == null ? loop : b.callbackExecutor;
     OkHttpClient http = b.http == null ? new OkHttpClient() : b.http;
+    this.ownedHttp = b.http == null ? http : null;
     this.rest = new Rest(http, b.url);
     // A peer that vanished (a phone changing networks) may never report closing: unanswered pings close it.
     this.socketHttp = http.newBuilder().pingInterval(b.pingInterval).build();
@@ -183,7 +186,11 @@ public final class TetherClient implements AutoCloseable {
     });
   }
 
-  /** Closes the socket and every space (their saved copies and queues stay for the next start). */
+  /**
+   * Closes the socket and every space (their saved copies and queues stay for the next start), and
+   * releases the threads and connections this client made, so a program can end as soon as it
+   * returns. An OkHttpClient the app passed in stays the app's.
+   */
   @Override
   public void close() {
     if (loop.isShutdown()) {
@@ -198,6 +205,9 @@ public final class TetherClient implements AutoCloseable {
       return null;
     });
     loop.shutdown();
+    if (ownedHttp != null) {
+      Rest.release(ownedHttp);
+    }
   }
 
   public Status status() {
