@@ -10,6 +10,7 @@ function say(text) { $('message').textContent = text; }
 
 function show(section) {
   for (const id of ['signin', 'spaces', 'list']) $(id).hidden = !section.includes(id);
+  $('account').hidden = !section.includes('spaces');
 }
 
 // ---- signing in
@@ -17,6 +18,8 @@ function show(section) {
 $('signin-form').addEventListener('submit', async (event) => {
   event.preventDefault();
   const register = event.submitter && event.submitter.value === 'register';
+  // The server's minimum (auth.minPasswordLength, 8); logging in with an older, shorter one still works.
+  if (register && $('password').value.length < 8) { say('Choose a password of at least 8 characters'); return; }
   try {
     await (register ? auth.register : auth.login).call(auth, $('email').value, $('password').value);
     start($('display-name').value.trim());
@@ -85,6 +88,7 @@ $('create-form').addEventListener('submit', async (event) => {
     const made = await client.createSpace($('new-space').value.trim());
     $('new-space').value = '';
     openSpace(made.id, made.name);
+    listSpaces();
   } catch (error) {
     say(error.message);
   }
@@ -114,7 +118,9 @@ async function join(link) {
   try {
     const joined = await client.acceptInvite(code.trim());
     const described = await client.request('GET', `/v1/spaces/${encodeURIComponent(joined.space)}`);
+    $('join-code').value = '';
     openSpace(joined.space, described.name);
+    listSpaces();
   } catch (error) {
     say(error.message);
   }
@@ -275,6 +281,19 @@ $('delete-account-form').addEventListener('submit', async (event) => {
 });
 
 $('wave').addEventListener('click', () => space.signal({ wave: true }));
+
+// Log out: this browser forgets the session (the server ends it); the lists stay saved for next time.
+$('logout').addEventListener('click', async () => {
+  if (space) space.close();
+  space = null;
+  if (client) client.close();
+  await auth.logout().catch(() => {});
+  $('toggle-online').hidden = true;
+  $('status').textContent = 'offline';
+  $('status').className = 'status offline';
+  show(['signin']);
+  say('Logged out');
+});
 
 // Opened from an email: a reset link asks for the new password, a verification link verifies.
 const emailed = location.hash.match(/^#(reset|verify)=([A-Za-z0-9_-]+)$/);

@@ -18,6 +18,11 @@ final class WebPages {
     router.route("/demo/*").handler(this::pageHeaders).handler(StaticHandler.create("webroot/demo")
         .setCachingEnabled(false).setDirectoryListing(false));
     router.get("/").handler(this::pageHeaders).handler(rc -> rc.reroute("/demo/index.html"));
+    // Browsers ask for /favicon.ico whatever the page says: both names answer the same small SVG.
+    for (String icon : new String[] {"/favicon.ico", "/favicon.svg"}) {
+      router.get(icon).handler(rc -> rc.response().putHeader("Content-Type", "image/svg+xml")
+          .putHeader("Cache-Control", "public, max-age=86400").sendFile("webroot/favicon.svg"));
+    }
   }
 
   private void pageHeaders(RoutingContext rc) {

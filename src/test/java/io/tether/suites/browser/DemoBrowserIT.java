@@ -109,4 +109,45 @@ class DemoBrowserIT {
       }
     }
   }
+
+  /** Issue 33, item 10: the first screen and the first minutes, as a newcomer meets them. */
+  @Test
+  void theFirstScreenShowsOnlySigningInAndTheBasicsWork() throws Exception {
+    try (DemoPage ann = new DemoPage("newcomer", cluster.node(0).port())) {
+      try {
+        java.nio.file.Path shot = ann.screenshot("first-screen");
+        assertThat(java.nio.file.Files.size(shot)).as("a screenshot of the first screen").isPositive();
+        java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(shot.toFile());
+        assertThat(image.getWidth()).isPositive();
+        assertThat(ann.shown("signin-form")).isTrue();
+        assertThat(ann.shown("reset-form")).as("the reset form waits for a reset link").isFalse();
+        assertThat(ann.shown("spaces")).isFalse();
+        assertThat(ann.shown("account")).as("no account actions before signing in").isFalse();
+        assertThat(cluster.api(0).send("GET", "/favicon.ico", null, null).status()).isEqualTo(200);
+
+        // The server's minimum is 8 characters, and so is the page's.
+        String email = "newcomer-" + System.nanoTime() + "@example.test";
+        ann.signUp(email, "8chars!!", "Nina");
+        assertThat(ann.shown("account")).isTrue();
+        assertThat(ann.shown("delete-account")).as("account deletion is folded away, not on the main screen").isFalse();
+        ann.create("Groceries");
+        ann.await("my spaces lists the new one", d -> ann.mySpaces().contains("Groceries"));
+        ann.logOut();
+        ann.logIn(email, "8chars!!");
+        ann.await("her spaces again", d -> ann.mySpaces().contains("Groceries"));
+
+        try (DemoPage bob = new DemoPage("newcomer-friend", cluster.node(0).port())) {
+          ann.create("Party");
+          String link = ann.invite();
+          bob.signUp("friend-" + System.nanoTime() + "@example.test", "Fred");
+          bob.join(link, "Party");
+          bob.await("the join box is empty again", d -> bob.joinBox().isEmpty());
+          bob.await("my spaces lists the joined one", d -> bob.mySpaces().contains("Party"));
+        }
+      } catch (AssertionError | RuntimeException e) {
+        ann.saveEvidence("newcomer-failure");
+        throw e;
+      }
+    }
+  }
 }

@@ -42,11 +42,45 @@ final class DemoPage implements AutoCloseable {
   }
 
   void signUp(String email, String displayName) {
+    signUp(email, "a long enough password", displayName);
+  }
+
+  void signUp(String email, String password, String displayName) {
     type("email", email);
-    type("password", "a long enough password");
+    type("password", password);
     type("display-name", displayName);
     click("signup");
     await("signed in", d -> text("me").equals(displayName));
+  }
+
+  void logIn(String email, String password) {
+    type("email", email);
+    type("password", password);
+    click("login");
+    await("logged in", d -> driver.findElement(By.id("spaces")).isDisplayed());
+  }
+
+  void logOut() {
+    click("logout");
+    await("logged out", d -> driver.findElement(By.id("signin")).isDisplayed() && !driver.findElement(By.id("spaces")).isDisplayed());
+  }
+
+  /** Whether the element with this id is shown (not hidden by the page or its stylesheet). */
+  boolean shown(String id) {
+    return driver.findElement(By.id(id)).isDisplayed();
+  }
+
+  String joinBox() {
+    return driver.findElement(By.id("join-code")).getDomProperty("value");
+  }
+
+  /** A screenshot of what the page shows now, kept under target/browser-evidence. */
+  Path screenshot(String label) throws IOException {
+    File shot = driver.getScreenshotAs(OutputType.FILE);
+    Path dir = Files.createDirectories(Path.of("target", "browser-evidence"));
+    Path kept = dir.resolve(label + ".png");
+    Files.copy(shot.toPath(), kept, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    return kept;
   }
 
   String userId() {
@@ -73,6 +107,7 @@ final class DemoPage implements AutoCloseable {
 
   /** Deletes the account with its password, saying yes to the page's "are you sure". */
   void deleteAccount() {
+    driver.findElement(By.cssSelector("#account summary")).click(); // it sits folded away, under Account
     type("delete-password", "a long enough password");
     click("delete-account");
     new WebDriverWait(driver, Duration.ofSeconds(5)).until(d -> d.switchTo().alert()).accept();
