@@ -51,7 +51,7 @@ public record Node(Vertx vertx, TetherConfig config, Stores stores, ChangeBus bu
 
   /** Who the caller is (tokens, accounts) and what they may do in a space. */
   public record Auth(TokenService tokens, AccountService accounts, SpaceAccess access, AccountEmails emails,
-                     ProviderSignIn providers) {}
+                     ProviderSignIn providers, io.tether.auth.ServiceKeys services) {}
 
   /** Reading and writing documents: single writes, listings and change pages, offline mutation batches. */
   public record Documents(DocumentService writes, ReadService reads, MutationService mutations) {}

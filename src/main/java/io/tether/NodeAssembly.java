@@ -16,6 +16,7 @@ import io.tether.store.EmailCodeStore;
 import io.tether.auth.MembershipCache;
 import io.tether.auth.PasswordHasher;
 import io.tether.auth.SigningKeys;
+import io.tether.auth.ServiceKeys;
 import io.tether.auth.SpaceAccess;
 import io.tether.auth.TokenService;
 import io.tether.bus.ChangeBus;
@@ -198,7 +199,9 @@ public final class NodeAssembly {
               .compose(subscribed -> bus.subscribe(ChangeBus.MEMBERSHIPS, new DeletedSpaceRules(rules)))
               .map(subscribed -> node(pool, redis, bus, memberships, rules, hasher, keys, outbox))
               // Deletions of users reach this node's token checks from every node.
-              .compose(node -> bus.subscribe(ChangeBus.MEMBERSHIPS, node.auth().tokens().deletedUsers()).map(node));
+              .compose(node -> bus.subscribe(ChangeBus.MEMBERSHIPS, node.auth().tokens().deletedUsers()).map(node))
+              // Revoked service keys, from every node.
+              .compose(node -> bus.subscribe(ChangeBus.MEMBERSHIPS, node.auth().services()).map(node));
         }))
         .compose(node -> deployWorkers(node, pool)
             .compose(v -> deploy("API verticles", () -> new ApiVerticle(node),
@@ -311,7 +314,9 @@ public final class NodeAssembly {
         config.server(), config.mail());
     ProviderSignIn providers = new ProviderSignIn(vertx, httpClient("JWKS client", new HttpClientOptions(), new PoolOptions()),
         config.auth(), new IdentityStore(stores.pool()), accounts);
-    return new Node.Auth(tokens, accounts, new SpaceAccess(stores.spaces(), memberships, bus), emails, providers);
+    ServiceKeys services = new ServiceKeys(new io.tether.store.ServiceKeyStore(stores.pool()), bus);
+    return new Node.Auth(tokens, accounts, new SpaceAccess(stores.spaces(), memberships, bus, services::grantOf), emails,
+        providers, services);
   }
 
   private Node.Documents documents(Node.Stores stores, SpaceAccess access, ChangeBus bus, PresenceService presence) {

@@ -2,6 +2,7 @@ package io.tether.auth;
 
 import io.tether.bus.ChangeBus;
 import io.tether.core.Role;
+import io.tether.core.ServiceGrant;
 import io.tether.core.TetherException;
 import io.tether.store.SpaceStore;
 import io.vertx.core.Future;
@@ -16,11 +17,15 @@ public final class SpaceAccess {
   private final SpaceStore spaces;
   private final MembershipCache cache;
   private final ChangeBus bus;
+  private final java.util.function.Function<String, ServiceGrant> services;
 
-  public SpaceAccess(SpaceStore spaces, MembershipCache cache, ChangeBus bus) {
+  /** {@code services}: the grant of a service key's actor ({@code service:<name>}) verified on this node. */
+  public SpaceAccess(SpaceStore spaces, MembershipCache cache, ChangeBus bus,
+                     java.util.function.Function<String, ServiceGrant> services) {
     this.spaces = spaces;
     this.cache = cache;
     this.bus = bus;
+    this.services = services;
   }
 
   /** A role changed (or a space was created): forget it here at once, and on every other node. */
@@ -45,20 +50,53 @@ public final class SpaceAccess {
   }
 
   public Future<Role> toRead(String space, String userId) {
-    return require(space, userId, role -> true, "not a member of this space");
+    return ServiceGrant.isActor(userId) ? service(space, userId, ServiceGrant.SPACES_READ)
+        : require(space, userId, role -> true, "not a member of this space");
   }
 
   public Future<Role> toWrite(String space, String userId) {
-    return require(space, userId, Role::canWrite, "readers cannot write");
+    return ServiceGrant.isActor(userId) ? service(space, userId, ServiceGrant.SPACES_WRITE)
+        : require(space, userId, Role::canWrite, "readers cannot write");
+  }
+
+  /** Sending a push notification to the space's members: writers, or a key with {@code notify}. */
+  public Future<Role> toNotify(String space, String userId) {
+    return ServiceGrant.isActor(userId) ? service(space, userId, ServiceGrant.NOTIFY) : toWrite(space, userId);
+  }
+
+  /** Adding a member or changing one's role: owners, or a key with {@code members:write}. */
+  public Future<Role> toManageMembers(String space, String userId) {
+    return ServiceGrant.isActor(userId) ? service(space, userId, ServiceGrant.MEMBERS_WRITE)
+        : require(space, userId, Role::canManageMembers, "only owners manage members");
   }
 
   public Future<Role> toManage(String space, String userId) {
     return toManage(space, userId, "only owners manage members");
   }
 
-  /** The same, refused with {@code refusal} (what only owners may do). */
+  /** The same, refused with {@code refusal} (what only owners may do, and no service key). */
   public Future<Role> toManage(String space, String userId, String refusal) {
+    if (ServiceGrant.isActor(userId)) {
+      return Future.failedFuture(TetherException.forbidden(refusal + ": a service key does not do this"));
+    }
     return require(space, userId, Role::canManageMembers, refusal);
+  }
+
+  /**
+   * A service key's call: allowed by its scope and its spaces, not by a membership. It reads and
+   * writes as an owner would, so rules that let owners through let it through.
+   */
+  private Future<Role> service(String space, String actor, String scope) {
+    ServiceGrant grant = services.apply(actor);
+    if (grant == null) {
+      return Future.failedFuture(new TetherException(io.tether.core.ErrorCode.UNAUTHORIZED, "unknown or revoked service key"));
+    }
+    try {
+      grant.require(space, scope);
+    } catch (TetherException refused) {
+      return Future.failedFuture(refused);
+    }
+    return Future.succeededFuture(Role.OWNER);
   }
 
   private Future<Role> require(String space, String userId, Predicate<Role> allowed, String refusal) {

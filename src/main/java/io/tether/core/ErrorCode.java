@@ -6,7 +6,11 @@ public enum ErrorCode {
   UNAUTHORIZED(401, "unauthorized"),
   /** The access token was genuine but has expired: refresh it (any other 401: sign in again). */
   TOKEN_EXPIRED(401, "token_expired"),
+  /** A service key used where only apps' users may go (the socket, /v1/me): use the REST API or GraphQL. */
+  SERVICE_KEY_NOT_ALLOWED(401, "service_key_not_allowed"),
   FORBIDDEN(403, "forbidden"),
+  /** A service key without the scope the call needs (named in {@code scope}). */
+  INSUFFICIENT_SCOPE(403, "insufficient_scope"),
   /** The action needs a recent sign-in or the password (deleting the account). */
   REAUTHENTICATION_REQUIRED(403, "reauthentication_required"),
   NOT_FOUND(404, "not_found"),

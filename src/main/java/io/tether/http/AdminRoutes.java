@@ -26,8 +26,11 @@ final class AdminRoutes {
   private final JobQueue jobs;
   private final InstanceStats stats;
   private final Drain drain;
+  private final io.tether.auth.ServiceKeys services;
 
-  AdminRoutes(Vertx vertx, String adminToken, JobQueue jobs, InstanceStats stats, Drain drain) {
+  AdminRoutes(Vertx vertx, String adminToken, JobQueue jobs, InstanceStats stats, Drain drain,
+              io.tether.auth.ServiceKeys services) {
+    this.services = services;
     this.vertx = vertx;
     this.adminToken = adminToken;
     this.jobs = jobs;
@@ -41,6 +44,13 @@ final class AdminRoutes {
     router.get("/admin/jobs").handler(rc -> jobs.overview(50)
         .onSuccess(body -> Requests.json(rc, 200, body)).onFailure(rc::fail));
     router.post("/admin/jobs/:id/retry").handler(this::retryJob);
+    // Service keys: an app's backend calling Tether (the key is shown once, in the 201).
+    router.post("/admin/service-keys").handler(rc -> services.create(Requests.body(rc, new io.tether.core.JsonLimits(8)))
+            .onSuccess(key -> Requests.json(rc, 201, key)).onFailure(rc::fail));
+    router.get("/admin/service-keys").handler(rc -> services.list()
+        .onSuccess(keys -> Requests.json(rc, 200, keys)).onFailure(rc::fail));
+    router.delete("/admin/service-keys/:name").handler(rc -> services.revoke(rc.pathParam("name"))
+        .onSuccess(done -> rc.response().setStatusCode(204).end()).onFailure(rc::fail));
   }
 
   private void authorize(RoutingContext rc) {

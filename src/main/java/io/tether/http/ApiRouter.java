@@ -55,7 +55,9 @@ public final class ApiRouter {
         node.guards().limits().request(clientIp(rc)).onSuccess(ok -> rc.next()).onFailure(rc::fail);
     // Everything but the health probes counts against the client's address: the admin routes and
     // /metrics too, whose tokens could otherwise be guessed at line rate.
-    router.route("/admin/*").handler(ipLimitNoBody);
+    // The admin API takes bodies (a new service key): paused through the check, resumed by the body handler.
+    router.route("/admin/*").handler(ipLimit);
+    router.route("/admin/*").handler(BodyHandler.create(false).setBodyLimit(64 * 1024));
     router.route("/metrics").handler(ipLimitNoBody);
     router.route("/v1/*").handler(ipLimit);
     router.route(GraphQLApi.PATH).handler(ipLimit);
@@ -66,8 +68,8 @@ public final class ApiRouter {
     }
     router.get("/metrics").handler(PrometheusScrapingHandler.create(
         (io.micrometer.prometheusmetrics.PrometheusMeterRegistry) node.ops().metrics().registry()));
-    new AdminRoutes(vertx, config.server().adminToken(), node.jobs().queue(), node.ops().stats(), node.ops().drain())
-        .mount(router);
+    new AdminRoutes(vertx, config.server().adminToken(), node.jobs().queue(), node.ops().stats(), node.ops().drain(),
+        node.auth().services()).mount(router);
     router.get("/.well-known/jwks.json").handler(rc -> Requests.json(rc, 200, node.auth().tokens().jwks()));
     for (String document : new String[] {"openapi.yaml", "asyncapi.yaml"}) {
       router.get("/" + document).handler(rc -> vertx.fileSystem().readFile("webroot/" + document)
@@ -80,7 +82,8 @@ public final class ApiRouter {
     router.route("/v1/*").handler(bodies);
     JsonLimits json = node.guards().json();
     Node.Documents documents = node.documents();
-    AuthRoutes auth = new AuthRoutes(node.auth().accounts(), node.auth().providers(), node.auth().tokens(), node.guards().limits(), json);
+    AuthRoutes auth = new AuthRoutes(node.auth().accounts(), node.auth().providers(), node.auth().tokens(),
+        node.auth().services(), node.guards().limits(), json);
     graphQL.mount(router, bodies, auth::authenticate);
     auth.mount(router);
     router.route("/v1/spaces/*").handler(auth::authenticate);

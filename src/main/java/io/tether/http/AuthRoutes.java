@@ -3,7 +3,10 @@ package io.tether.http;
 import io.tether.auth.BearerToken;
 import io.tether.core.Fields;
 import io.tether.auth.AccountService;
+import io.tether.auth.ServiceKeys;
 import io.tether.auth.TokenService;
+import io.tether.core.ErrorCode;
+import io.tether.core.Principal;
 import io.tether.core.JsonLimits;
 import io.tether.limits.RequestLimits;
 import io.tether.core.TetherException;
@@ -17,11 +20,13 @@ final class AuthRoutes {
   private final AccountService accounts;
   private final io.tether.auth.ProviderSignIn providers;
   private final TokenService tokens;
+  private final ServiceKeys services;
   private final RequestLimits limits;
   private final JsonLimits json;
 
-  AuthRoutes(AccountService accounts, io.tether.auth.ProviderSignIn providers, TokenService tokens, RequestLimits limits,
-             JsonLimits json) {
+  AuthRoutes(AccountService accounts, io.tether.auth.ProviderSignIn providers, TokenService tokens, ServiceKeys services,
+             RequestLimits limits, JsonLimits json) {
+    this.services = services;
     this.accounts = accounts;
     this.providers = providers;
     this.tokens = tokens;
@@ -69,10 +74,35 @@ final class AuthRoutes {
       rc.fail(e);
       return;
     }
+    if (ServiceKeys.isKey(token)) {
+      authenticateService(rc, token);
+      return;
+    }
     (evenIfDeleted ? tokens.verifyEvenIfDeleted(token) : tokens.verify(token))
         .compose(principal -> limits.user(principal.userId()).map(principal))
         .onSuccess(principal -> {
           rc.put(Requests.PRINCIPAL, principal);
+          rc.next();
+        })
+        .onFailure(rc::fail);
+  }
+
+  /**
+   * A service key acts on spaces (REST under /v1/spaces, and GraphQL over HTTP) as {@code service:<name>};
+   * what is a user's own (/v1/me, devices, invites to accept) is refused with 401
+   * {@code service_key_not_allowed}. Its principal never expires within the request.
+   */
+  private void authenticateService(RoutingContext rc, String key) {
+    String path = rc.request().path();
+    if (!path.startsWith("/v1/spaces/") && !path.equals("/graphql")) {
+      rc.fail(new TetherException(ErrorCode.SERVICE_KEY_NOT_ALLOWED, "a service key acts on spaces: use "
+          + "/v1/spaces/… or /graphql over HTTP; " + path + " is a signed-in user's own"));
+      return;
+    }
+    services.verify(key)
+        .compose(grant -> limits.service(grant).map(grant))
+        .onSuccess(grant -> {
+          rc.put(Requests.PRINCIPAL, new Principal(grant.actor(), Long.MAX_VALUE / 1000));
           rc.next();
         })
         .onFailure(rc::fail);

@@ -30,6 +30,10 @@ public final class ErrorResponses {
     }
     if (error.code() == ErrorCode.UNAUTHORIZED || error.code() == ErrorCode.TOKEN_EXPIRED) {
       rc.response().putHeader("WWW-Authenticate", challenge(rc, error));
+    } else if (error.code() == ErrorCode.INSUFFICIENT_SCOPE && error.details() != null) {
+      // RFC 6750 3.1: the scope the call needs.
+      rc.response().putHeader("WWW-Authenticate", "Bearer error=\"insufficient_scope\", scope=\""
+          + error.details().getString("scope") + "\"");
     }
     if (!rc.request().isEnded()) {
       // The body was refused unread (too large, rate limited): the connection cannot carry another request.

@@ -60,7 +60,20 @@ final class SpaceRoutes {
   private void createOrJoin(RoutingContext rc) {
     String space = Ids.space(rc.pathParam("space"));
     String name = optionalName(rc);
-    spaces.createOrJoin(space, Requests.principal(rc).userId(), name)
+    String caller = Requests.principal(rc).userId();
+    if (io.tether.core.ServiceGrant.isActor(caller)) {
+      // A backend makes a space for one of its users: {"owner": userId} is its first owner.
+      Object owner = rc.body().buffer() == null || rc.body().buffer().length() == 0 ? null
+          : Requests.body(rc, json).getValue("owner");
+      if (!(owner instanceof String ownerId)) {
+        throw io.tether.core.TetherException.badRequest("a service key names the space's first owner: {\"owner\": \"<userId>\"}");
+      }
+      spaces.createFor(space, caller, Ids.user(ownerId), name)
+          .onSuccess(joined -> answer(rc, joined))
+          .onFailure(rc::fail);
+      return;
+    }
+    spaces.createOrJoin(space, caller, name)
         .onSuccess(joined -> answer(rc, joined))
         .onFailure(rc::fail);
   }

@@ -75,6 +75,16 @@ public final class RequestLimits {
     return take("user:" + userId, perUser, Math.max(1, cost));
   }
 
+  /**
+   * A service key's request: its own bucket, {@code requestsPerSecond} of the key when the operator
+   * set one (a burst of four seconds' worth), else the per-user limits.
+   */
+  public Future<Void> service(io.tether.core.ServiceGrant grant) {
+    Integer rate = grant.requestsPerSecond();
+    return rate == null ? user(grant.actor())
+        : take("user:" + grant.actor(), new RateLimiter.Bucket(rate, Math.max(1, 4 * rate)));
+  }
+
   /** Sign-in attempts (and registrations), by account and by address, against password guessing. */
   public Future<Void> signIn(String email, String ip) {
     String from = network(ip);

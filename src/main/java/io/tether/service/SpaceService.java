@@ -39,6 +39,20 @@ public final class SpaceService {
         .compose(joined -> joined.created() ? access.changed(space, userId).map(joined) : Future.succeededFuture(joined));
   }
 
+  /**
+   * A service key makes {@code space} with {@code owner} (a user) as its first owner; it needs
+   * {@code spaces:write} and {@code members:write}. A space that exists already is answered as it is
+   * when the owner is a member of it, and refused otherwise.
+   */
+  public Future<SpaceStore.Joined> createFor(String space, String service, String owner, String name) {
+    return access.toWrite(space, service)
+        .compose(ok -> access.toManageMembers(space, service))
+        .compose(ok -> owner.startsWith("ext-") ? Future.succeededFuture(true) : users.exists(owner))
+        .compose(exists -> exists ? spaces.createOrJoin(space, owner, name)
+            : Future.failedFuture(TetherException.notFound("no such user " + owner)))
+        .compose(joined -> joined.created() ? access.changed(space, owner).map(joined) : Future.succeededFuture(joined));
+  }
+
   /** A space the server names: an id nobody can guess or take first, the caller its owner. */
   public Future<SpaceStore.Joined> create(String userId, String name) {
     String id = SpaceIds.next();
@@ -74,7 +88,7 @@ public final class SpaceService {
 
   /** Owners add members or change roles; users of external issuers ({@code ext-…}) need no account here. */
   public Future<Void> setMember(String space, String caller, String userId, Role role) {
-    return access.toManage(space, caller)
+    return access.toManageMembers(space, caller)
         .compose(ok -> userId.startsWith("ext-") ? Future.succeededFuture(true) : users.exists(userId))
         .compose(exists -> exists
             ? spaces.setMember(space, userId, role)
@@ -115,7 +129,7 @@ public final class SpaceService {
 
   /** Members may leave on their own; removing someone else takes an owner. */
   public Future<Void> removeMember(String space, String caller, String userId) {
-    Future<Role> allowed = caller.equals(userId) ? access.toRead(space, caller) : access.toManage(space, caller);
+    Future<Role> allowed = caller.equals(userId) ? access.toRead(space, caller) : access.toManageMembers(space, caller);
     return allowed.compose(ok -> spaces.removeMember(space, userId))
         .compose(done -> access.changed(space, userId))
         // Every node ends the removed member's live subscriptions; a lost message is caught by the
@@ -130,6 +144,6 @@ public final class SpaceService {
 
   /** Writers may notify the other members (queued; sent by the job workers). */
   public Future<Void> notifyMembers(String space, String sender, String title, String body, JsonObject extra) {
-    return access.toWrite(space, sender).compose(writer -> push.notifyMembers(space, sender, title, body, extra));
+    return access.toNotify(space, sender).compose(writer -> push.notifyMembers(space, sender, title, body, extra));
   }
 }

@@ -95,7 +95,9 @@ public final class ChangeWriter {
           String role = locked.getString(4);
           // Read under the lock: the rules judging this write are the space's rules at its seq.
           Future<Rules> judging = rulesSeq == 0 ? Future.succeededFuture(Rules.NONE) : rules.version(cmd.space(), rulesSeq);
-          Viewer viewer = role == null ? null : new Viewer(cmd.actor(), Role.parse(role));
+          // A service key is no member: SpaceAccess let it write by its scope, and it writes as an owner would.
+          Viewer viewer = role != null ? new Viewer(cmd.actor(), Role.parse(role))
+              : io.tether.core.ServiceGrant.isActor(cmd.actor()) ? new Viewer(cmd.actor(), Role.OWNER) : null;
           return judging.compose(r -> tx.preparedQuery(CURRENT).execute(Tuple.of(cmd.space(), cmd.collection(), cmd.id()))
               .compose(current -> apply(tx, cmd, seq, fanout, single(current.iterator()), alongside, r, viewer)));
         });

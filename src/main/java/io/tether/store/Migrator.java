@@ -35,7 +35,7 @@ public final class Migrator {
       "V11__profiles_and_activity.sql", "V12__invites.sql",
       "V13__session_labels.sql",
       "V14__space_names.sql", "V15__email_codes.sql",
-      "V16__identities.sql");
+      "V16__identities.sql", "V17__service_keys.sql");
 
   private final Pool pool;
   private final Map<String, String> scripts = new LinkedHashMap<>();

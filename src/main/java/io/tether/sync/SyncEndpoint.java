@@ -56,6 +56,11 @@ public final class SyncEndpoint {
       return;
     }
     String token = tokenOf(request);
+    if (token != null && token.startsWith("tsk_")) {
+      rc.fail(new TetherException(ErrorCode.SERVICE_KEY_NOT_ALLOWED, "a service key cannot hold the socket, which is "
+          + "for apps' users: a backend uses the REST API (/v1/spaces/…) or GraphQL over HTTP"));
+      return;
+    }
     Future<Principal> principal = token == null ? Future.succeededFuture(null) : ctx.tokens().verify(token);
     principal
         .compose(p -> p == null || ctx.connections().tryOpen(p.userId())
