@@ -170,4 +170,32 @@ class ServiceKeysIT {
     }
     assertThat(limited).as("1 a second with a burst of 4: most of 10 at once are refused").isGreaterThanOrEqualTo(5);
   }
+
+  /** What a request with a key costs beside one with a user's token (printed: a shared machine is noisy). */
+  @Test
+  void aKeyedRequestCostsAboutWhatAUsersDoes() {
+    String suffix = UUID.randomUUID().toString().substring(0, 8);
+    String key = key(new JsonObject().put("name", "bench-" + suffix).put("scopes", new JsonArray().add("spaces:read"))
+        .put("requestsPerSecond", 100_000), null);
+    Account ann = cluster.api(0).register();
+    String space = "bench-" + suffix;
+    cluster.api(0).createSpace(ann, space);
+    cluster.api(0).put(ann, space, "items", "milk", new JsonObject().put("qty", 1));
+    String path = "/v1/spaces/" + space + "/documents/items/milk";
+    long[] nanos = new long[2];
+    for (int round = 0; round < 3; round++) {
+      for (int who = 0; who < 2; who++) {
+        String token = who == 0 ? ann.token() : key;
+        long started = System.nanoTime();
+        for (int i = 0; i < 50; i++) {
+          assertThat(cluster.api(0).send("GET", path, token, null).status()).isEqualTo(200);
+        }
+        if (round > 0) {
+          nanos[who] += System.nanoTime() - started;
+        }
+      }
+    }
+    System.out.printf("service keys: GET a document, 100 sequential requests each: user token %.2f ms, service key %.2f ms"
+        + " per request%n", nanos[0] / 100 / 1e6, nanos[1] / 100 / 1e6);
+  }
 }
