@@ -54,7 +54,11 @@ public final class WebhookDelivery implements JobHandler {
         .add("Content-Type", "application/json")
         .add("User-Agent", "Tether-Webhooks")
         .add("Tether-Delivery", String.valueOf(jobId))
-        .add("Tether-Signature", WebhookSignature.header(webhook.secret(), now, body.getBytes()));
+        .add("Tether-Signature", WebhookSignature.header(webhook.secret(), now, body.getBytes()))
+        // Standard Webhooks: the id stays the same across retries of one delivery, so receivers drop repeats.
+        .add("webhook-id", "tether-" + jobId)
+        .add("webhook-timestamp", String.valueOf(now))
+        .add("webhook-signature", WebhookSignature.standard(webhook.secret(), "tether-" + jobId, now, body.getBytes()));
     return call.post(webhook.url(), headers, body)
         .recover(err -> Future.failedFuture(OutboundFailures.of(webhook.url(), err)))
         .compose(response -> {

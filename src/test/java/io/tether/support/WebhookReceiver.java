@@ -12,7 +12,8 @@ import java.util.function.IntSupplier;
  * negative status holds the request open without answering, like a receiver that hangs).
  */
 public final class WebhookReceiver implements AutoCloseable {
-  public record Received(String delivery, String signature, byte[] body, int answered) {
+  /** {@code standard}: the Standard Webhooks headers, id, timestamp and signature. */
+  public record Received(String delivery, String signature, byte[] body, int answered, List<String> standard) {
     public JsonObject json() {
       return new JsonObject(new String(body, java.nio.charset.StandardCharsets.UTF_8));
     }
@@ -30,7 +31,9 @@ public final class WebhookReceiver implements AutoCloseable {
     server = Await.result(vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
       int status = answer.getAsInt();
       synchronized (this) {
-        received.add(new Received(request.getHeader("Tether-Delivery"), request.getHeader("Tether-Signature"), body.getBytes(), status));
+        received.add(new Received(request.getHeader("Tether-Delivery"), request.getHeader("Tether-Signature"), body.getBytes(), status,
+            java.util.Arrays.asList(request.getHeader("webhook-id"), request.getHeader("webhook-timestamp"),
+                request.getHeader("webhook-signature"))));
       }
       if (status >= 0) {
         request.response().setStatusCode(status).putHeader("Retry-After", "0").end();

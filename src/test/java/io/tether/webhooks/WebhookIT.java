@@ -80,6 +80,10 @@ class WebhookIT {
       for (WebhookReceiver.Received r : got) {
         assertThat(signatureValid(secret, r.signature(), r.body())).as("signature of " + r.seq()).isTrue();
         assertThat(signatureValid("another-secret-entirely", r.signature(), r.body())).isFalse();
+        // The Standard Webhooks headers, as their verifier libraries check them.
+        assertThat(r.standard().get(0)).isEqualTo("tether-" + r.delivery());
+        assertThat(r.standard().get(2)).isEqualTo(WebhookSignature.standard(secret, r.standard().get(0),
+            Long.parseLong(r.standard().get(1)), r.body()));
         assertThat(r.json().getString("webhook")).isEqualTo("main");
         assertThat(r.delivery()).isNotBlank();
       }
