@@ -314,7 +314,7 @@ public final class NodeAssembly {
         config.server(), config.mail());
     ProviderSignIn providers = new ProviderSignIn(vertx, httpClient("JWKS client", new HttpClientOptions(), new PoolOptions()),
         config.auth(), new IdentityStore(stores.pool()), accounts);
-    ServiceKeys services = new ServiceKeys(new io.tether.store.ServiceKeyStore(stores.pool()), bus);
+    ServiceKeys services = new ServiceKeys(new io.tether.store.ServiceKeyStore(stores.pool()), bus, config.auth().serviceKeys());
     return new Node.Auth(tokens, accounts, new SpaceAccess(stores.spaces(), memberships, bus, services::grantOf), emails,
         providers, services);
   }

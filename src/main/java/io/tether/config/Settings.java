@@ -64,6 +64,7 @@ public final class Settings {
       Setting.of("auth.jwksRefetchSeconds", INT, 30, "Least time between two fetches of an external issuer's JWKS (an unknown kid triggers one)").range(0, 86_400),
       Setting.of("auth.externalIssuers", JSON, "[]", "External identity providers: a JSON array of {issuer, audience, jwksUri, userClaim}"),
       Setting.of("auth.reauthenticationSeconds", INT, 300, "How recent a sign-in must be to delete the account without the password (accounts without one: sign in again, then delete)").range(30, 86_400),
+      Setting.of("auth.serviceKeys", JSON, "[]", "Service keys declared by their hash, for setups kept in git: a JSON array of {name, sha256 (hex SHA-256 of the tsk_ key), scopes, spaces?, requestsPerSecond?}; they work beside the keys made with the admin API and cannot be revoked by it"),
       Setting.of("auth.signInProviders", JSON, "[]", "Providers whose ID tokens POST /v1/auth/exchange turns into Tether sessions: a JSON array of {name, audience, issuer, jwksUri}; apple and google know their issuer and jwksUri, audience is your app's client ids, comma-separated"),
       Setting.of("auth.issuer", STRING, "tether", "iss claim of issued access tokens, required on verification"),
       Setting.of("auth.audience", STRING, "tether", "aud claim of issued access tokens, required on verification"),

@@ -123,6 +123,18 @@ public record TetherConfig(Server server, Log log, Drain drain, Http http, Pg pg
    * and {@code google} know their issuer and JWKS; every provider needs {@code audience}, the app's
    * client ids (comma-separated: an iOS, an Android and a web client each have one).
    */
+  /** A service key declared by its SHA-256 (the key itself stays with the operator). */
+  public record DeclaredServiceKey(String name, String sha256, io.vertx.core.json.JsonArray scopes,
+                                   io.vertx.core.json.JsonArray spaces, Integer requestsPerSecond) {
+    public DeclaredServiceKey {
+      if (name == null || !name.matches("[a-z0-9][a-z0-9._-]{0,63}") || sha256 == null || !sha256.matches("[0-9a-fA-F]{64}")
+          || scopes == null || scopes.isEmpty()) {
+        throw new ConfigException("auth.serviceKeys", "each entry needs a name ([a-z0-9._-], up to 64), sha256 (64 hex "
+            + "digits: the SHA-256 of the tsk_ key) and scopes");
+      }
+    }
+  }
+
   public record SignInProvider(String name, String issuer, String audience, String jwksUri) {
     public SignInProvider {
       if (name == null || !name.matches("[a-z0-9-]{1,32}")) {
@@ -151,7 +163,8 @@ public record TetherConfig(Server server, Log log, Drain drain, Http http, Pg pg
                      String previousKeyFile, String previousKeyId, String issuer, String audience,
                      int accessTokenTtlSeconds, int refreshTokenTtlDays, int clockSkewSeconds, int passwordIterations,
                      int minPasswordLength, int jwksRefetchSeconds, List<ExternalIssuer> externalIssuers,
-                     int verifiedTokenCacheEntries, List<SignInProvider> signInProviders, int reauthenticationSeconds) {
+                     int verifiedTokenCacheEntries, List<SignInProvider> signInProviders, int reauthenticationSeconds,
+                     List<DeclaredServiceKey> serviceKeys) {
     public Auth {
       if (jwtSecret.getBytes(StandardCharsets.UTF_8).length < 32) {
         throw new ConfigException("auth.jwtSecret", "must be at least 32 bytes for HS256");

@@ -21,11 +21,32 @@ import org.junit.jupiter.api.Test;
  */
 class ServiceKeysIT {
   private static final String ADMIN = "service-keys-admin-token";
+  /** A key the operator keeps in git by its hash (auth.serviceKeys). */
+  private static final String DECLARED = "tsk_declaredInConfigurationForTheTestsOnly0123456";
   private static TestCluster cluster;
 
   @BeforeAll
-  static void start() {
-    cluster = TestCluster.nodes(2, new JsonObject().put("server", new JsonObject().put("adminToken", ADMIN)));
+  static void start() throws Exception {
+    String hash = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+        .digest(DECLARED.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    cluster = TestCluster.nodes(2, new JsonObject().put("server", new JsonObject().put("adminToken", ADMIN))
+        .put("auth", new JsonObject().put("serviceKeys", new JsonArray().add(new JsonObject().put("name", "gitops")
+            .put("sha256", hash).put("scopes", new JsonArray().add("spaces:read"))))));
+  }
+
+  @Test
+  void aKeyDeclaredByItsHashInConfigurationWorksOnEveryNode() {
+    Account ann = cluster.api(0).register();
+    String space = "gitops-" + UUID.randomUUID().toString().substring(0, 8);
+    cluster.api(0).createSpace(ann, space);
+    for (int node = 0; node < 2; node++) {
+      assertThat(cluster.api(node).send("GET", "/v1/spaces/" + space + "/documents", DECLARED, null).status()).isEqualTo(200);
+    }
+    assertThat(cluster.api(0).put(new Account("service", DECLARED), space, "items", "x", new JsonObject()).errorCode())
+        .isEqualTo("insufficient_scope");
+    assertThat(cluster.api(0).send("GET", "/admin/service-keys", ADMIN, null).json().getJsonArray("keys").stream()
+        .map(k -> (JsonObject) k).filter(k -> "gitops".equals(k.getString("name"))).findFirst().orElseThrow()
+        .getBoolean("declared")).isTrue();
   }
 
   @AfterAll
