@@ -54,11 +54,36 @@ final class AdminRoutes {
   }
 
   private void authorize(RoutingContext rc) {
+    List<String> headers = rc.request().headers().getAll("Authorization");
+    String offered = headers.size() == 1 ? BearerToken.parse(headers.get(0)) : null;
+    if (io.tether.auth.ServiceKeys.isKey(offered)) {
+      readOnly(rc, offered);
+      return;
+    }
     if (adminToken == null) {
       rc.fail(TetherException.notFound("no such resource"));
       return;
     }
     requireToken(rc, adminToken, "the admin token is required");
+  }
+
+  /**
+   * A service key with {@code admin:read} reads the operations view (stats, jobs); managing keys and
+   * retrying jobs stay the admin token's.
+   */
+  private void readOnly(RoutingContext rc, String key) {
+    boolean reading = rc.request().method() == io.vertx.core.http.HttpMethod.GET
+        && !rc.request().path().startsWith("/admin/service-keys");
+    services.verify(key).onSuccess(grant -> {
+      if (!grant.scopes().contains(io.tether.core.ServiceGrant.ADMIN_READ)) {
+        rc.fail(new TetherException(ErrorCode.INSUFFICIENT_SCOPE, "this service key lacks the scope admin:read",
+            new JsonObject().put("scope", io.tether.core.ServiceGrant.ADMIN_READ)));
+      } else if (!reading) {
+        rc.fail(TetherException.forbidden("admin:read reads /admin/stats and /admin/jobs; the rest takes the admin token"));
+      } else {
+        rc.next();
+      }
+    }).onFailure(rc::fail);
   }
 
   /** Goes on when the request carries {@code Bearer <token>} (compared in constant time), 401 otherwise. */

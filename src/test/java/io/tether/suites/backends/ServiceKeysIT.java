@@ -219,4 +219,18 @@ class ServiceKeysIT {
     System.out.printf("service keys: GET a document, 100 sequential requests each: user token %.2f ms, service key %.2f ms"
         + " per request%n", nanos[0] / 100 / 1e6, nanos[1] / 100 / 1e6);
   }
+
+  @Test
+  void adminReadOpensTheOperationsViewAndNothingElse() {
+    String suffix = UUID.randomUUID().toString().substring(0, 8);
+    String ops = key("ops-" + suffix, new JsonArray().add("admin:read"), null);
+    String reader = key("noops-" + suffix, new JsonArray().add("spaces:read"), null);
+    assertThat(cluster.api(0).send("GET", "/admin/stats", ops, null).status()).isEqualTo(200);
+    assertThat(cluster.api(1).send("GET", "/admin/jobs", ops, null).status()).isEqualTo(200);
+    assertThat(cluster.api(0).send("GET", "/admin/service-keys", ops, null).status()).as("keys stay the admin's").isEqualTo(403);
+    assertThat(cluster.api(0).send("POST", "/admin/jobs/1/retry", ops, null).status()).isEqualTo(403);
+    Response refused = cluster.api(0).send("GET", "/admin/stats", reader, null);
+    assertThat(refused.status()).isEqualTo(403);
+    assertThat(refused.errorCode()).isEqualTo("insufficient_scope");
+  }
 }
