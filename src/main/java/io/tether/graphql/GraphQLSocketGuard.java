@@ -59,6 +59,9 @@ final class GraphQLSocketGuard extends ServerWebSocketWrapper {
       refuse((short) 4400, problem);
       return;
     }
+    if (closing) {
+      return; // refused while checked (a second connection_init): the handler never sees it
+    }
     try {
       deliver.run();
     } catch (RuntimeException e) {
